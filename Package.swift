@@ -1,0 +1,103 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "syncbridge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "syncbridge", targets: ["syncbridge"]),
+        .library(name: "JSONCore", targets: ["JSONCore"]),
+        .library(name: "SyncBridgeCore", targets: ["SyncBridgeCore"]),
+        .library(name: "Cron", targets: ["Cron"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Stand-alone JSON value type shared by the libraries and the product.
+        .target(name: "JSONCore", swiftSettings: swiftSettings),
+        // Five-field cron expressions and their fire times.
+        .target(name: "Cron", swiftSettings: swiftSettings),
+        .target(
+            name: "SyncBridgeCore",
+            dependencies: ["JSONCore", "Cron"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                "SyncBridgeCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Delivery",
+            dependencies: [
+                "SyncBridgeCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SyncBridgeServer",
+            dependencies: [
+                "SyncBridgeCore", "Storage", "Delivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.json")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "syncbridge",
+            dependencies: [
+                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CronTests", dependencies: ["Cron", "JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SyncBridgeCoreTests", dependencies: ["SyncBridgeCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "SyncBridgeCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SyncBridgeServerTests",
+            dependencies: [
+                "SyncBridgeServer", "Storage", "SyncBridgeCore", "Delivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

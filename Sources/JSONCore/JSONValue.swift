@@ -1,0 +1,100 @@
+/// A JSON value: the currency of records, queries, arguments and webhook payloads.
+///
+/// Numbers are stored as `Double` (JSON's own model); integral values within ±2^53 are written without a fraction.
+/// Objects keep their members in a dictionary: equality ignores member order, as JSON does.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+}
+
+extension JSONValue {
+    /// The string, when this value is a string.
+    public var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+
+    /// The number, when this value is a number.
+    public var numberValue: Double? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+
+    /// The Boolean, when this value is a Boolean.
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
+
+    /// The members, when this value is an object.
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
+    /// The elements, when this value is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
+    /// True for `null`.
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// Member lookup for objects; `nil` for anything else.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let o) = self { return o[key] }
+        return nil
+    }
+
+    /// Follows a dot-separated path (`a.b.c`) through nested objects; array elements are addressed by index (`a.0`).
+    public func value(atPath path: some StringProtocol) -> JSONValue? {
+        var current = self
+        for part in path.split(separator: ".", omittingEmptySubsequences: false) {
+            switch current {
+            case .object(let o):
+                guard let next = o[String(part)] else { return nil }
+                current = next
+            case .array(let a):
+                guard let index = Int(part), a.indices.contains(index) else { return nil }
+                current = a[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+
+    /// The JSON type name as JSON Schema spells it (`null`, `boolean`, `number`, `string`, `array`, `object`).
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+}
+
+extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, ExpressibleByIntegerLiteral,
+    ExpressibleByFloatLiteral, ExpressibleByStringLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
+    public init(nilLiteral: ()) { self = .null }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}

@@ -1,0 +1,48 @@
+import AsyncKit
+import Foundation
+import Logging
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SyncBridgeCore
+
+/// The shared store: PostgreSQL through a connection pool, for several SyncBridge processes on one database.
+///
+/// `@unchecked Sendable`: the only mutable state is inside async-kit's pool, which guards it with its own lock
+/// (it is documented as usable from any thread) but does not declare `Sendable`.
+public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
+    let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+    let secrets: SecretBox
+    let logger: Logger
+    let flavor = SQLFlavor.postgres
+    let beginStatement = "BEGIN"
+
+    /// Connects to `url` (`postgres://user:pass@host:port/db`). `searchPath` selects a schema (tests use one each).
+    public init(url: String, searchPath: [String]? = nil, maxConnections: Int = 8, secrets: SecretBox, logger: Logger) throws {
+        var configuration = try SQLPostgresConfiguration(url: url)
+        configuration.searchPath = searchPath
+        self.pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: configuration),
+            maxConnectionsPerEventLoop: max(1, maxConnections / System.coreCount),
+            logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton
+        )
+        self.secrets = secrets
+        self.logger = logger
+    }
+
+    func withConnection<R: Sendable>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        let connection = try await pool.requestConnection(logger: logger).get()
+        defer { pool.releaseConnection(connection, logger: logger) }
+        return try await body(connection.sql())
+    }
+
+    func lockForMigration(_ db: any SQLDatabase) async throws {
+        // An arbitrary constant key: every SyncBridge process migrating the same database waits here in turn.
+        try await db.raw("SELECT pg_advisory_xact_lock(7261537900)").run()
+    }
+
+    public func close() async throws {
+        try await pool.shutdownAsync()
+    }
+}

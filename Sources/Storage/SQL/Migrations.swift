@@ -1,0 +1,64 @@
+/// The schema, as an ordered list of versioned migrations. Never edit a released migration: append a new one.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    /// Statements; `{{seq}}` becomes the dialect's auto-increment primary key.
+    let statements: [String]
+}
+
+enum SQLFlavor: String, Sendable {
+    case sqlite, postgres
+
+    var autoIncrementKey: String {
+        switch self {
+        case .sqlite: "INTEGER PRIMARY KEY AUTOINCREMENT"
+        case .postgres: "BIGSERIAL PRIMARY KEY"
+        }
+    }
+}
+
+enum Migrations {
+    static let all: [Migration] = [
+        Migration(
+            version: 1, name: "initial schema",
+            statements: [
+                """
+                CREATE TABLE environments (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE api_tokens (id TEXT PRIMARY KEY, environment_id TEXT NOT NULL REFERENCES environments(id),
+                  name TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL)
+                """,
+            ] + resourceTable("webhooks", ["is_active"])
+                + resourceTable("integrated_accounts", ["integration_name", "tenant_id", "status"])
+                + resourceTable("sync_jobs", ["integration_name"])
+                + resourceTable("sync_job_runs", ["sync_job_id", "integrated_account_id", "webhook_id", "status", "sync_job_cron_trigger_id"])
+                + resourceTable("sync_job_cron_triggers", ["sync_job_id", "integrated_account_id", "webhook_id", "status", "next_fire_at"])
+                + [
+                "CREATE INDEX sync_job_runs_job ON sync_job_runs (sync_job_id, integrated_account_id, status)",
+                "CREATE INDEX sync_job_runs_status ON sync_job_runs (status)",
+                "CREATE INDEX sync_job_cron_triggers_next ON sync_job_cron_triggers (status, next_fire_at)",
+                """
+                CREATE TABLE outbox_events (seq {{seq}}, id TEXT NOT NULL UNIQUE,
+                  environment_id TEXT NOT NULL REFERENCES environments(id), webhook_id TEXT NOT NULL, event TEXT NOT NULL,
+                  payload TEXT NOT NULL, created_at TEXT NOT NULL, status TEXT NOT NULL, attempts BIGINT NOT NULL,
+                  next_attempt_at TEXT, last_error TEXT)
+                """,
+                "CREATE INDEX outbox_events_pending ON outbox_events (status, next_attempt_at)",
+                "CREATE INDEX outbox_events_environment ON outbox_events (environment_id, seq)",
+            ]
+        )
+    ]
+
+    /// A resource table: id, environment, timestamps, the JSON document, and indexed columns.
+    static func resourceTable(_ name: String, _ columns: [String]) -> [String] {
+        let extra = columns.map { ", \($0) TEXT" }.joined()
+        return [
+            """
+            CREATE TABLE \(name) (id TEXT PRIMARY KEY, environment_id TEXT NOT NULL REFERENCES environments(id),
+              created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL\(extra))
+            """,
+            "CREATE INDEX \(name)_list ON \(name) (environment_id, created_at, id)",
+        ]
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SyncBridgeCore
+
+/// The embedded store: one SQLite file in WAL mode, written through a single connection.
+///
+/// SQLite allows one writer at a time anyway; one connection guarded by a lock turns contention into a queue instead
+/// of `SQLITE_BUSY` errors. `synchronous=FULL` makes every commit durable before it is acknowledged.
+public final class SQLiteStore: SQLStoreDriver {
+    let connection: SQLiteConnection
+    let mutex = AsyncMutex()
+    let secrets: SecretBox
+    let logger: Logger
+    let flavor = SQLFlavor.sqlite
+    let beginStatement = "BEGIN IMMEDIATE"
+    /// The database file.
+    public let path: String
+
+    private init(connection: SQLiteConnection, path: String, secrets: SecretBox, logger: Logger) {
+        self.connection = connection
+        self.path = path
+        self.secrets = secrets
+        self.logger = logger
+    }
+
+    /// Opens (creating if needed) the database at `path`. Pass `":memory:"` for a private in-memory database.
+    public static func open(path: String, secrets: SecretBox, logger: Logger) async throws -> SQLiteStore {
+        let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
+        let connection = try await SQLiteConnection.open(
+            storage: storage, threadPool: .singleton, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+        ).get()
+        let store = SQLiteStore(connection: connection, path: path, secrets: secrets, logger: logger)
+        let db = connection.sql()
+        if path != ":memory:" {
+            try await db.raw("PRAGMA journal_mode=WAL").run()
+        }
+        try await db.raw("PRAGMA synchronous=FULL").run()
+        try await db.raw("PRAGMA foreign_keys=ON").run()
+        try await db.raw("PRAGMA busy_timeout=5000").run()
+        return store
+    }
+
+    func withConnection<R: Sendable>(_ body: (any SQLDatabase) async throws -> R) async throws -> R {
+        await mutex.lock()
+        do {
+            let result = try await body(connection.sql())
+            await mutex.unlock()
+            return result
+        } catch {
+            await mutex.unlock()
+            throw error
+        }
+    }
+
+    func lockForMigration(_ db: any SQLDatabase) async throws {}
+
+    public func close() async throws {
+        try await connection.close().get()
+    }
+}

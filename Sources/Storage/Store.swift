@@ -1,0 +1,72 @@
+import Foundation
+import SyncBridgeCore
+
+/// Durable storage for everything SyncBridge knows. One protocol, two drivers: ``SQLiteStore`` (embedded, the
+/// default) and ``PostgresStore`` (shared by many processes).
+///
+/// All work happens in a ``StoreSession`` handed out by ``transaction(_:)``: it commits when the closure returns and
+/// rolls back when it throws, so a change and the events it causes are written together or not at all.
+public protocol Store: Sendable {
+    /// `sqlite` or `postgres`.
+    var driverName: String { get }
+
+    /// Runs `body` in one transaction.
+    func transaction<R: Sendable>(_ body: (any StoreSession) async throws -> R) async throws -> R
+
+    /// Applies the migrations not yet applied. Safe to call from several processes at once.
+    func migrate() async throws
+
+    /// Closes connections. The store must not be used afterwards.
+    func close() async throws
+}
+
+/// The operations available inside a transaction.
+public protocol StoreSession: Sendable {
+    // MARK: Environments and tokens
+
+    /// Stores a new environment.
+    func insertEnvironment(_ environment: Environment) async throws
+    /// The environment with that name.
+    func environment(named name: String) async throws -> Environment?
+    /// Stores a new API token record.
+    func insertToken(_ token: APIToken) async throws
+    /// The token whose SHA-256 hash is `hash`.
+    func token(hash: String) async throws -> APIToken?
+
+    // MARK: Resources
+
+    /// Inserts a new resource.
+    func insert<R: StoredResource>(_ resource: R) async throws
+    /// Replaces a resource (matched by id and environment).
+    func update<R: StoredResource>(_ resource: R) async throws
+    /// The resource with that id in that environment. `forUpdate` locks the row until the transaction ends.
+    func fetch<R: StoredResource>(_ type: R.Type, id: UUID, environmentId: UUID, forUpdate: Bool) async throws -> R?
+    /// Deletes a resource; false when there was none.
+    func delete<R: StoredResource>(_ type: R.Type, id: UUID, environmentId: UUID) async throws -> Bool
+    /// One page of resources, newest first.
+    func list<R: StoredResource>(_ type: R.Type, environmentId: UUID, query: ListQuery) async throws -> ListPage<R>
+    /// How many resources match equality filters on indexed columns (`["sync_job_id": "…"]`).
+    func count<R: StoredResource>(_ type: R.Type, environmentId: UUID, where filters: [String: String]) async throws -> Int
+
+    // MARK: Outbox
+
+    /// Appends events to the outbox.
+    func enqueue(_ events: [OutboxEvent]) async throws
+    /// Outbox events of an environment in the order they were written.
+    func outbox(environmentId: UUID, limit: Int) async throws -> [OutboxEvent]
+}
+
+extension StoreSession {
+    /// ``fetch(_:id:environmentId:forUpdate:)`` without a row lock.
+    public func fetch<R: StoredResource>(_ type: R.Type, id: UUID, environmentId: UUID) async throws -> R? {
+        try await fetch(type, id: id, environmentId: environmentId, forUpdate: false)
+    }
+
+    /// Fetches or throws the resource's 404.
+    public func require<R: StoredResource>(_ type: R.Type, id: UUID, environmentId: UUID, forUpdate: Bool = false) async throws -> R {
+        guard let r = try await fetch(type, id: id, environmentId: environmentId, forUpdate: forUpdate) else {
+            throw SyncBridgeError.notFound(R.resourceName, id: id.lowercased)
+        }
+        return r
+    }
+}

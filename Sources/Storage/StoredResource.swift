@@ -1,0 +1,71 @@
+import Foundation
+import SyncBridgeCore
+
+/// How a ``Resource`` maps onto its table: the indexed columns beside the JSON document, and which members are
+/// encrypted at rest.
+public protocol StoredResource: Resource {
+    /// The table name.
+    static var table: String { get }
+    /// Columns (beyond id, environment_id, created_at, updated_at) kept in clear for filtering, with their values.
+    var indexedColumns: [String: String] { get }
+    /// Columns that list endpoints may filter on with equality.
+    static var filterColumns: Set<String> { get }
+    /// Top-level members of ``Resource/stored`` that are sealed with AES-GCM before they reach the database.
+    static var sealedMembers: [String] { get }
+}
+
+extension StoredResource {
+    public static var sealedMembers: [String] { [] }
+    public static var filterColumns: Set<String> { [] }
+    public var indexedColumns: [String: String] { [:] }
+}
+
+extension Webhook: StoredResource {
+    public static let table = "webhooks"
+    public static let sealedMembers = ["secret"]
+    public static let filterColumns: Set<String> = ["is_active"]
+    public var indexedColumns: [String: String] { ["is_active": isActive ? "true" : "false"] }
+}
+
+extension IntegratedAccount: StoredResource {
+    public static let table = "integrated_accounts"
+    public static let sealedMembers = ["credentials"]
+    public static let filterColumns: Set<String> = ["integration_name", "tenant_id", "status"]
+    public var indexedColumns: [String: String] {
+        ["integration_name": integrationName, "tenant_id": tenantId, "status": status.rawValue]
+    }
+}
+
+extension SyncJob: StoredResource {
+    public static let table = "sync_jobs"
+    public static let filterColumns: Set<String> = ["integration_name"]
+    public var indexedColumns: [String: String] { ["integration_name": integrationName] }
+}
+
+extension SyncJobRun: StoredResource {
+    public static let table = "sync_job_runs"
+    public static let filterColumns: Set<String> = [
+        "sync_job_id", "integrated_account_id", "webhook_id", "status", "sync_job_cron_trigger_id",
+    ]
+    public var indexedColumns: [String: String] {
+        var c = [
+            "sync_job_id": settings.syncJobId.lowercased, "integrated_account_id": settings.integratedAccountId.lowercased,
+            "webhook_id": settings.webhookId.lowercased, "status": status.rawValue,
+        ]
+        if let cronTriggerId { c["sync_job_cron_trigger_id"] = cronTriggerId.lowercased }
+        return c
+    }
+}
+
+extension SyncJobCronTrigger: StoredResource {
+    public static let table = "sync_job_cron_triggers"
+    public static let filterColumns: Set<String> = ["sync_job_id", "integrated_account_id", "webhook_id", "status"]
+    public var indexedColumns: [String: String] {
+        var c = [
+            "sync_job_id": settings.syncJobId.lowercased, "integrated_account_id": settings.integratedAccountId.lowercased,
+            "webhook_id": settings.webhookId.lowercased, "status": status.rawValue,
+        ]
+        if let nextFireAt { c["next_fire_at"] = Timestamp.format(nextFireAt) }
+        return c
+    }
+}

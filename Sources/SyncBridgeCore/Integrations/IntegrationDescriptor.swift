@@ -1,0 +1,48 @@
+import Foundation
+
+/// What the API needs to know about an integration before any connector runs: its name and how to tell whether an
+/// account's context holds usable credentials.
+public struct IntegrationDescriptor: Sendable {
+    /// The integration's name (`zendesk`).
+    public let name: String
+    /// Checks a context (settings and secrets together); returns the failures, empty when usable.
+    public let check: @Sendable ([String: JSONValue]) -> [FieldFailure]
+
+    /// Creates a descriptor.
+    public init(name: String, check: @escaping @Sendable ([String: JSONValue]) -> [FieldFailure]) {
+        self.name = name
+        self.check = check
+    }
+
+    /// The integrations this build supports.
+    public static let all: [String: IntegrationDescriptor] = [zendesk.name: zendesk]
+
+    /// Zendesk: a `subdomain` (or a `base_url` override) plus either `email` + `api_token` or an OAuth `access_token`.
+    public static let zendesk = IntegrationDescriptor(name: "zendesk") { context in
+        var failures: [FieldFailure] = []
+        let subdomain = context["subdomain"]?.stringValue
+        let baseURL = context["base_url"]?.stringValue
+        if let baseURL {
+            let components = URLComponents(string: baseURL)
+            if !["http", "https"].contains(components?.scheme?.lowercased() ?? "") || (components?.host ?? "").isEmpty {
+                failures.append(FieldFailure(path: "context.base_url", message: "must be an absolute http or https URL"))
+            }
+        } else if subdomain == nil || subdomain!.isEmpty {
+            failures.append(FieldFailure(path: "context.subdomain", message: "is required (or give context.base_url)"))
+        } else if !subdomain!.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {
+            failures.append(FieldFailure(path: "context.subdomain", message: "must contain only letters, digits and '-'"))
+        }
+        let hasToken = context["api_token"]?.stringValue?.isEmpty == false
+        let hasEmail = context["email"]?.stringValue?.isEmpty == false
+        let hasOAuth = context["access_token"]?.stringValue?.isEmpty == false
+        if !hasOAuth {
+            if !hasToken {
+                failures.append(FieldFailure(path: "context.api_token", message: "is required (or give context.access_token)"))
+            }
+            if !hasEmail {
+                failures.append(FieldFailure(path: "context.email", message: "is required with context.api_token"))
+            }
+        }
+        return failures
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// How a sync job run reacts to a failed fetch.
+public enum ErrorHandling: String, Sendable, CaseIterable {
+    /// Send `sync_job_run:record_error` and go on (Truto's default).
+    case ignore
+    /// End the run as `failed` at the first error.
+    case failFast = "fail_fast"
+}
+
+/// What a run (or a cron trigger that creates runs) executes: job, account, destination and options.
+public struct RunSettings: Sendable, Equatable {
+    public var syncJobId: UUID
+    public var integratedAccountId: UUID
+    public var webhookId: UUID
+    public var errorHandling: ErrorHandling
+    /// Use `0001-01-01T00:00:00.000Z` as `previous_run_date` whatever ran before.
+    public var ignorePreviousRun: Bool
+    /// Arguments, validated against the job's `args_schema`.
+    public var args: [String: JSONValue]
+
+    /// Creates settings.
+    public init(
+        syncJobId: UUID, integratedAccountId: UUID, webhookId: UUID, errorHandling: ErrorHandling = .ignore,
+        ignorePreviousRun: Bool = false, args: [String: JSONValue] = [:]
+    ) {
+        self.syncJobId = syncJobId
+        self.integratedAccountId = integratedAccountId
+        self.webhookId = webhookId
+        self.errorHandling = errorHandling
+        self.ignorePreviousRun = ignorePreviousRun
+        self.args = args
+    }
+
+    /// The members accepted in a request.
+    public static let fields: Set<String> = [
+        "sync_job_id", "integrated_account_id", "webhook_id", "error_handling", "ignore_previous_run", "args",
+    ]
+
+    /// The members as JSON.
+    public var members: [String: JSONValue] {
+        [
+            "sync_job_id": .string(syncJobId.lowercased),
+            "integrated_account_id": .string(integratedAccountId.lowercased),
+            "webhook_id": .string(webhookId.lowercased),
+            "error_handling": .string(errorHandling.rawValue),
+            "ignore_previous_run": .bool(ignorePreviousRun),
+            "args": .object(args),
+        ]
+    }
+
+    /// Reads settings; `nil` when anything required is missing or invalid (failures recorded).
+    public init?(reading r: FieldReader) {
+        let job = r.uuid("sync_job_id", required: true)
+        let account = r.uuid("integrated_account_id", required: true)
+        let webhook = r.uuid("webhook_id", required: true)
+        let handling = r.oneOf("error_handling", ErrorHandling.allCases.map(\.rawValue)).flatMap(ErrorHandling.init(rawValue:))
+        let ignore = r.bool("ignore_previous_run")
+        let args = r.object("args")
+        guard let job, let account, let webhook else { return nil }
+        self.init(
+            syncJobId: job, integratedAccountId: account, webhookId: webhook, errorHandling: handling ?? .ignore,
+            ignorePreviousRun: ignore ?? false, args: args ?? [:]
+        )
+    }
+}

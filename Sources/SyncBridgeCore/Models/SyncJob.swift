@@ -1,0 +1,67 @@
+import Foundation
+
+/// A plan: which resources to fetch from an integration, in what dependency order, with which arguments.
+public struct SyncJob: Resource, Equatable {
+    public static let resourceName = "sync-job"
+
+    public var id: UUID
+    public var environmentId: UUID
+    /// A name for people.
+    public var label: String?
+    /// The integration the job is for (`zendesk`).
+    public var integrationName: String
+    /// The steps, in declaration order.
+    public var resources: [SyncJobResource]
+    /// The schema run `args` must satisfy: a full JSON Schema or the shorthand map of property → schema.
+    public var argsSchema: JSONValue?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    /// Creates a job.
+    public init(
+        id: UUID = UUID(), environmentId: UUID, label: String?, integrationName: String, resources: [SyncJobResource],
+        argsSchema: JSONValue?, createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.environmentId = environmentId
+        self.label = label
+        self.integrationName = integrationName
+        self.resources = resources
+        self.argsSchema = argsSchema
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
+    public var apiJSON: JSONValue {
+        .object(
+            commonMembers.merging([
+                "label": label.json,
+                "integration_name": .string(integrationName),
+                "resources": .array(resources.map(\.json)),
+                "args_schema": argsSchema ?? .null,
+            ])
+        )
+    }
+
+    public var stored: JSONValue { apiJSON }
+
+    public init(stored: JSONValue) throws(SyncBridgeError) {
+        self = try decodeStored("sync job", stored) { r in
+            guard let c = r.common(), let name = r.string("integration_name", required: true),
+                let items = r.array("resources", required: true)
+            else { return nil }
+            var resources: [SyncJobResource] = []
+            for (i, item) in items.enumerated() {
+                guard let step = SyncJobResource(reading: FieldReader(item, path: "resources[\(i)]", failures: r.failures)) else {
+                    return nil
+                }
+                resources.append(step)
+            }
+            let schema = r.value("args_schema").flatMap { $0.isNull ? nil : $0 }
+            return SyncJob(
+                id: c.id, environmentId: c.environmentId, label: r.string("label", nonEmpty: false), integrationName: name,
+                resources: resources, argsSchema: schema, createdAt: c.createdAt, updatedAt: c.updatedAt
+            )
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Storage
+import SyncBridgeCore
+
+/// Builds the outbox rows an event produces: broadcast events go to every active webhook of the environment that
+/// subscribed to them; run events go to the run's own webhook (if it wants them).
+enum EventRecorder {
+    /// Events about an integrated account, for every subscribed webhook.
+    static func accountEvents(
+        _ events: [EventType], account: IntegratedAccount, session: any StoreSession, now: Date
+    ) async throws -> [OutboxEvent] {
+        let webhooks = try await activeWebhooks(environmentId: account.environmentId, session: session)
+        var out: [OutboxEvent] = []
+        for event in events {
+            for webhook in webhooks where webhook.wants(event.rawValue) {
+                out.append(
+                    OutboxEvent(
+                        environmentId: account.environmentId, webhookId: webhook.id, event: event.rawValue,
+                        payload: account.apiJSON, createdAt: now
+                    )
+                )
+            }
+        }
+        return out
+    }
+
+    /// An event about a run, for the run's webhook; `nil` when that webhook does not want it.
+    static func runEvent(_ event: EventType, run: SyncJobRun, webhook: Webhook?, now: Date) -> OutboxEvent? {
+        guard let webhook, webhook.wants(event.rawValue) else { return nil }
+        return OutboxEvent(
+            environmentId: run.environmentId, webhookId: webhook.id, event: event.rawValue, payload: run.apiJSON, createdAt: now
+        )
+    }
+
+    static func activeWebhooks(environmentId: UUID, session: any StoreSession) async throws -> [Webhook] {
+        var all: [Webhook] = []
+        var query = ListQuery(limit: ListQuery.maximumLimit, equals: ["is_active": "true"])
+        while true {
+            let page = try await session.list(Webhook.self, environmentId: environmentId, query: query)
+            all.append(contentsOf: page.items)
+            guard let next = page.nextCursor else { return all }
+            query.cursor = next
+        }
+    }
+}

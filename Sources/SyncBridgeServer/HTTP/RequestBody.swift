@@ -1,0 +1,38 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import SyncBridgeCore
+
+/// Reads a request's JSON body: 415 unless it is JSON, 413 past the size limit, 400 when it does not parse.
+enum RequestBody {
+    static func json(_ request: Request, maxBytes: Int) async throws -> JSONValue {
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw SyncBridgeError(
+                .unsupportedMediaType, code: "unsupported_media_type",
+                message: "Content-Type must be application/json (got '\(type)')."
+            )
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBytes {
+            throw tooLarge(maxBytes)
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maxBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge(maxBytes)
+        }
+        guard buffer.readableBytes > 0 else {
+            throw SyncBridgeError(.badRequest, code: "missing_body", message: "Request body is empty; a JSON object is required.")
+        }
+        do {
+            return try JSONParser.parse(bytes: buffer.readableBytesView)
+        } catch {
+            throw SyncBridgeError(.badRequest, code: "malformed_json", message: "Request body is not valid JSON: \(error.description).")
+        }
+    }
+
+    static func tooLarge(_ maxBytes: Int) -> SyncBridgeError {
+        SyncBridgeError(.payloadTooLarge, code: "payload_too_large", message: "Request body exceeds the limit of \(maxBytes) bytes.")
+    }
+}

@@ -1,0 +1,46 @@
+import AsyncHTTPClient
+import Delivery
+import Foundation
+import Hummingbird
+import Logging
+import Storage
+import SyncBridgeCore
+
+/// What every route handler needs: the store, the clock, the webhook sender and the configuration.
+struct APIServices: Sendable {
+    let store: any Store
+    let clock: any WallClock
+    let sender: WebhookSender
+    let configuration: APIConfiguration
+    let logger: Logger
+
+    var now: Date { clock.now() }
+
+    /// The request body as JSON, with the API's size limit.
+    func body(_ request: Request) async throws -> JSONValue {
+        try await RequestBody.json(request, maxBytes: configuration.maxBodyBytes)
+    }
+
+    /// The `:id` path parameter; anything that is not a UUID cannot name a resource, so it is a 404.
+    func pathId<R: Resource>(_ context: APIRequestContext, _ type: R.Type) throws -> UUID {
+        let raw = context.parameters.get("id") ?? ""
+        guard let id = UUID(uuidString: raw) else { throw SyncBridgeError.notFound(R.resourceName, id: raw) }
+        return id
+    }
+
+    /// A list endpoint: parses the query, reads one page, answers in Truto's list shape.
+    func list<R: StoredResource>(_ type: R.Type, _ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let query = try ListParameters.parse(request, for: R.self)
+        let page = try await store.transaction { try await $0.list(R.self, environmentId: env, query: query) }
+        return JSONResponse.list(page.items.map(\.apiJSON), nextCursor: page.nextCursor?.token, limit: query.limit)
+    }
+
+    /// A get endpoint.
+    func get<R: StoredResource>(_ type: R.Type, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try pathId(context, R.self)
+        let resource = try await store.transaction { try await $0.require(R.self, id: id, environmentId: env) }
+        return JSONResponse.make(resource.apiJSON)
+    }
+}

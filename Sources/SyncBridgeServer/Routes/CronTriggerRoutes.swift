@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import Storage
+import SyncBridgeCore
+
+/// `/sync-job-cron-trigger`: runs a job on a schedule. Same members as a run, plus `cron_expression` (and an optional
+/// IANA `timezone`, UTC by default).
+struct CronTriggerRoutes {
+    let api: APIServices
+
+    static let fields = RunSettings.fields.union(["cron_expression", "timezone"])
+
+    func register(_ r: RouteRegistrar) {
+        r.add(.post, "/sync-job-cron-trigger") { request, context in try await create(request, context) }
+        r.add(.get, "/sync-job-cron-trigger") { request, context in try await api.list(SyncJobCronTrigger.self, request, context) }
+        r.add(.get, "/sync-job-cron-trigger/:id") { _, context in try await api.get(SyncJobCronTrigger.self, context) }
+        r.add(.patch, "/sync-job-cron-trigger/:id") { request, context in try await update(request, context) }
+        r.add(.delete, "/sync-job-cron-trigger/:id") { _, context in try await delete(context) }
+        r.add(.post, "/sync-job-cron-trigger/:id/schedule") { _, context in try await schedule(context) }
+    }
+
+    func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let failures = FailureCollector()
+        let reader = FieldReader(try await api.body(request), failures: failures)
+        reader.rejectUnknown(Self.fields)
+        let settings = RunSettings(reading: reader)
+        let expression = reader.string("cron_expression", required: true)
+        let timezone = reader.string("timezone")
+        let schedule = CronSchedule.read(expression: expression, timezone: timezone, failures: failures)
+        try failures.throwIfAny()
+        let now = api.now
+        let trigger = try await api.store.transaction { session in
+            _ = try await RunReferences.resolve(settings!, environmentId: env, session: session)
+            let trigger = SyncJobCronTrigger(
+                environmentId: env, settings: settings!, cronExpression: expression!, timezone: timezone,
+                nextFireAt: schedule?.next(after: now), createdAt: now, updatedAt: now
+            )
+            try await session.insert(trigger)
+            return trigger
+        }
+        return JSONResponse.make(trigger.apiJSON, status: .created)
+    }
+
+    func update(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, SyncJobCronTrigger.self)
+        let body = try await api.body(request)
+        let failures = FailureCollector()
+        let reader = FieldReader(body, failures: failures)
+        reader.rejectUnknown(Self.fields)
+        let jobId = reader.uuid("sync_job_id")
+        let accountId = reader.uuid("integrated_account_id")
+        let webhookId = reader.uuid("webhook_id")
+        let handling = reader.oneOf("error_handling", ErrorHandling.allCases.map(\.rawValue)).flatMap(ErrorHandling.init(rawValue:))
+        let ignore = reader.bool("ignore_previous_run")
+        let args = reader.object("args")
+        let expression = reader.string("cron_expression")
+        let timezone = reader.string("timezone")
+        try failures.throwIfAny()
+        let now = api.now
+        let trigger = try await api.store.transaction { session in
+            var trigger = try await session.require(SyncJobCronTrigger.self, id: id, environmentId: env, forUpdate: true)
+            if let jobId { trigger.settings.syncJobId = jobId }
+            if let accountId { trigger.settings.integratedAccountId = accountId }
+            if let webhookId { trigger.settings.webhookId = webhookId }
+            if let handling { trigger.settings.errorHandling = handling }
+            if let ignore { trigger.settings.ignorePreviousRun = ignore }
+            if let args { trigger.settings.args = args }
+            if let expression { trigger.cronExpression = expression }
+            if reader.has("timezone") { trigger.timezone = timezone }
+            let check = FailureCollector()
+            let schedule = CronSchedule.read(expression: trigger.cronExpression, timezone: trigger.timezone, failures: check)
+            try check.throwIfAny()
+            _ = try await RunReferences.resolve(trigger.settings, environmentId: env, session: session)
+            if trigger.status == .active { trigger.nextFireAt = schedule?.next(after: now) }
+            trigger.updatedAt = now
+            try await session.update(trigger)
+            return trigger
+        }
+        return JSONResponse.make(trigger.apiJSON)
+    }
+
+    func delete(_ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, SyncJobCronTrigger.self)
+        let deleted = try await api.store.transaction { try await $0.delete(SyncJobCronTrigger.self, id: id, environmentId: env) }
+        guard deleted else { throw SyncBridgeError.notFound(SyncJobCronTrigger.resourceName, id: id.lowercased) }
+        return JSONResponse.deleted(id.lowercased)
+    }
+
+    /// (Re)activates the trigger and computes its next fire time from now.
+    func schedule(_ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, SyncJobCronTrigger.self)
+        let now = api.now
+        let trigger = try await api.store.transaction { session in
+            var trigger = try await session.require(SyncJobCronTrigger.self, id: id, environmentId: env, forUpdate: true)
+            let check = FailureCollector()
+            let schedule = CronSchedule.read(expression: trigger.cronExpression, timezone: trigger.timezone, failures: check)
+            try check.throwIfAny()
+            trigger.status = .active
+            trigger.nextFireAt = schedule?.next(after: now)
+            trigger.updatedAt = now
+            try await session.update(trigger)
+            return trigger
+        }
+        return JSONResponse.make(trigger.apiJSON)
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Storage
+import SyncBridgeCore
+
+/// Refuses (409) to delete a webhook, account or job that unfinished runs or cron triggers still point at.
+enum InUseCheck {
+    /// - Parameters:
+    ///   - column: the runs' and triggers' column that references the resource (`webhook_id`).
+    ///   - noun: how the message names the resource (`Webhook`).
+    static func ensureUnused(
+        column: String, id: UUID, environmentId: UUID, session: any StoreSession, code: String, noun: String
+    ) async throws {
+        var unfinished = 0
+        for status in [SyncJobRun.Status.created, .running, .rateLimited] {
+            unfinished += try await session.count(
+                SyncJobRun.self, environmentId: environmentId, where: [column: id.lowercased, "status": status.rawValue]
+            )
+        }
+        let triggers = try await session.count(SyncJobCronTrigger.self, environmentId: environmentId, where: [column: id.lowercased])
+        if unfinished > 0 || triggers > 0 {
+            throw SyncBridgeError(
+                .conflict, code: code,
+                message: "\(noun) is used by \(unfinished) unfinished run(s) and \(triggers) cron trigger(s); stop or delete those first."
+            )
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Hummingbird
+import Storage
+import SyncBridgeCore
+
+/// `/integrated-account`: connections to customers' provider accounts.
+///
+/// An account whose context holds usable credentials is `active` at once (`integrated_account:created` and
+/// `integrated_account:active` are emitted together); one created without them is `connecting` until a PATCH
+/// supplies them. Secrets in `context` are split off, encrypted at rest and never returned.
+struct IntegratedAccountRoutes {
+    let api: APIServices
+
+    static let createFields: Set<String> = ["integration_name", "tenant_id", "context"]
+    static let updateFields: Set<String> = ["tenant_id", "context"]
+
+    func register(_ r: RouteRegistrar) {
+        r.add(.post, "/integrated-account") { request, context in try await create(request, context) }
+        r.add(.get, "/integrated-account") { request, context in try await api.list(IntegratedAccount.self, request, context) }
+        r.add(.get, "/integrated-account/:id") { _, context in try await api.get(IntegratedAccount.self, context) }
+        r.add(.patch, "/integrated-account/:id") { request, context in try await update(request, context) }
+        r.add(.delete, "/integrated-account/:id") { _, context in try await delete(context) }
+    }
+
+    func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let failures = FailureCollector()
+        let reader = FieldReader(try await api.body(request), failures: failures)
+        reader.rejectUnknown(Self.createFields)
+        let name = reader.string("integration_name", required: true)
+        let tenant = reader.string("tenant_id", required: true)
+        let given = reader.object("context") ?? [:]
+        var integration: IntegrationDescriptor?
+        if let name {
+            integration = IntegrationDescriptor.all[name]
+            if integration == nil {
+                failures.add("integration_name", "'\(name)' is not a supported integration (supported: \(IntegrationDescriptor.all.keys.sorted().joined(separator: ", ")))")
+            }
+        }
+        try failures.throwIfAny()
+        let (open, secret) = IntegratedAccount.split(context: given)
+        let problems = integration!.check(given)
+        let now = api.now
+        let account = IntegratedAccount(
+            environmentId: env, integrationName: name!, tenantId: tenant!, context: open, credentials: secret,
+            status: problems.isEmpty ? .active : .connecting,
+            lastError: problems.isEmpty ? nil : problems.map { "\($0.path) \($0.message)" }.joined(separator: "; "),
+            createdAt: now, updatedAt: now
+        )
+        try await api.store.transaction { session in
+            try await session.insert(account)
+            let events: [EventType] = account.status == .active ? [.integratedAccountCreated, .integratedAccountActive] : [.integratedAccountCreated]
+            try await session.enqueue(EventRecorder.accountEvents(events, account: account, session: session, now: now))
+        }
+        return JSONResponse.make(account.apiJSON, status: .created)
+    }
+
+    func update(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, IntegratedAccount.self)
+        let failures = FailureCollector()
+        let reader = FieldReader(try await api.body(request), failures: failures)
+        reader.rejectUnknown(Self.updateFields)
+        let tenant = reader.string("tenant_id")
+        let given = reader.object("context")
+        try failures.throwIfAny()
+        let now = api.now
+        let account = try await api.store.transaction { session in
+            var account = try await session.require(IntegratedAccount.self, id: id, environmentId: env, forUpdate: true)
+            let wasActive = account.status == .active
+            if let tenant { account.tenantId = tenant }
+            if let given {
+                // Context members are merged: a PATCH that sends only a new api_token keeps the subdomain. null removes a member.
+                var merged = account.fullContext
+                for (key, value) in given { merged[key] = value.isNull ? nil : value }
+                let problems = IntegrationDescriptor.all[account.integrationName]?.check(merged) ?? []
+                (account.context, account.credentials) = IntegratedAccount.split(context: merged)
+                account.status = problems.isEmpty ? .active : .connecting
+                account.lastError = problems.isEmpty ? nil : problems.map { "\($0.path) \($0.message)" }.joined(separator: "; ")
+            }
+            account.updatedAt = now
+            try await session.update(account)
+            var events: [EventType] = [.integratedAccountUpdated]
+            if !wasActive && account.status == .active { events.append(.integratedAccountActive) }
+            try await session.enqueue(EventRecorder.accountEvents(events, account: account, session: session, now: now))
+            return account
+        }
+        return JSONResponse.make(account.apiJSON)
+    }
+
+    func delete(_ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, IntegratedAccount.self)
+        let now = api.now
+        try await api.store.transaction { session in
+            let account = try await session.require(IntegratedAccount.self, id: id, environmentId: env, forUpdate: true)
+            try await InUseCheck.ensureUnused(
+                column: "integrated_account_id", id: id, environmentId: env, session: session, code: "integrated_account_in_use",
+                noun: "Integrated account"
+            )
+            try await session.enqueue(EventRecorder.accountEvents([.integratedAccountDeleted], account: account, session: session, now: now))
+            _ = try await session.delete(IntegratedAccount.self, id: id, environmentId: env)
+        }
+        return JSONResponse.deleted(id.lowercased)
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import Storage
+import SyncBridgeCore
+
+/// Checks what a run or cron trigger points at, inside the transaction that writes it: the job, account and webhook
+/// must exist in the environment (422 naming the field otherwise), the account must belong to the job's integration,
+/// and the args must be an object.
+enum RunReferences {
+    struct Resolved {
+        let job: SyncJob
+        let account: IntegratedAccount
+        let webhook: Webhook
+    }
+
+    static func resolve(_ settings: RunSettings, environmentId env: UUID, session: any StoreSession) async throws -> Resolved {
+        let job = try await session.fetch(SyncJob.self, id: settings.syncJobId, environmentId: env)
+        let account = try await session.fetch(IntegratedAccount.self, id: settings.integratedAccountId, environmentId: env)
+        let webhook = try await session.fetch(Webhook.self, id: settings.webhookId, environmentId: env)
+        var failures: [FieldFailure] = []
+        if job == nil { failures.append(.init(path: "sync_job_id", message: "no sync job with this id")) }
+        if account == nil { failures.append(.init(path: "integrated_account_id", message: "no integrated account with this id")) }
+        if webhook == nil { failures.append(.init(path: "webhook_id", message: "no webhook with this id")) }
+        if let job, let account, job.integrationName != account.integrationName {
+            failures.append(
+                .init(
+                    path: "integrated_account_id",
+                    message: "account is a '\(account.integrationName)' account but the sync job is for '\(job.integrationName)'"
+                )
+            )
+        }
+        if !failures.isEmpty { throw SyncBridgeError.validation(failures) }
+        return Resolved(job: job!, account: account!, webhook: webhook!)
+    }
+}

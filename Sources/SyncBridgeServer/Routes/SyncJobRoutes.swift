@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import Storage
+import SyncBridgeCore
+
+/// `/sync-job`: what to sync. Resources are validated on every write (dependencies, cycles, methods, placeholders).
+struct SyncJobRoutes {
+    let api: APIServices
+
+    static let fields: Set<String> = ["label", "integration_name", "resources", "args_schema"]
+
+    func register(_ r: RouteRegistrar) {
+        r.add(.post, "/sync-job") { request, context in try await create(request, context) }
+        r.add(.get, "/sync-job") { request, context in try await api.list(SyncJob.self, request, context) }
+        r.add(.get, "/sync-job/:id") { _, context in try await api.get(SyncJob.self, context) }
+        r.add(.patch, "/sync-job/:id") { request, context in try await update(request, context) }
+        r.add(.delete, "/sync-job/:id") { _, context in try await delete(context) }
+    }
+
+    /// The members of a create or update request, each `nil` when absent.
+    struct Input {
+        var label: String??
+        var integrationName: String?
+        var resources: [SyncJobResource]?
+        var argsSchema: JSONValue??
+    }
+
+    func read(_ body: JSONValue, creating: Bool) throws -> Input {
+        let failures = FailureCollector()
+        let reader = FieldReader(body, failures: failures)
+        reader.rejectUnknown(Self.fields)
+        var input = Input()
+        if reader.has("label") { input.label = .some(reader.string("label", nonEmpty: false)) }
+        input.integrationName = reader.string("integration_name", required: creating)
+        if let name = input.integrationName, IntegrationDescriptor.all[name] == nil {
+            failures.add("integration_name", "'\(name)' is not a supported integration (supported: \(IntegrationDescriptor.all.keys.sorted().joined(separator: ", ")))")
+        }
+        if let items = reader.array("resources", required: creating) {
+            var resources: [SyncJobResource] = []
+            var complete = true
+            for (i, item) in items.enumerated() {
+                if let step = SyncJobResource(reading: FieldReader(item, path: "resources[\(i)]", failures: failures)) {
+                    resources.append(step)
+                } else {
+                    complete = false
+                }
+            }
+            if complete {
+                SyncJobValidator().validate(resources, failures: failures)
+                input.resources = resources
+            }
+        }
+        if reader.has("args_schema") {
+            let schema = reader.value("args_schema")!
+            switch schema {
+            case .null: input.argsSchema = .some(nil)
+            case .object: input.argsSchema = .some(schema)
+            default: failures.add("args_schema", "must be an object (a JSON Schema, or a map of argument name to schema)")
+            }
+        }
+        try failures.throwIfAny()
+        return input
+    }
+
+    func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let input = try read(try await api.body(request), creating: true)
+        let now = api.now
+        let job = SyncJob(
+            environmentId: env, label: input.label ?? nil, integrationName: input.integrationName!, resources: input.resources!,
+            argsSchema: input.argsSchema ?? nil, createdAt: now, updatedAt: now
+        )
+        try await api.store.transaction { try await $0.insert(job) }
+        return JSONResponse.make(job.apiJSON, status: .created)
+    }
+
+    func update(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, SyncJob.self)
+        let input = try read(try await api.body(request), creating: false)
+        let now = api.now
+        let job = try await api.store.transaction { session in
+            var job = try await session.require(SyncJob.self, id: id, environmentId: env, forUpdate: true)
+            if let label = input.label { job.label = label }
+            if let name = input.integrationName { job.integrationName = name }
+            if let resources = input.resources { job.resources = resources }
+            if let schema = input.argsSchema { job.argsSchema = schema }
+            job.updatedAt = now
+            try await session.update(job)
+            return job
+        }
+        return JSONResponse.make(job.apiJSON)
+    }
+
+    func delete(_ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, SyncJob.self)
+        try await api.store.transaction { session in
+            _ = try await session.require(SyncJob.self, id: id, environmentId: env, forUpdate: true)
+            try await InUseCheck.ensureUnused(
+                column: "sync_job_id", id: id, environmentId: env, session: session, code: "sync_job_in_use", noun: "Sync job"
+            )
+            _ = try await session.delete(SyncJob.self, id: id, environmentId: env)
+        }
+        return JSONResponse.deleted(id.lowercased)
+    }
+}

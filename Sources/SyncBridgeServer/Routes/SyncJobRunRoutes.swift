@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import Storage
+import SyncBridgeCore
+
+/// `/sync-job-run`: executions of a job against an account. Creating one queues it; the engine picks it up.
+struct SyncJobRunRoutes {
+    let api: APIServices
+
+    func register(_ r: RouteRegistrar) {
+        r.add(.post, "/sync-job-run") { request, context in try await create(request, context) }
+        r.add(.get, "/sync-job-run") { request, context in try await api.list(SyncJobRun.self, request, context) }
+        r.add(.get, "/sync-job-run/:id") { _, context in try await api.get(SyncJobRun.self, context) }
+        r.add(.patch, "/sync-job-run/:id") { request, context in try await update(request, context) }
+        r.add(.delete, "/sync-job-run/:id") { _, context in try await delete(context) }
+    }
+
+    func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let failures = FailureCollector()
+        let reader = FieldReader(try await api.body(request), failures: failures)
+        reader.rejectUnknown(RunSettings.fields)
+        let settings = RunSettings(reading: reader)
+        try failures.throwIfAny()
+        let now = api.now
+        let run = try await api.store.transaction { session in
+            let refs = try await RunReferences.resolve(settings!, environmentId: env, session: session)
+            guard refs.account.status == .active else {
+                throw SyncBridgeError(
+                    .conflict, code: "integrated_account_not_active",
+                    message: "Integrated account is '\(refs.account.status.rawValue)'; it must be active to run a sync job."
+                )
+            }
+            let run = SyncJobRun(environmentId: env, settings: settings!, createdAt: now, updatedAt: now)
+            try await session.insert(run)
+            if let event = EventRecorder.runEvent(.syncJobRunCreated, run: run, webhook: refs.webhook, now: now) {
+                try await session.enqueue([event])
+            }
+            return run
+        }
+        return JSONResponse.make(run.apiJSON, status: .created)
+    }
+
+    /// `PATCH {"status": "stopped"}` stops an unfinished run; nothing else about a run can be changed.
+    func update(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, SyncJobRun.self)
+        let failures = FailureCollector()
+        let reader = FieldReader(try await api.body(request), failures: failures)
+        reader.rejectUnknown(["status"])
+        let status = reader.oneOf("status", [SyncJobRun.Status.stopped.rawValue], required: true)
+        try failures.throwIfAny()
+        _ = status
+        let now = api.now
+        let run = try await api.store.transaction { session in
+            var run = try await session.require(SyncJobRun.self, id: id, environmentId: env, forUpdate: true)
+            guard !run.status.isFinished else {
+                throw SyncBridgeError(.conflict, code: "sync_job_run_finished", message: "Run is already \(run.status.rawValue).")
+            }
+            run.status = .stopped
+            run.error = "stopped by request"
+            run.finishedAt = now
+            run.updatedAt = now
+            try await session.update(run)
+            let webhook = try await session.fetch(Webhook.self, id: run.settings.webhookId, environmentId: env)
+            if let event = EventRecorder.runEvent(.syncJobRunUpdated, run: run, webhook: webhook, now: now) {
+                try await session.enqueue([event])
+            }
+            return run
+        }
+        return JSONResponse.make(run.apiJSON)
+    }
+
+    func delete(_ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, SyncJobRun.self)
+        try await api.store.transaction { session in
+            let run = try await session.require(SyncJobRun.self, id: id, environmentId: env, forUpdate: true)
+            guard run.status.isFinished else {
+                throw SyncBridgeError(
+                    .conflict, code: "sync_job_run_active", message: "Run is \(run.status.rawValue); stop it before deleting it."
+                )
+            }
+            _ = try await session.delete(SyncJobRun.self, id: id, environmentId: env)
+        }
+        return JSONResponse.deleted(id.lowercased)
+    }
+}

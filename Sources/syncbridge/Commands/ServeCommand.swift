@@ -1,0 +1,49 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Storage
+import SyncBridgeServer
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the HTTP API (and, once it lands, the engine) in one process."
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(help: "Interface to listen on (env SYNCBRIDGE_HOST)")
+    var host: String?
+
+    @Option(help: "Port to listen on (env SYNCBRIDGE_PORT, default 8080)")
+    var port: Int?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let logger = store.logger("syncbridge")
+        let database = try await store.openStore(logger: logger)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let configuration = APIConfiguration(
+            host: host ?? env["SYNCBRIDGE_HOST"] ?? "127.0.0.1",
+            port: port ?? env["SYNCBRIDGE_PORT"].flatMap(Int.init) ?? 8080
+        )
+        let api = APIServer(store: database, httpClient: httpClient, configuration: configuration, logger: logger)
+        let app = api.makeApplication { port in
+            logger.notice("SyncBridge API listening", metadata: ["url": "http://\(configuration.host):\(port)", "database": "\(database.driverName)"])
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        do {
+            try await group.run()
+        } catch {
+            try? await httpClient.shutdown()
+            try? await database.close()
+            throw error
+        }
+        try await httpClient.shutdown()
+        try await database.close()
+    }
+}
