@@ -81,18 +81,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "SyncBridgeTestSupport",
+            dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Support",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CronTests", dependencies: ["Cron", "JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CronTests", dependencies: ["Cron", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DeliveryTests", dependencies: ["Delivery", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SyncBridgeCoreTests", dependencies: ["SyncBridgeCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "SyncBridgeCore"],
+            dependencies: ["Storage", "SyncBridgeCore", "SyncBridgeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SyncBridgeServerTests",
             dependencies: [
-                "SyncBridgeServer", "Storage", "SyncBridgeCore", "Delivery",
+                "SyncBridgeServer", "Storage", "SyncBridgeCore", "Delivery", "SyncBridgeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

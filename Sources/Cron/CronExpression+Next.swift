@@ -88,10 +88,14 @@ extension CronExpression {
         return n <= upTo ? n : nil
     }
 
+    /// The instant a local civil time names. Of two (a repeated hour) the earlier; of none (a skipped hour) the
+    /// instant the same distance past the gap's start, i.e. just after the gap.
     static func utcSeconds(fromLocal local: Int64, in timeZone: TimeZone) -> Int64 {
-        let firstGuess = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local))))
-        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(local - firstGuess))))
-        return local - offset
+        func offset(_ t: Int64) -> Int64 { Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(t)))) }
+        let before = offset(local - 86_400)
+        let after = offset(local + 86_400)
+        let valid = [before, after].map { local - $0 }.filter { offset($0) == local - $0 }
+        return valid.min() ?? (local - before)
     }
 
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }

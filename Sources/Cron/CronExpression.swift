@@ -22,8 +22,10 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     ]
 
     /// Parses an expression.
+    /// - Parameter compatibility: how to read the corner cases; croniter's reading by default (it is what the
+    ///   conformance vectors, and most Python-based schedulers, expect).
     /// - Throws: ``CronParseError`` naming the field and the problem.
-    public init(_ text: String) throws(CronParseError) {
+    public init(_ text: String, compatibility: CronCompatibility = .croniter) throws(CronParseError) {
         source = text
         var body = text.trimmingWhitespace()
         if body.hasPrefix("@") {
@@ -38,16 +40,28 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
                 field: nil, message: "expected 5 fields (minute hour day-of-month month day-of-week), got \(fields.count)"
             )
         }
-        minutes = try CronField.minute.parse(fields[0])
-        hours = try CronField.hour.parse(fields[1])
-        daysOfMonth = try CronField.dayOfMonth.parse(fields[2])
-        months = try CronField.month.parse(fields[3])
-        daysOfWeek = try CronField.dayOfWeek.parse(fields[4])
-        dayOfMonthIsStar = fields[2].hasPrefix("*")
-        dayOfWeekIsStar = fields[4].hasPrefix("*")
+        minutes = try CronField.minute.parse(fields[0], compatibility: compatibility)
+        hours = try CronField.hour.parse(fields[1], compatibility: compatibility)
+        daysOfMonth = try CronField.dayOfMonth.parse(fields[2], compatibility: compatibility)
+        months = try CronField.month.parse(fields[3], compatibility: compatibility)
+        daysOfWeek = try CronField.dayOfWeek.parse(fields[4], compatibility: compatibility)
+        switch compatibility {
+        case .croniter:
+            // croniter folds a day field that lists every value back into `*`, but only when the other day field's
+            // text contains a `*` (so `*/1` in day-of-month with day-of-week `1` keeps the OR rule).
+            dayOfMonthIsStar = fields[2] == "*" || (daysOfMonth == Self.allDaysOfMonth && fields[4].contains("*"))
+            dayOfWeekIsStar = fields[4] == "*" || (daysOfWeek == Self.allDaysOfWeek && fields[2].contains("*"))
+        case .vixie:
+            dayOfMonthIsStar = fields[2].hasPrefix("*")
+            dayOfWeekIsStar = fields[4].hasPrefix("*")
+        }
     }
 
     public var description: String { source }
+
+    static let allDaysOfMonth: UInt64 = ((1 << 32) - 1) & ~1
+    static let allDaysOfWeek: UInt64 = (1 << 7) - 1
+
 
     /// True when the day (of a month with `monthLength` days) matches the day fields.
     func matchesDay(day: Int, weekday: Int) -> Bool {

@@ -44,11 +44,11 @@ public enum CronField: Int, Sendable, CaseIterable {
     }
 
     /// Parses one field into a bit set of the values it matches (bit `n` set when value `n` matches).
-    func parse(_ text: Substring) throws(CronParseError) -> UInt64 {
+    func parse(_ text: Substring, compatibility: CronCompatibility) throws(CronParseError) -> UInt64 {
         guard !text.isEmpty else { throw CronParseError(field: self, message: "is empty") }
         var bits: UInt64 = 0
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            bits |= try parseItem(item)
+            bits |= try parseItem(item, compatibility: compatibility)
         }
         if self == .dayOfWeek, bits & (1 << 7) != 0 {
             bits = (bits & ~(1 << 7)) | 1  // 7 is Sunday
@@ -56,7 +56,7 @@ public enum CronField: Int, Sendable, CaseIterable {
         return bits
     }
 
-    private func parseItem(_ item: Substring) throws(CronParseError) -> UInt64 {
+    private func parseItem(_ item: Substring, compatibility: CronCompatibility) throws(CronParseError) -> UInt64 {
         guard !item.isEmpty else { throw CronParseError(field: self, message: "has an empty list item") }
         var rangePart = item
         var step = 1
@@ -77,10 +77,18 @@ public enum CronField: Int, Sendable, CaseIterable {
             low = lowerBound
             high = self == .dayOfWeek ? 6 : upperBound
         } else if let dash = rangePart.firstIndex(of: "-") {
-            low = try value(rangePart[..<dash])
-            high = try value(rangePart[rangePart.index(after: dash)...])
-            guard low <= high else {
+            let a = try value(rangePart[..<dash])
+            let b = try value(rangePart[rangePart.index(after: dash)...])
+            guard a <= b else {
                 throw CronParseError(field: self, message: "range \(rangePart) runs backwards")
+            }
+            if a == b && compatibility == .croniter {
+                // croniter reads a one-value range `a-a` as `*` (and `a-a/s` as `*/s`); the conformance vectors do too.
+                low = lowerBound
+                high = self == .dayOfWeek ? 6 : upperBound
+            } else {
+                low = a
+                high = b
             }
         } else {
             low = try value(rangePart)
@@ -106,4 +114,13 @@ public enum CronField: Int, Sendable, CaseIterable {
         if let n = names[text.lowercased()] { return n }
         throw CronParseError(field: self, message: "'\(text)' is not a number\(names.isEmpty ? "" : " or a name")")
     }
+}
+
+/// Which reading of the corner cases to follow.
+public enum CronCompatibility: Sendable, Hashable {
+    /// croniter's (the reference of the conformance vectors): a one-value range `a-a` means `*`, and a day field
+    /// counts as unrestricted (AND rule) only when it is exactly `*`, so `*/2` in both day fields uses the OR rule.
+    case croniter
+    /// Vixie cron's: `a-a` means `a`, and a day field starting with `*` counts as unrestricted.
+    case vixie
 }

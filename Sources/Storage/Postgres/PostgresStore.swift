@@ -46,3 +46,13 @@ public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
         try await pool.shutdownAsync()
     }
 }
+
+extension PostgresStore {
+    /// Creates a schema (used to isolate tests and tenants that share one database).
+    public func createSchema(_ name: String) async throws {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw SyncBridgeError(.badRequest, code: "invalid_schema_name", message: "Schema names may contain letters, digits and '_' only.")
+        }
+        try await withConnection { db in try await db.raw(SQLQueryString("CREATE SCHEMA IF NOT EXISTS \(name)")).run() }
+    }
+}

@@ -117,5 +117,5 @@ public struct Placeholder: Sendable, Equatable, Hashable {
 public struct TemplateError: Error, Sendable, Equatable {
     /// What is wrong.
     public let message: String
-    init(_ message: String) { self.message = message }
+    public init(_ message: String) { self.message = message }
 }

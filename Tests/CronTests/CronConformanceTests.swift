@@ -1,0 +1,67 @@
+import Cron
+import Foundation
+import JSONCore
+import SyncBridgeTestSupport
+import Testing
+
+/// Replays `conformance/cron/vectors.json` (croniter as the oracle): every expected fire time, every never-firing
+/// expression, every invalid expression.
+@Suite struct CronConformanceTests {
+    static func vectors() throws -> JSONValue {
+        guard let dir = Conformance.directory else { try Test.cancel(Comment(rawValue: Conformance.missingReason)) }
+        return try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("cron/vectors.json"), encoding: .utf8))
+    }
+
+    static func iso(_ s: String) -> Date {
+        let f = ISO8601DateFormatter()
+        return f.date(from: s)!
+    }
+
+    static func format(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: d)
+    }
+
+    @Test func everyCaseMatchesTheOracle() throws {
+        let cases = try #require(Self.vectors()["cases"]?.arrayValue)
+        #expect(cases.count == 1500)
+        var passed = 0
+        var failures: [String] = []
+        for c in cases {
+            let expression = c["expression"]!.stringValue!
+            let start = Self.iso(c["start"]!.stringValue!)
+            let expected = c["next"]!.arrayValue!.map { $0.stringValue! }
+            do {
+                let parsed = try CronExpression(expression)
+                let got = parsed.fireTimes(after: start).prefix(expected.count).map(Self.format)
+                if got == expected {
+                    passed += 1
+                } else if failures.count < 10 {
+                    failures.append("\(expression) after \(c["start"]!.stringValue!): expected \(expected), got \(got)")
+                }
+            } catch {
+                failures.append("\(expression): \(error)")
+            }
+        }
+        print("cron conformance: \(passed) passed, \(cases.count - passed) failed")
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    @Test func neverFiringExpressionsReportNoFireTime() throws {
+        let never = try #require(Self.vectors()["never_fires"]?.arrayValue)
+        for e in never {
+            let parsed = try CronExpression(e.stringValue!)
+            #expect(parsed.next(after: Self.iso("2024-01-01T00:00:00Z")) == nil)
+        }
+    }
+
+    @Test func invalidExpressionsAreRejectedNamingTheField() throws {
+        let invalid = try #require(Self.vectors()["invalid"]?.arrayValue)
+        #expect(invalid.count == 25)
+        for item in invalid {
+            let expression = item["expression"]!.stringValue!
+            #expect(throws: CronParseError.self, "\(expression)") { try CronExpression(expression) }
+        }
+    }
+}

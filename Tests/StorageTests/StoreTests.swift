@@ -1,0 +1,151 @@
+import Foundation
+import Storage
+import SyncBridgeCore
+import SyncBridgeTestSupport
+import Testing
+
+/// The same behaviour from both drivers.
+@Suite struct StoreTests {
+    static let now = Timestamp.parse("2024-01-01T00:00:00.000Z")!
+
+    func environment(_ store: any Store, _ name: String = "default") async throws -> Environment {
+        let env = Environment(name: name, createdAt: Self.now)
+        try await store.transaction { try await $0.insertEnvironment(env) }
+        return env
+    }
+
+    func webhook(_ env: Environment, at offset: TimeInterval, active: Bool = true) -> Webhook {
+        let t = Self.now.addingTimeInterval(offset)
+        return Webhook(
+            environmentId: env.id, targetURL: "http://127.0.0.1:1/\(offset)", isActive: active, eventTypes: [],
+            secret: "whsec_c2VjcmV0", createdAt: t, updatedAt: t
+        )
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func migrationsAreIdempotent(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            try await store.migrate()
+            try await store.migrate()
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func insertFetchUpdateDelete(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let env = try await environment(store)
+            var hook = webhook(env, at: 0)
+            try await store.transaction { try await $0.insert(hook) }
+            #expect(try await store.transaction { try await $0.fetch(Webhook.self, id: hook.id, environmentId: env.id) } == hook)
+            hook.isActive = false
+            hook.updatedAt = Self.now.addingTimeInterval(5)
+            try await store.transaction { try await $0.update(hook) }
+            #expect(try await store.transaction { try await $0.fetch(Webhook.self, id: hook.id, environmentId: env.id) } == hook)
+            let other = try await environment(store, "other")
+            #expect(try await store.transaction { try await $0.fetch(Webhook.self, id: hook.id, environmentId: other.id) } == nil)
+            #expect(try await store.transaction { try await $0.delete(Webhook.self, id: hook.id, environmentId: other.id) } == false)
+            #expect(try await store.transaction { try await $0.delete(Webhook.self, id: hook.id, environmentId: env.id) } == true)
+            #expect(try await store.transaction { try await $0.fetch(Webhook.self, id: hook.id, environmentId: env.id) } == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func listPagesNewestFirstWithoutGapsOrRepeats(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let env = try await environment(store)
+            // 25 webhooks, several sharing a created_at, so the cursor must break ties by id.
+            let hooks = (0..<25).map { webhook(env, at: TimeInterval($0 / 3), active: $0 % 2 == 0) }
+            try await store.transaction { s in for h in hooks { try await s.insert(h) } }
+            var seen: [Webhook] = []
+            var query = ListQuery(limit: 7)
+            var pages = 0
+            while true {
+                let page = try await store.transaction { try await $0.list(Webhook.self, environmentId: env.id, query: query) }
+                seen += page.items
+                pages += 1
+                guard let next = page.nextCursor else { break }
+                query.cursor = ListCursor(token: next.token)
+            }
+            #expect(pages == 4)
+            #expect(seen.count == 25)
+            #expect(Set(seen.map(\.id)) == Set(hooks.map(\.id)))
+            #expect(seen.map(\.createdAt) == seen.map(\.createdAt).sorted(by: >))
+            let active = try await store.transaction {
+                try await $0.list(Webhook.self, environmentId: env.id, query: ListQuery(limit: 100, equals: ["is_active": "true"]))
+            }
+            #expect(active.items.count == 13)
+            #expect(try await store.transaction { try await $0.count(Webhook.self, environmentId: env.id, where: ["is_active": "false"]) } == 12)
+            let ranged = try await store.transaction {
+                try await $0.list(
+                    Webhook.self, environmentId: env.id,
+                    query: ListQuery(ranges: [.init(column: "created_at", op: .gte, value: Self.now.addingTimeInterval(7))])
+                )
+            }
+            #expect(ranged.items.count == 4)  // offsets 7 and 8 → indexes 21…24
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func secretsAreSealedAtRest(kind: StoreKind) async throws {
+        let location = try await TestStores.newLocation(kind)
+        let store = try await location.open()
+        let env = try await environment(store)
+        let account = IntegratedAccount(
+            environmentId: env.id, integrationName: "zendesk", tenantId: "acme",
+            context: ["subdomain": "acme"], credentials: ["api_token": "very-secret-token-123"], status: .active,
+            createdAt: Self.now, updatedAt: Self.now
+        )
+        try await store.transaction { try await $0.insert(account) }
+        #expect(try await store.transaction { try await $0.fetch(IntegratedAccount.self, id: account.id, environmentId: env.id) } == account)
+        try await store.close()
+        if kind == .sqlite {
+            // Nothing on disk holds the token in clear (WAL included).
+            for suffix in ["", "-wal"] {
+                let data = (try? Data(contentsOf: URL(fileURLWithPath: location.name + suffix))) ?? Data()
+                #expect(data.range(of: Data("very-secret-token-123".utf8)) == nil)
+            }
+        }
+        // Opening with another key cannot read the secret.
+        let wrongKey: any Store
+        switch kind {
+        case .sqlite: wrongKey = try await StoreConfiguration(databaseURL: "sqlite://\(location.name)").open(secrets: SecretBox(secret: "other"), logger: TestStores.logger)
+        case .postgres: wrongKey = try PostgresStore(url: TestStores.postgresURL!, searchPath: [location.name], secrets: SecretBox(secret: "other"), logger: TestStores.logger)
+        }
+        await #expect(throws: SyncBridgeError.self) {
+            try await wrongKey.transaction { try await $0.fetch(IntegratedAccount.self, id: account.id, environmentId: env.id) }
+        }
+        try await wrongKey.close()
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func failedTransactionsLeaveNothingBehind(kind: StoreKind) async throws {
+        struct Boom: Error {}
+        try await withStore(kind) { store in
+            let env = try await environment(store)
+            let hook = webhook(env, at: 0)
+            await #expect(throws: Boom.self) {
+                try await store.transaction { s in
+                    try await s.insert(hook)
+                    try await s.enqueue([OutboxEvent(environmentId: env.id, webhookId: hook.id, event: "test", payload: [:], createdAt: Self.now)])
+                    throw Boom()
+                }
+            }
+            #expect(try await store.transaction { try await $0.fetch(Webhook.self, id: hook.id, environmentId: env.id) } == nil)
+            #expect(try await store.transaction { try await $0.outbox(environmentId: env.id, limit: 10) }.isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func tokensAreFoundByHashOnly(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let (token, env) = try await TokenIssuer(store: store).createToken(name: "ci", environment: "staging")
+            #expect(token.hasPrefix("sb_"))
+            let found = try await store.transaction { try await $0.token(hash: Tokens.hash(token)) }
+            #expect(found?.environmentId == env.id)
+            #expect(found?.tokenHash != token)
+            #expect(try await store.transaction { try await $0.token(hash: token) } == nil)
+            let (_, same) = try await TokenIssuer(store: store).createToken(name: "second", environment: "staging")
+            #expect(same.id == env.id)
+        }
+    }
+}
