@@ -7,7 +7,15 @@ import Testing
 public enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite, postgres
     public var testDescription: String { rawValue }
+
+    /// The drivers tests can run against here: SQLite always, PostgreSQL when `SYNCBRIDGE_TEST_POSTGRES_URL` is set.
+    /// Each test target also has a `postgresIsAvailable` test that is reported as skipped, with the reason, when it
+    /// is not, so a missing database never goes unnoticed.
+    public static var available: [StoreKind] { TestStores.postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 }
+
+/// Why Postgres cases are absent.
+public let postgresMissingReason: Comment = "SYNCBRIDGE_TEST_POSTGRES_URL is not set, so every PostgreSQL case is skipped: run scripts/test, which starts a throwaway PostgreSQL"
 
 /// Real stores for tests: a fresh SQLite file in a temporary folder, or a fresh schema in the PostgreSQL database
 /// named by `SYNCBRIDGE_TEST_POSTGRES_URL`.
