@@ -83,7 +83,12 @@ let package = Package(
         ),
         .target(
             name: "SyncBridgeTestSupport",
-            dependencies: ["Storage", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Storage", "SyncBridgeServer", "SyncBridgeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             path: "Tests/Support",
             swiftSettings: swiftSettings
         ),

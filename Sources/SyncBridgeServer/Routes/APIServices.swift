@@ -16,9 +16,13 @@ struct APIServices: Sendable {
 
     var now: Date { clock.now() }
 
-    /// The request body as JSON, with the API's size limit.
+    /// The request body, which must be a JSON object, with the API's size limit.
     func body(_ request: Request) async throws -> JSONValue {
-        try await RequestBody.json(request, maxBytes: configuration.maxBodyBytes)
+        let body = try await RequestBody.json(request, maxBytes: configuration.maxBodyBytes)
+        guard case .object = body else {
+            throw SyncBridgeError.validation([FieldFailure(path: "body", message: "must be a JSON object")])
+        }
+        return body
     }
 
     /// The `:id` path parameter; anything that is not a UUID cannot name a resource, so it is a 404.

@@ -1,0 +1,76 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A real HTTP server on loopback that records every delivery and answers with a status the test chooses.
+public final class WebhookReceiver: Sendable {
+    /// One received request.
+    public struct Delivery: Sendable {
+        public let path: String
+        /// Header values by lowercase name.
+        public let headers: [String: String]
+        public let body: String
+    }
+
+    private let state = LockedState()
+
+    /// Creates a receiver that answers 200 until told otherwise.
+    public init() {}
+
+    /// Every delivery so far, in arrival order.
+    public var deliveries: [Delivery] { state.withLock { $0.deliveries } }
+
+    /// Answer with `status` from now on.
+    public func respond(with status: Int) { state.withLock { $0.status = status } }
+
+    /// Runs the receiver on a random port for the duration of `body`, which gets its base URL.
+    public func run<R: Sendable>(_ body: @Sendable @escaping (String) async throws -> R) async throws -> R {
+        let router = Router()
+        router.post("/**") { request, _ -> Response in
+            var request = request
+            let bytes = try await request.collectBody(upTo: 64 * 1024 * 1024)
+            var headers: [String: String] = [:]
+            for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            let status = self.state.withLock { s in
+                s.deliveries.append(Delivery(path: request.uri.path, headers: headers, body: String(buffer: bytes)))
+                return s.status
+            }
+            return Response(status: .init(code: status))
+        }
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: TestStores.logger
+        )
+        return try await withThrowingTaskGroup(of: R?.self) { group in
+            group.addTask {
+                try await app.runService(gracefulShutdownSignals: [])
+                return nil
+            }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            let result = try await body("http://127.0.0.1:\(port)")
+            group.cancelAll()
+            while let _ = try await group.next() {}
+            return result
+        }
+    }
+}
+
+/// Mutable receiver state behind a lock.
+final class LockedState: @unchecked Sendable {
+    struct Values {
+        var deliveries: [WebhookReceiver.Delivery] = []
+        var status = 200
+    }
+
+    private let lock = NSLock()
+    private var values = Values()
+
+    func withLock<T>(_ body: (inout Values) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&values)
+    }
+}
