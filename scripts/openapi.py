@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Writes Sources/SyncBridgeServer/Resources/openapi.json, the OpenAPI 3.1 document of the SyncBridge API.
+
+Edit this file, run it, and commit both; OpenAPITests checks that every route the server serves is documented.
+"""
+import json, pathlib
+
+def ref(name): return {"$ref": f"#/components/schemas/{name}"}
+def ts(desc="ISO-8601 UTC with milliseconds"): return {"type": "string", "format": "date-time", "description": desc}
+uuid = {"type": "string", "format": "uuid"}
+nullable = lambda s: {"oneOf": [s, {"type": "null"}]}
+
+EVENTS = ["sync_job_run:created", "sync_job_run:updated", "sync_job_run:started", "sync_job_run:completed",
+          "sync_job_run:failed", "sync_job_run:record", "sync_job_run:record_error", "sync_job_run:rate_limited",
+          "integrated_account:created", "integrated_account:active", "integrated_account:updated",
+          "integrated_account:deleted", "integrated_account:authentication_error",
+          "integrated_account:post_connect_form_submitted"]
+
+common = {"id": uuid, "environment_id": uuid, "created_at": ts(), "updated_at": ts()}
+run_settings = {
+    "sync_job_id": uuid, "integrated_account_id": uuid, "webhook_id": uuid,
+    "error_handling": {"type": "string", "enum": ["ignore", "fail_fast"], "default": "ignore"},
+    "ignore_previous_run": {"type": "boolean", "default": False},
+    "args": {"type": "object", "description": "Validated against the sync job's args_schema."},
+}
+schemas = {
+    "Error": {"type": "object", "required": ["statusCode", "error", "message", "code"], "properties": {
+        "statusCode": {"type": "integer"}, "error": {"type": "string"}, "message": {"type": "string"},
+        "code": {"type": "string", "description": "Stable machine-readable code, e.g. validation_failed, webhook_not_found."},
+        "details": {"type": "object", "properties": {"failures": {"type": "array", "items": {"type": "object", "properties": {
+            "path": {"type": "string", "example": "resources[3].depends_on"}, "message": {"type": "string"}}}}}}}},
+    "Deleted": {"type": "object", "properties": {"id": uuid}},
+    "Webhook": {"type": "object", "properties": {**common, "target_url": {"type": "string", "format": "uri"},
+        "is_active": {"type": "boolean"}, "event_types": {"type": "array", "items": {"type": "string", "enum": EVENTS}}}},
+    "WebhookCreated": {"allOf": [ref("Webhook"), {"type": "object", "properties": {"secret": {"type": "string",
+        "description": "whsec_<base64 of 32 bytes>. Returned only here."}}}]},
+    "WebhookInput": {"type": "object", "additionalProperties": False, "properties": {
+        "target_url": {"type": "string", "format": "uri"}, "is_active": {"type": "boolean", "default": True},
+        "event_types": {"type": "array", "items": {"type": "string", "enum": EVENTS}, "description": "Omitted or empty: all events."}}},
+    "WebhookTestResult": {"type": "object", "properties": {"id": uuid, "event_id": uuid, "success": {"type": "boolean"},
+        "status": nullable({"type": "integer"}), "response_body": {"type": "string"}, "error": nullable({"type": "string"}),
+        "duration_ms": {"type": "number"}}},
+    "IntegratedAccount": {"type": "object", "properties": {**common, "integration_name": {"type": "string"},
+        "integration": {"type": "object", "properties": {"name": {"type": "string"}}}, "tenant_id": {"type": "string"},
+        "context": {"type": "object", "description": "Non-secret settings; credentials are never returned."},
+        "status": {"type": "string", "enum": ["connecting", "active", "needs_reauth"]}, "last_error": nullable({"type": "string"})}},
+    "IntegratedAccountInput": {"type": "object", "additionalProperties": False, "properties": {
+        "integration_name": {"type": "string", "enum": ["zendesk"]}, "tenant_id": {"type": "string"},
+        "context": {"type": "object", "description": "Settings and credentials, e.g. subdomain, email, api_token, access_token, base_url."}}},
+    "SyncJobResource": {"type": "object", "additionalProperties": False, "required": ["resource", "method"], "properties": {
+        "resource": {"type": "string", "example": "ticketing/tickets"}, "method": {"type": "string", "example": "list"},
+        "id": {"oneOf": [{"type": "string"}, {"type": "number"}]},
+        "query": {"oneOf": [{"type": "object"}, {"type": "string", "description": "JSONata expression"}]},
+        "body": {}, "loop_on": {"type": "string", "example": "{{args.ticket_ids}}"}, "depends_on": {"type": "string"},
+        "persist": {"type": "boolean", "default": True}}},
+    "SyncJob": {"type": "object", "properties": {**common, "label": nullable({"type": "string"}), "integration_name": {"type": "string"},
+        "resources": {"type": "array", "items": ref("SyncJobResource")}, "args_schema": nullable({"type": "object"})}},
+    "SyncJobInput": {"type": "object", "additionalProperties": False, "properties": {
+        "label": {"type": "string"}, "integration_name": {"type": "string"},
+        "resources": {"type": "array", "items": ref("SyncJobResource")},
+        "args_schema": {"type": "object", "description": "A JSON Schema, or a map of argument name to schema."}}},
+    "SyncJobRun": {"type": "object", "properties": {**common, **run_settings,
+        "status": {"type": "string", "enum": ["created", "running", "rate_limited", "completed", "failed", "stopped"]},
+        "resource_stats": {"type": "object"}, "error": nullable({"type": "string"}),
+        "sync_job_cron_trigger_id": nullable(uuid), "started_at": nullable(ts()), "finished_at": nullable(ts())}},
+    "SyncJobRunInput": {"type": "object", "additionalProperties": False, "required": ["sync_job_id", "integrated_account_id", "webhook_id"],
+        "properties": run_settings},
+    "SyncJobRunPatch": {"type": "object", "additionalProperties": False, "properties": {"status": {"type": "string", "enum": ["stopped"]}}},
+    "SyncJobCronTrigger": {"type": "object", "properties": {**common, **run_settings, "cron_expression": {"type": "string", "example": "0 */6 * * *"},
+        "timezone": nullable({"type": "string"}), "status": {"type": "string", "enum": ["active", "paused"]},
+        "last_fired_at": nullable(ts()), "next_fire_at": nullable(ts())}},
+    "SyncJobCronTriggerInput": {"type": "object", "additionalProperties": False, "properties": {**run_settings,
+        "cron_expression": {"type": "string"}, "timezone": {"type": "string", "description": "IANA name; UTC when omitted."}}},
+    "Event": {"type": "object", "description": "The envelope every webhook delivery carries.", "properties": {
+        "id": uuid, "event": {"type": "string"}, "payload": {"type": "object"}, "environment_id": uuid, "created_at": ts(), "webhook_id": uuid}},
+}
+
+errors = {str(c): {"description": d, "content": {"application/json": {"schema": ref("Error")}}}
+          for c, d in [(400, "Malformed request"), (401, "Missing or invalid bearer token"), (404, "Not found"),
+                       (409, "Conflict"), (413, "Body too large"), (415, "Not JSON"), (422, "Validation failed")]}
+def ok(schema, code="200", desc="OK"):
+    return {code: {"description": desc, "content": {"application/json": {"schema": schema}}}, **errors}
+def body(schema): return {"required": True, "content": {"application/json": {"schema": schema}}}
+def listing(item, filters):
+    params = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}},
+              {"name": "next_cursor", "in": "query", "schema": {"type": "string"}}]
+    params += [{"name": f, "in": "query", "schema": {"type": "string"}} for f in filters]
+    params += [{"name": f"{c}[{op}]", "in": "query", "schema": {"type": "string", "format": "date-time"}}
+               for c in ["created_at", "updated_at"] for op in ["gt", "gte", "lt", "lte"]]
+    return {"summary": f"List {item}s", "parameters": params, "responses": ok({"type": "object", "properties": {
+        "result": {"type": "array", "items": ref(item)}, "next_cursor": nullable({"type": "string"}), "limit": {"type": "integer"}}})}
+id_param = [{"name": "id", "in": "path", "required": True, "schema": uuid}]
+
+def resource(path, item, inp, filters, patch=None):
+    return {
+        f"/{path}": {"post": {"summary": f"Create a {item}", "requestBody": body(ref(inp)), "responses": ok(ref(item), "201", "Created")},
+                     "get": listing(item, filters)},
+        f"/{path}/{{id}}": {"parameters": id_param,
+            "get": {"summary": f"Get a {item}", "responses": ok(ref(item))},
+            "patch": {"summary": f"Update a {item}", "requestBody": body(ref(patch or inp)), "responses": ok(ref(item))},
+            "delete": {"summary": f"Delete a {item}", "responses": ok(ref("Deleted"))}},
+    }
+
+paths = {
+    "/health": {"get": {"summary": "Liveness and database check", "security": [], "responses": {"200": {"description": "OK"}}}},
+    "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OK"}}}},
+    **resource("webhook", "Webhook", "WebhookInput", ["is_active"]),
+    "/webhook/test": {"post": {"summary": "Send a signed test event now", "requestBody": body({"type": "object", "properties": {"id": uuid}}),
+                               "responses": ok(ref("WebhookTestResult"))}},
+    **resource("integrated-account", "IntegratedAccount", "IntegratedAccountInput", ["integration_name", "tenant_id", "status"]),
+    **resource("sync-job", "SyncJob", "SyncJobInput", ["integration_name"]),
+    **resource("sync-job-run", "SyncJobRun", "SyncJobRunInput",
+               ["sync_job_id", "integrated_account_id", "webhook_id", "status", "sync_job_cron_trigger_id"], patch="SyncJobRunPatch"),
+    **resource("sync-job-cron-trigger", "SyncJobCronTrigger", "SyncJobCronTriggerInput",
+               ["sync_job_id", "integrated_account_id", "webhook_id", "status"]),
+    "/sync-job-cron-trigger/{id}/schedule": {"parameters": id_param, "post": {"summary": "(Re)activate a trigger",
+        "responses": ok(ref("SyncJobCronTrigger"))}},
+}
+paths["/webhook"]["post"]["responses"] = ok(ref("WebhookCreated"), "201", "Created")
+
+doc = {
+    "openapi": "3.1.0",
+    "info": {"title": "SyncBridge", "version": "0.1.0",
+             "description": "Self-hostable sync engine with Truto RapidBridge-compatible resources."},
+    "servers": [{"url": "http://localhost:8080"}],
+    "security": [{"bearer": []}],
+    "paths": paths,
+    "webhooks": {e: {"post": {"summary": e, "requestBody": body(ref("Event")), "responses": {"200": {"description": "Acknowledged"}}}}
+                 for e in EVENTS},
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas},
+}
+out = pathlib.Path(__file__).resolve().parent.parent / "Sources/SyncBridgeServer/Resources/openapi.json"
+out.write_text(json.dumps(doc, indent=2) + "\n")
+print(f"wrote {out}")
