@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "JSONCore", targets: ["JSONCore"]),
         .library(name: "SyncBridgeCore", targets: ["SyncBridgeCore"]),
         .library(name: "Cron", targets: ["Cron"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -30,9 +31,13 @@ let package = Package(
         .target(name: "JSONCore", swiftSettings: swiftSettings),
         // Five-field cron expressions and their fire times.
         .target(name: "Cron", swiftSettings: swiftSettings),
+        // JSON Schema draft 2020-12 and draft-07 validation.
+        .target(
+            name: "JSONSchema", dependencies: ["JSONCore"], resources: [.copy("Metaschemas")], swiftSettings: swiftSettings
+        ),
         .target(
             name: "SyncBridgeCore",
-            dependencies: ["JSONCore", "Cron"],
+            dependencies: ["JSONCore", "Cron", "JSONSchema"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -93,6 +98,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CronTests", dependencies: ["Cron", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DeliveryTests", dependencies: ["Delivery", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings
@@ -101,6 +107,11 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "SyncBridgeCore", "SyncBridgeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SyncBridgeCLITests",
+            dependencies: ["JSONCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

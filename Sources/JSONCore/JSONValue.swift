@@ -2,7 +2,7 @@
 ///
 /// Numbers are stored as `Double` (JSON's own model); integral values within ±2^53 are written without a fraction.
 /// Objects keep their members in a dictionary: equality ignores member order, as JSON does.
-public enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -96,5 +96,32 @@ extension JSONValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Expre
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+    }
+}
+
+extension JSONValue: Hashable {
+    /// JSON equality: strings are equal when their code points are (not merely canonically equivalent, as Swift's
+    /// `String` equality has it), numbers by value, objects regardless of member order.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .number(let n): hasher.combine(n)
+        case .string(let s): for byte in s.utf8 { hasher.combine(byte) }
+        case .array(let a): hasher.combine(a)
+        case .object(let o): hasher.combine(o)
+        }
     }
 }

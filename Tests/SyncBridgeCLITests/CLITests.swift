@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Foundation
+import JSONCore
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@Suite(.serialized) struct CLITests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("syncbridge-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    @Test func tokenCreatePrintsOnlyTheToken() throws {
+        let r = try CLIProcess.run(["token", "create", "--name", "ci", "--environment", "staging"], directory: directory)
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("sb_") == true)
+        // The key file was generated with owner-only permissions.
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("syncbridge.key").path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+    }
+
+    @Test func migrateReportsUpToDate() throws {
+        let r = try CLIProcess.run(["migrate", "--database-url", "sqlite://m.sqlite"], directory: directory)
+        #expect(r.status == 0)
+        #expect(r.stdout == "Database is up to date (sqlite).\n")
+        let bad = try CLIProcess.run(["migrate", "--database-url", "mysql://x"], directory: directory)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("SYNCBRIDGE_DATABASE_URL must start with sqlite:// or postgres://"))
+    }
+
+    @Test func cronPrintsFireTimesOrTheFieldAtFault() throws {
+        let r = try CLIProcess.run(["cron", "0 */6 * * *", "--after", "2024-02-28T23:59:30Z", "--count", "3"], directory: directory)
+        #expect(r.status == 0)
+        #expect(r.stdout == "2024-02-29T00:00:00Z\n2024-02-29T06:00:00Z\n2024-02-29T12:00:00Z\n")
+        let bad = try CLIProcess.run(["cron", "0 24 * * *"], directory: directory)
+        #expect(bad.status == 1)
+        #expect(bad.stderr == "error: hour: 24 is out of range 0-23\n")
+        let never = try CLIProcess.run(["cron", "0 0 30 2 *"], directory: directory)
+        #expect(never.status == 1)
+        #expect(never.stderr.contains("never fires"))
+    }
+
+    /// A process-level restart: data written through one `syncbridge serve` is served by the next, killed with -9
+    /// in between, on the same SQLite file.
+    @Test func serveSurvivesKillAndRestart() async throws {
+        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", "sqlite://serve.sqlite"], directory: directory)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        func call(_ base: String, _ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> (Int, JSONValue) {
+            var request = HTTPClientRequest(url: base + path)
+            request.method = method
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            if let body {
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(string: body))
+            }
+            let response = try await client.execute(request, timeout: .seconds(10))
+            let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+            return (Int(response.status.code), try JSONParser.parse(text))
+        }
+        let (first, url1) = try CLIProcess.serve(database: "sqlite://serve.sqlite", directory: directory)
+        let (status, created) = try await call(url1, .POST, "/webhook", #"{"target_url": "http://127.0.0.1:9/hook"}"#)
+        #expect(status == 201)
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let (second, url2) = try CLIProcess.serve(database: "sqlite://serve.sqlite", directory: directory)
+        defer {
+            second.terminate()
+            second.waitUntilExit()
+        }
+        let id = try #require(created["id"]?.stringValue)
+        let (again, fetched) = try await call(url2, .GET, "/webhook/\(id)")
+        #expect(again == 200)
+        #expect(fetched["target_url"] == "http://127.0.0.1:9/hook")
+        try await client.shutdown()
+    }
+}
