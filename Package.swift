@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "syncbridge",
             dependencies: [
-                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron",
+                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

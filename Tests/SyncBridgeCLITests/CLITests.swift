@@ -45,6 +45,23 @@ import Testing
         #expect(never.stderr.contains("never fires"))
     }
 
+    @Test func validateChecksArgsAgainstASchema() throws {
+        try #"{"ticket_sync_start_date": {"type": "string", "format": "date-time"}}"#.write(
+            to: directory.appendingPathComponent("schema.json"), atomically: true, encoding: .utf8)
+        try #"{"ticket_sync_start_date": "2023-07-23T18:10:56.072Z"}"#.write(to: directory.appendingPathComponent("ok.json"), atomically: true, encoding: .utf8)
+        try #"{"ticket_sync_start_date": "yesterday"}"#.write(to: directory.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        let ok = try CLIProcess.run(["validate", "--schema", "schema.json", "--input", "ok.json"], directory: directory)
+        #expect(ok.status == 0)
+        #expect(ok.stdout == "valid\n")
+        let bad = try CLIProcess.run(["validate", "--schema", "schema.json", "--input", "bad.json"], directory: directory)
+        #expect(bad.status == 1)
+        #expect(bad.stdout == "/ticket_sync_start_date: \"yesterday\" is not a valid date-time  [/properties/ticket_sync_start_date/format]\n")
+        try #"{"x": {"type": "strng"}}"#.write(to: directory.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
+        let broken = try CLIProcess.run(["validate", "--schema", "broken.json", "--input", "ok.json"], directory: directory)
+        #expect(broken.status == 2)
+        #expect(broken.stderr.hasPrefix("schema error: args_schema.x.type: "))
+    }
+
     /// A process-level restart: data written through one `syncbridge serve` is served by the next, killed with -9
     /// in between, on the same SQLite file.
     @Test func serveSurvivesKillAndRestart() async throws {

@@ -61,6 +61,10 @@ import Testing
             )
             #expect(run.status == 409)
             #expect(run.string("code") == "integrated_account_not_active")
+            // null removes a context member.
+            let removed = try await api.request(.PATCH, "/integrated-account/\(id)", json: ["context": ["email": nil]])
+            #expect(removed.json["context"] == ["subdomain": "acme"])
+            #expect(removed.json["status"] == "connecting")
             let deleted = try await api.request(.DELETE, "/integrated-account/\(id)")
             #expect(deleted.json == ["id": .string(id)])
         }

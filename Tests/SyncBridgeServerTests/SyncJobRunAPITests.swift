@@ -8,7 +8,7 @@ import Testing
         try await withAPI(kind) { api in
             let ids = try await Fixtures.basics(api)
             let r = try await api.request(.POST, "/sync-job-run", json: Fixtures.runBody(ids, extra: ["args": ["ticket_sync_start_date": "2023-07-23T18:10:56.072Z"], "error_handling": "fail_fast"]))
-            #expect(r.status == 201)
+            #expect(r.status == 201, "\(r.json.jsonString())")
             #expect(r.json["status"] == "created")
             #expect(r.json["error_handling"] == "fail_fast")
             #expect(r.json["ignore_previous_run"] == false)
@@ -66,6 +66,42 @@ import Testing
             #expect(again.string("code") == "sync_job_run_finished")
             #expect(try await api.request(.DELETE, "/sync-job-run/\(id)").json == ["id": .string(id)])
             #expect(try await api.request(.GET, "/sync-job-run/\(id)").status == 404)
+        }
+    }
+}
+
+@Suite struct ArgsValidationAPITests {
+    static let job: JSONValue = [
+        "integration_name": "zendesk",
+        "args_schema": ["ticket_sync_start_date": ["type": "string", "format": "date-time"], "ticket_ids": ["type": "array", "items": ["type": "string"]]],
+        "resources": [["resource": "ticketing/tickets", "method": "list", "query": ["updated_at": "{{args.ticket_sync_start_date|previous_run_date}}"]]],
+    ]
+
+    @Test(arguments: StoreKind.available)
+    func runArgsAreValidatedAgainstTheJobsSchema(kind: StoreKind) async throws {
+        try await withAPI(kind) { api in
+            let ids = try await Fixtures.basics(api)
+            let job = try await api.request(.POST, "/sync-job", json: Self.job).string("id")!
+            let bad = try await api.request(.POST, "/sync-job-run", json: Fixtures.runBody((ids.webhook, ids.account, job), extra: ["args": ["ticket_sync_start_date": "yesterday", "ticket_ids": [1]]]))
+            #expect(bad.status == 422)
+            #expect(Fixtures.failures(bad) == [
+                "args.ticket_sync_start_date": "\"yesterday\" is not a valid date-time",
+                "args.ticket_ids[0]": "must be string, but is integer",
+            ])
+            #expect(try await api.request(.GET, "/sync-job-run").json["result"] == [])
+            let good = try await api.request(.POST, "/sync-job-run", json: Fixtures.runBody((ids.webhook, ids.account, job), extra: ["args": ["ticket_sync_start_date": "2023-07-23T18:10:56.072Z"]]))
+            #expect(good.status == 201)
+            let trigger = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody((ids.webhook, ids.account, job), extra: ["cron_expression": "@daily", "args": ["ticket_ids": "1,2"]]))
+            #expect(Fixtures.failures(trigger) == ["args.ticket_ids": "must be array, but is string"])
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func invalidArgsSchemasAreRejected(kind: StoreKind) async throws {
+        try await withAPI(kind) { api in
+            let r = try await api.request(.POST, "/sync-job", json: ["integration_name": "zendesk", "args_schema": ["start": ["type": "date"]], "resources": [["resource": "ticketing/tickets", "method": "list"]]])
+            #expect(r.status == 422)
+            #expect(Fixtures.failures(r).keys.sorted() == ["args_schema.start.type"])
         }
     }
 }

@@ -99,5 +99,15 @@ public struct JSONSchemaValidator: Sendable {
                 throw SchemaError(keywordLocation: path + "/patternProperties", message: "'\(key)' is not a valid regular expression")
             }
         }
+        for (key, child) in o {
+            let here = path + "/" + SchemaIndex.escape(key)
+            if SchemaIndex.schemaMapKeywords.contains(key), case .object(let map) = child {
+                for (name, sub) in map { try checkPatterns(sub, at: here + "/" + SchemaIndex.escape(name), regexes: regexes) }
+            } else if SchemaIndex.schemaArrayKeywords.contains(key), case .array(let items) = child {
+                for (i, sub) in items.enumerated() { try checkPatterns(sub, at: here + "/\(i)", regexes: regexes) }
+            } else if SchemaIndex.schemaKeywords.contains(key) {
+                try checkPatterns(child, at: here, regexes: regexes)
+            }
+        }
     }
 }

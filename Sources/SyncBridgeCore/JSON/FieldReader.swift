@@ -67,6 +67,13 @@ public struct FieldReader {
     /// Any JSON value; `nil` when absent.
     public func value(_ key: String) -> JSONValue? { members[key] }
 
+    /// Any JSON value; `nil` when absent or `null`. (Beware `$0.isNull ? nil : $0`: `JSONValue` is
+    /// `ExpressibleByNilLiteral`, so that `nil` is `.null`.)
+    public func present(_ key: String) -> JSONValue? {
+        guard let v = members[key], !v.isNull else { return nil }
+        return v
+    }
+
     /// A string member; `nil` when absent or null; a failure when of another type or (with `nonEmpty`) blank.
     public func string(_ key: String, required: Bool = false, nonEmpty: Bool = true) -> String? {
         guard let v = members[key], !v.isNull else {

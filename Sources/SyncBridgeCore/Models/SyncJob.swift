@@ -57,7 +57,7 @@ public struct SyncJob: Resource, Equatable {
                 }
                 resources.append(step)
             }
-            let schema = r.value("args_schema").flatMap { $0.isNull ? nil : $0 }
+            let schema = r.present("args_schema")
             return SyncJob(
                 id: c.id, environmentId: c.environmentId, label: r.string("label", nonEmpty: false), integrationName: name,
                 resources: resources, argsSchema: schema, createdAt: c.createdAt, updatedAt: c.updatedAt

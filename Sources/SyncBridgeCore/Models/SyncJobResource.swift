@@ -72,8 +72,8 @@ public struct SyncJobResource: Sendable, Equatable {
         let persist = r.bool("persist")
         guard let resource, let method else { return nil }
         self.init(
-            resource: resource, method: method, id: r.value("id").flatMap { $0.isNull ? nil : $0 },
-            query: r.value("query").flatMap { $0.isNull ? nil : $0 }, body: r.value("body").flatMap { $0.isNull ? nil : $0 },
+            resource: resource, method: method, id: r.present("id"),
+            query: r.present("query"), body: r.present("body"),
             loopOn: loopOn, dependsOn: dependsOn, persist: persist
         )
     }

@@ -72,7 +72,9 @@ struct IntegratedAccountRoutes {
             if let given {
                 // Context members are merged: a PATCH that sends only a new api_token keeps the subdomain. null removes a member.
                 var merged = account.fullContext
-                for (key, value) in given { merged[key] = value.isNull ? nil : value }
+                for (key, value) in given {
+                    if value.isNull { merged.removeValue(forKey: key) } else { merged[key] = value }
+                }
                 let problems = IntegrationDescriptor.all[account.integrationName]?.check(merged) ?? []
                 (account.context, account.credentials) = IntegratedAccount.split(context: merged)
                 account.status = problems.isEmpty ? .active : .connecting

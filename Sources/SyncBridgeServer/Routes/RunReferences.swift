@@ -4,7 +4,7 @@ import SyncBridgeCore
 
 /// Checks what a run or cron trigger points at, inside the transaction that writes it: the job, account and webhook
 /// must exist in the environment (422 naming the field otherwise), the account must belong to the job's integration,
-/// and the args must be an object.
+/// and the args must satisfy the job's `args_schema` (422 naming `args.<name>`).
 enum RunReferences {
     struct Resolved {
         let job: SyncJob
@@ -27,6 +27,9 @@ enum RunReferences {
                     message: "account is a '\(account.integrationName)' account but the sync job is for '\(job.integrationName)'"
                 )
             )
+        }
+        if let schema = job?.argsSchema {
+            failures += try ArgsSchema(schema).check(settings.args)
         }
         if !failures.isEmpty { throw SyncBridgeError.validation(failures) }
         return Resolved(job: job!, account: account!, webhook: webhook!)

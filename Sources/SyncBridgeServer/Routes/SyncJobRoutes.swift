@@ -54,7 +54,13 @@ struct SyncJobRoutes {
             let schema = reader.value("args_schema")!
             switch schema {
             case .null: input.argsSchema = .some(nil)
-            case .object: input.argsSchema = .some(schema)
+            case .object:
+                do {
+                    _ = try ArgsSchema(schema)
+                    input.argsSchema = .some(schema)
+                } catch {
+                    for f in error.failures { failures.add(f.path, f.message) }
+                }
             default: failures.add("args_schema", "must be an object (a JSON Schema, or a map of argument name to schema)")
             }
         }
