@@ -7,7 +7,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "syncbridge",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "syncbridge", targets: ["syncbridge"]),
         .library(name: "JSONCore", targets: ["JSONCore"]),
@@ -74,10 +74,21 @@ let package = Package(
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "ZendeskSandbox",
+            dependencies: [
+                "JSONCore", "SyncBridgeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "syncbridge",
             dependencies: [
-                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema",
+                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema", "ZendeskSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

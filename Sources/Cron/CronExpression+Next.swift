@@ -143,3 +143,17 @@ public struct CronFireTimes: Sequence, IteratorProtocol, Sendable {
         return n
     }
 }
+
+extension CronExpression {
+    /// True when the minute containing `date` is a fire time.
+    public func matches(_ date: Date, in timeZone: TimeZone = TimeZone(identifier: "UTC")!) -> Bool {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(timeZone.secondsFromGMT(for: date))
+        let minutesTotal = Self.floorDiv(seconds, 60)
+        let days = Self.floorDiv(minutesTotal, 1440)
+        let minuteOfDay = Int(minutesTotal - days * 1440)
+        let (_, m, d) = Self.civil(fromDays: days)
+        let weekday = Int(((days % 7) + 11) % 7)
+        return minutes & (1 << UInt64(minuteOfDay % 60)) != 0 && hours & (1 << UInt64(minuteOfDay / 60)) != 0
+            && months & (1 << UInt64(m)) != 0 && matchesDay(day: d, weekday: weekday)
+    }
+}

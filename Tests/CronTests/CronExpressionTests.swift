@@ -36,6 +36,19 @@ import Testing
         #expect(fires == ["2024-09-06", "2024-09-13", "2024-09-20", "2024-09-27"].map { Self.date("\($0)T00:00:00Z") })
     }
 
+    @Test func matchesAgreesWithNext() throws {
+        let e = try CronExpression("*/15 9-17 * * 1-5")
+        var t = Self.date("2024-03-01T00:00:00Z")
+        var fromMatches: [Date] = []
+        for _ in 0..<(3 * 1440) {
+            if e.matches(t) { fromMatches.append(t) }
+            t = t.addingTimeInterval(60)
+        }
+        let fromNext = Array(e.fireTimes(after: Self.date("2024-02-29T23:59:00Z")).prefix(fromMatches.count))
+        #expect(fromMatches.count == 36)  // only Friday of Fri–Sun: 9:00–17:45 every 15 minutes
+        #expect(fromNext == fromMatches)
+    }
+
     @Test func dstGapFiresOnceAfterTheGap() throws {
         // Europe/Berlin skips 02:00–03:00 on 2024-03-31.
         let berlin = TimeZone(identifier: "Europe/Berlin")!

@@ -121,3 +121,11 @@ public enum Timestamp {
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }
+
+extension Timestamp {
+    /// Formats epoch seconds as `YYYY-MM-DDTHH:MM:SSZ` (second precision, as Zendesk writes timestamps).
+    public static func formatSeconds(_ epoch: Int64) -> String {
+        let full = format(Date(timeIntervalSince1970: Double(epoch)))
+        return String(full.prefix(19)) + "Z"
+    }
+}

@@ -1,0 +1,139 @@
+import JSONCore
+import SyncBridgeCore
+
+/// Zendesk's JSON shapes for the records.
+extension Ticket {
+    func write(to w: inout JSONWriter, base: String, export: Bool) {
+        w.beginObject()
+        w.field("url", "\(base)/api/v2/tickets/\(id).json")
+        w.field("id", id)
+        w.field("external_id", externalId)
+        w.key("via"); w.beginObject(); w.field("channel", channel); w.key("source"); w.beginObject()
+        w.key("from"); w.beginObject(); w.endObject(); w.key("to"); w.beginObject(); w.endObject(); w.key("rel"); w.null()
+        w.endObject(); w.endObject()
+        w.field("created_at", Timestamp.formatSeconds(createdAt))
+        w.field("updated_at", Timestamp.formatSeconds(updatedAt))
+        w.field("type", type)
+        w.field("subject", subject)
+        w.field("raw_subject", subject)
+        w.field("description", description)
+        w.field("priority", priority)
+        w.field("status", status)
+        w.key("recipient"); w.null()
+        w.field("requester_id", requesterId)
+        w.field("submitter_id", submitterId)
+        w.field("assignee_id", assigneeId)
+        w.field("organization_id", organizationId)
+        w.field("group_id", groupId)
+        w.key("collaborator_ids"); w.beginArray(); w.endArray()
+        w.key("follower_ids"); w.beginArray(); w.endArray()
+        w.key("email_cc_ids"); w.beginArray(); w.endArray()
+        w.key("forum_topic_id"); w.null()
+        w.key("problem_id"); w.null()
+        w.field("has_incidents", false)
+        w.field("is_public", true)
+        w.key("due_at"); w.null()
+        w.key("tags"); w.beginArray(); for t in tags { w.string(t) }; w.endArray()
+        for name in ["custom_fields", "fields"] {
+            w.key(name); w.beginArray()
+            for f in customFields { w.beginObject(); w.field("id", f.id); w.field("value", f.value); w.endObject() }
+            w.endArray()
+        }
+        w.key("satisfaction_rating"); w.null()
+        w.key("sharing_agreement_ids"); w.beginArray(); w.endArray()
+        w.key("followup_ids"); w.beginArray(); w.endArray()
+        w.field("ticket_form_id", 1)
+        w.field("brand_id", 1)
+        w.field("allow_channelback", false)
+        w.field("allow_attachments", true)
+        w.field("from_messaging_channel", false)
+        if export { w.field("generated_timestamp", generatedTimestamp) }
+        w.endObject()
+    }
+}
+
+extension User {
+    func write(to w: inout JSONWriter, base: String) {
+        w.beginObject()
+        w.field("id", id)
+        w.field("url", "\(base)/api/v2/users/\(id).json")
+        w.field("name", name)
+        w.field("email", email)
+        w.field("created_at", Timestamp.formatSeconds(createdAt))
+        w.field("updated_at", Timestamp.formatSeconds(updatedAt))
+        w.field("time_zone", "UTC")
+        w.field("iana_time_zone", "Etc/UTC")
+        w.field("phone", phone)
+        w.key("shared_phone_number"); w.null()
+        w.key("photo"); w.null()
+        w.field("locale_id", 1)
+        w.field("locale", "en-US")
+        w.field("organization_id", organizationId)
+        w.field("role", role)
+        w.field("verified", true)
+        w.field("external_id", externalId)
+        w.key("tags"); w.beginArray(); for t in tags { w.string(t) }; w.endArray()
+        w.key("alias"); w.null()
+        w.field("active", active)
+        w.field("shared", false)
+        w.field("shared_agent", false)
+        w.key("last_login_at"); w.null()
+        w.field("two_factor_auth_enabled", false)
+        w.key("signature"); w.null()
+        w.key("details"); w.string("")
+        w.key("notes"); w.string("")
+        w.key("role_type"); w.null()
+        w.key("custom_role_id"); w.null()
+        w.field("moderator", role != "end-user")
+        w.field("ticket_restriction", role == "end-user" ? "requested" : nil)
+        w.field("only_private_comments", false)
+        w.field("restricted_agent", false)
+        w.field("suspended", false)
+        w.key("default_group_id"); w.int(role == "end-user" ? nil : Generator.groupIds[0])
+        w.field("report_csv", false)
+        w.key("user_fields"); w.beginObject(); w.endObject()
+        w.endObject()
+    }
+}
+
+extension Organization {
+    func write(to w: inout JSONWriter, base: String) {
+        w.beginObject()
+        w.field("url", "\(base)/api/v2/organizations/\(id).json")
+        w.field("id", id)
+        w.field("name", name)
+        w.field("shared_tickets", false)
+        w.field("shared_comments", false)
+        w.key("external_id"); w.null()
+        w.field("created_at", Timestamp.formatSeconds(createdAt))
+        w.field("updated_at", Timestamp.formatSeconds(updatedAt))
+        w.key("domain_names"); w.beginArray(); for d in domainNames { w.string(d) }; w.endArray()
+        w.key("details"); w.string("")
+        w.key("notes"); w.string("")
+        w.key("group_id"); w.null()
+        w.key("tags"); w.beginArray(); for t in tags { w.string(t) }; w.endArray()
+        w.key("organization_fields"); w.beginObject(); w.endObject()
+        w.endObject()
+    }
+}
+
+extension Comment {
+    func write(to w: inout JSONWriter) {
+        w.beginObject()
+        w.field("id", id)
+        w.field("type", "Comment")
+        w.field("author_id", authorId)
+        w.field("body", body)
+        w.field("html_body", "<div class=\"zd-comment\" dir=\"auto\"><p>\(body.replacingOccurrences(of: "<", with: "&lt;"))</p></div>")
+        w.field("plain_body", body)
+        w.field("public", isPublic)
+        w.key("attachments"); w.beginArray(); w.endArray()
+        w.field("audit_id", id + 1_000_000_000)
+        w.key("via"); w.beginObject(); w.field("channel", channel); w.key("source"); w.beginObject()
+        w.key("from"); w.beginObject(); w.endObject(); w.key("to"); w.beginObject(); w.endObject(); w.key("rel"); w.null()
+        w.endObject(); w.endObject()
+        w.field("created_at", Timestamp.formatSeconds(createdAt))
+        w.key("metadata"); w.beginObject(); w.key("system"); w.beginObject(); w.endObject(); w.key("custom"); w.beginObject(); w.endObject(); w.endObject()
+        w.endObject()
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import JSONCore
+
+/// The sandbox's request pipeline: admin API, authentication, rate limits, injected faults, then the Zendesk route.
+struct SandboxAPI: Sendable {
+    let state: SandboxState
+    let notifier: WebhookNotifier
+
+    var configuration: SandboxConfiguration { state.configuration }
+
+    func handle(_ r: SandboxRequest, path: String, now: Int64, base: String) async -> SandboxResponse {
+        if r.segments.first == "__sandbox" {
+            return AdminRoutes(state: state).handle(r, now: now)
+        }
+        var response: SandboxResponse
+        do throws(SandboxError) {
+            try authenticate(r)
+            if let early = try admit(r, path: path, now: now) {
+                response = early
+            } else {
+                response = try await route(r, now: now, base: base)
+            }
+        } catch {
+            response = error.response
+        }
+        let (settings, remaining, reset) = state.read { s in (s.settings, s.settings.rateLimit > 0 ? max(0, s.settings.rateLimit - s.limiter.used) : nil, s.limiter.reset(now: now)) }
+        let limit = settings.rateLimit > 0 ? settings.rateLimit : 700
+        response.headers += [
+            ("Content-Type", "application/json; charset=utf-8"), ("X-Rate-Limit", String(limit)),
+            ("X-Rate-Limit-Remaining", String(remaining ?? limit)), ("ratelimit-limit", String(limit)),
+            ("ratelimit-remaining", String(remaining ?? limit)), ("ratelimit-reset", String(reset)),
+        ]
+        state.read { $0.stats.record(r, status: response.status, path: path) }
+        let serial = state.read { $0.requestCount }
+        let delay = settings.latencyMs + (settings.jitterMs > 0 ? state.random.int(2, serial, below: settings.jitterMs) : 0)
+        if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
+        return response
+    }
+
+    /// Basic `{email}/token:{api_token}` or Bearer `{oauth token}`, as Zendesk checks them.
+    func authenticate(_ r: SandboxRequest) throws(SandboxError) {
+        let unauthorized = SandboxError(status: 401, error: "Couldn't authenticate you", description: nil)
+        guard let header = r.authorization else { throw unauthorized }
+        if header.hasPrefix("Bearer ") {
+            guard header.dropFirst(7) == configuration.oauthToken else { throw unauthorized }
+            return
+        }
+        guard header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))),
+            let credentials = String(data: data, encoding: .utf8)
+        else { throw unauthorized }
+        guard credentials == "\(configuration.adminEmail)/token:\(configuration.apiToken)" else { throw unauthorized }
+    }
+
+    /// Rate limits and queued or random faults; a response when the request must not reach its route.
+    func admit(_ r: SandboxRequest, path: String, now: Int64) throws(SandboxError) -> SandboxResponse? {
+        let incremental = r.segments.first == "incremental"
+        return try state.withLock { s throws(SandboxError) -> SandboxResponse? in
+            s.requestCount += 1
+            if let fault = s.faults.take(path: path) {
+                if fault.malformed {
+                    return SandboxResponse(status: 200, body: Array(#"{"tickets":[{"id":1,"subject":"trunc"#.utf8))
+                }
+                var headers: [(String, String)] = []
+                if fault.status == 429 || fault.status == 503 { headers.append(("Retry-After", String(fault.retryAfter))) }
+                throw SandboxError(status: fault.status, error: fault.status == 429 ? "TooManyRequests" : "ServerError", description: "Injected fault", headers: headers)
+            }
+            let (retry, _) = s.limiter.admit(now: now, incremental: incremental, limit: s.settings.rateLimit, incrementalLimit: s.settings.incrementalRateLimit)
+            if let retry {
+                throw SandboxError(status: 429, error: "TooManyRequests", description: "Rate limit exceeded", headers: [("Retry-After", String(retry))])
+            }
+            if s.settings.errorRate > 0 && state.random.unit(1, s.requestCount) < s.settings.errorRate {
+                let status = [500, 502, 503][state.random.int(3, s.requestCount, below: 3)]
+                throw SandboxError(status: status, error: "ServerError", description: "Injected fault", headers: status == 503 ? [("Retry-After", "1")] : [])
+            }
+            return nil
+        }
+    }
+
+    func route(_ r: SandboxRequest, now: Int64, base: String) async throws(SandboxError) -> SandboxResponse {
+        let s = r.segments
+        let context = RouteContext(state: state, request: r, now: now, base: base)
+        switch (r.method, s.first ?? "") {
+        case (_, "tickets"): return try await TicketRoutes(context: context, notifier: notifier).handle()
+        case (_, "users"): return try UserRoutes(context: context).handle()
+        case (_, "organizations"): return try OrganizationRoutes(context: context).handle()
+        case ("GET", "incremental"): return try IncrementalRoutes(context: context).handle()
+        case ("GET", "search"): return try SearchRoutes(context: context).handle()
+        case (_, "imports"), (_, "job_statuses"): return try await BulkRoutes(context: context, notifier: notifier).handle()
+        case (_, "webhooks"), (_, "triggers"): return try WebhookRoutes(context: context).handle()
+        case ("GET", "tags"): return try OrganizationRoutes(context: context).tags()
+        default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
+        }
+    }
+}
+
+/// What a route handler needs.
+struct RouteContext: Sendable {
+    let state: SandboxState
+    let request: SandboxRequest
+    let now: Int64
+    let base: String
+
+    var segments: [String] { request.segments }
+    var method: String { request.method }
+
+    /// The segment at `i` as an id, or a 404.
+    func id(_ i: Int) throws(SandboxError) -> Int64 {
+        guard i < segments.count, let id = Int64(segments[i]) else { throw SandboxError.notFound() }
+        return id
+    }
+}

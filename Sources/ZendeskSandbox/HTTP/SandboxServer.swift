@@ -1,0 +1,89 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HTTPTypes
+import Logging
+import NIOCore
+import Synchronization
+
+/// A local emulator of the Zendesk Support REST API (`/api/v2/…`), over real HTTP.
+///
+/// Run it in-process for tests (`run(onListening:)` with port 0) or stand-alone (`syncbridge sandbox`). The world is
+/// generated from the seed on demand, so start-up is instant whatever the ticket count.
+public struct ZendeskSandbox: Sendable {
+    let api: SandboxAPI
+    let host: String
+    let port: Int
+    let logger: Logger
+
+    /// Creates a sandbox.
+    /// - Parameters:
+    ///   - httpClient: used to deliver webhook notifications; `nil` disables them.
+    public init(configuration: SandboxConfiguration, host: String = "127.0.0.1", port: Int = 0, httpClient: HTTPClient?, logger: Logger) {
+        let state = SandboxState(configuration: configuration, now: Date())
+        api = SandboxAPI(state: state, notifier: WebhookNotifier(client: httpClient, logger: logger))
+        self.host = host
+        self.port = port
+        self.logger = logger
+    }
+
+    /// Serves until the task is cancelled. `onListening` gets the base URL (`http://127.0.0.1:<port>`).
+    public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
+        let router = Router()
+        let api = self.api
+        let configured = api.configuration.publicBaseURL
+        let host = self.host
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let listening = ListeningPort()
+        router.on("/**", method: .get) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
+        router.on("/**", method: .post) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
+        router.on("/**", method: .put) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
+        router.on("/**", method: .patch) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
+        router.on("/**", method: .delete) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "zendesk-sandbox"),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger
+        )
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            var iterator = ports.makeAsyncIterator()
+            if let port = await iterator.next() {
+                listening.port.withLock { $0 = port }
+                await onListening(configured ?? "http://\(host):\(port)")
+            }
+            try await group.next()
+        }
+    }
+
+    static func serve(_ request: Request, api: SandboxAPI, base configured: String?, listening: ListeningPort) async -> Response {
+        var request = request
+        let path = request.uri.path
+        let base = configured ?? "http://\(request.head.authority ?? "127.0.0.1:\(listening.port.withLock { $0 })")"
+        var segments = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        if segments.first == "api" && segments.dropFirst().first == "v2" { segments.removeFirst(2) }
+        if var last = segments.last, last.hasSuffix(".json") {
+            last.removeLast(5)
+            segments[segments.count - 1] = last
+        }
+        var query: [String: String] = [:]
+        for (k, v) in request.uri.queryParameters {
+            query[String(k).removingPercentEncoding ?? String(k)] = String(v)
+        }
+        let body = (try? await request.collectBody(upTo: 16 * 1024 * 1024)).map { Array($0.readableBytesView) } ?? []
+        let sandboxRequest = SandboxRequest(
+            method: request.method.rawValue, segments: segments, query: query, authorization: request.headers[.authorization], body: body
+        )
+        let now = Int64(Date().timeIntervalSince1970)
+        let r = await api.handle(sandboxRequest, path: path, now: now, base: base)
+        var fields = HTTPFields()
+        for (name, value) in r.headers {
+            if let n = HTTPField.Name(name) { fields[n] = value }
+        }
+        return Response(status: .init(code: r.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
+    }
+}
+
+/// The port the server ended up on (known only once it listens).
+final class ListeningPort: Sendable {
+    let port = Mutex<Int>(0)
+}

@@ -1,0 +1,52 @@
+import JSONCore
+
+/// `/__sandbox/…`: statistics and runtime controls for tests (no authentication).
+///
+/// - `GET /__sandbox/stats`, `POST /__sandbox/stats/reset`
+/// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "latency_ms", "jitter_ms", "error_rate", "recent_window"}`
+/// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false}`
+struct AdminRoutes: Sendable {
+    let state: SandboxState
+
+    func handle(_ r: SandboxRequest, now: Int64) -> SandboxResponse {
+        let s = Array(r.segments.dropFirst())
+        switch (r.method, s.joined(separator: "/")) {
+        case ("GET", "stats"):
+            return .json(state.read { $0.stats.json })
+        case ("POST", "stats/reset"):
+            state.read { $0.stats = RequestStats() }
+            return .json(["reset": true])
+        case ("GET", "health"):
+            return .json(["status": "ok"])
+        case ("POST", "settings"):
+            guard let o = (try? r.json())?.objectValue else { return SandboxError.invalid("body must be an object").response }
+            let settings = state.read { st -> RuntimeSettings in
+                if let v = o["rate_limit"]?.numberValue { st.settings.rateLimit = Int(v) }
+                if let v = o["incremental_rate_limit"]?.numberValue { st.settings.incrementalRateLimit = Int(v) }
+                if let v = o["latency_ms"]?.numberValue { st.settings.latencyMs = Int(v) }
+                if let v = o["jitter_ms"]?.numberValue { st.settings.jitterMs = Int(v) }
+                if let v = o["error_rate"]?.numberValue { st.settings.errorRate = v }
+                if let v = o["recent_window"]?.numberValue { st.settings.recentWindow = Int(v) }
+                st.limiter = RateLimiter()
+                return st.settings
+            }
+            return .json([
+                "rate_limit": .number(Double(settings.rateLimit)), "incremental_rate_limit": .number(Double(settings.incrementalRateLimit)),
+                "latency_ms": .number(Double(settings.latencyMs)), "error_rate": .number(settings.errorRate),
+                "recent_window": .number(Double(settings.recentWindow)),
+            ])
+        case ("POST", "faults"):
+            guard let o = (try? r.json())?.objectValue, let status = o["status"]?.numberValue else {
+                return SandboxError.invalid("body must be an object with a status").response
+            }
+            let fault = FaultQueue.Fault(
+                status: Int(status), remaining: Int(o["count"]?.numberValue ?? 1), pathContains: o["path_contains"]?.stringValue,
+                retryAfter: Int(o["retry_after"]?.numberValue ?? 1), malformed: o["malformed"]?.boolValue ?? false
+            )
+            state.read { $0.faults.faults.append(fault) }
+            return .json(["queued": .number(Double(fault.remaining))])
+        default:
+            return SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found").response
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import JSONCore
+
+/// `/incremental/…`: cursor-based exports of tickets and users, time-based exports of tickets, users and
+/// organizations. Items are ordered by (timestamp, id); items changed in the last `recentWindow` seconds are held
+/// back, as Zendesk does.
+struct IncrementalRoutes: Sendable {
+    let context: RouteContext
+
+    var r: SandboxRequest { context.request }
+
+    /// One exportable collection: generated records (timestamps ascending with the index) plus the change log.
+    struct Source {
+        let key: String
+        let generatedCount: Int
+        let generatedKey: (Int) -> (ts: Int64, id: Int64)
+        let changes: ChangeLog
+        let write: (Int64, inout JSONWriter) -> Void
+
+        /// Items strictly after `cursor` (or at/after `since` when `inclusive`), up to `limit`, none newer than `cutoff`.
+        func items(after cursor: (ts: Int64, id: Int64), limit: Int, cutoff: Int64) -> [(ts: Int64, id: Int64)] {
+            var out: [(ts: Int64, id: Int64)] = []
+            // Generated part: binary search for the first key after the cursor.
+            var lo = 0, hi = generatedCount
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                let k = generatedKey(mid)
+                if k.ts < cursor.ts || (k.ts == cursor.ts && k.id <= cursor.id) { lo = mid + 1 } else { hi = mid }
+            }
+            var i = lo
+            while out.count < limit && i < generatedCount {
+                let k = generatedKey(i)
+                if k.ts > cutoff { return out }
+                if !changes.contains(k.id) { out.append(k) }
+                i += 1
+            }
+            var j = changes.firstIndex(after: cursor)
+            while out.count < limit && j < changes.entries.count {
+                let e = changes.entries[j]
+                if e.ts > cutoff { break }
+                out.append(e)
+                j += 1
+            }
+            return out
+        }
+    }
+
+    func source(_ name: String) -> Source? {
+        let (world, base) = context.state.read { ($0.world, context.base) }
+        let g = world.generator
+        switch name {
+        case "tickets":
+            return Source(
+                key: "tickets", generatedCount: g.ticketCount,
+                generatedKey: { i in (g.timestamp(50, index: i, count: g.ticketCount), Int64(i + 1)) }, changes: world.ticketChanges,
+                write: { id, w in world.exportedTicket(id)?.write(to: &w, base: base, export: true) }
+            )
+        case "users":
+            return Source(
+                key: "users", generatedCount: g.userCount,
+                generatedKey: { i in (g.timestamp(40, index: i, count: g.userCount), Generator.userBase + Int64(i)) }, changes: world.userChanges,
+                write: { id, w in world.user(id)?.write(to: &w, base: base) }
+            )
+        case "organizations":
+            return Source(
+                key: "organizations", generatedCount: g.organizationCount,
+                generatedKey: { i in (g.timestamp(30, index: i, count: g.organizationCount), Generator.organizationBase + Int64(i)) },
+                changes: world.organizationChanges, write: { id, w in world.organization(id)?.write(to: &w, base: base) }
+            )
+        default:
+            return nil
+        }
+    }
+
+    func handle() throws(SandboxError) -> SandboxResponse {
+        let s = context.segments
+        let window = Int64(context.state.read { $0.settings.recentWindow })
+        let cutoff = context.now - window
+        if s.count == 3, s[2] == "cursor", ["tickets", "users"].contains(s[1]), let source = source(s[1]) {
+            return try cursorExport(source, path: "incremental/\(s[1])/cursor.json", cutoff: cutoff)
+        }
+        if s.count == 2, let source = source(s[1]) {
+            return try timeExport(source, path: "incremental/\(s[1]).json", cutoff: cutoff)
+        }
+        throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
+    }
+
+    func startTime(cutoff: Int64) throws(SandboxError) -> Int64 {
+        guard let start = r.epoch("start_time") else { throw SandboxError.invalid("start_time is required") }
+        if start > context.now {
+            throw SandboxError(status: 400, error: "InvalidValue", description: "start_time cannot be in the future")
+        }
+        if start > cutoff {
+            throw SandboxError(status: 422, error: "InvalidValue", description: "Too recent start_time. Use a start_time older than \(context.now - cutoff) seconds")
+        }
+        return start
+    }
+
+    func perPage() throws(SandboxError) -> Int {
+        let n = r.int("per_page") ?? 1000
+        guard (1...1000).contains(n) else { throw SandboxError.invalid("per_page must be between 1 and 1000") }
+        return n
+    }
+
+    static func encodeCursor(_ k: (ts: Int64, id: Int64)) -> String {
+        Data("\(k.ts).0||\(k.id)|".utf8).base64EncodedString()
+    }
+
+    static func decodeCursor(_ s: String) -> (ts: Int64, id: Int64)? {
+        guard let data = Data(base64Encoded: s), let text = String(data: data, encoding: .utf8) else { return nil }
+        let parts = text.components(separatedBy: "||")
+        guard parts.count == 2, let ts = Double(parts[0]), let id = Int64(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "|"))) else { return nil }
+        return (Int64(ts), id)
+    }
+
+    func cursorExport(_ source: Source, path: String, cutoff: Int64) throws(SandboxError) -> SandboxResponse {
+        let position: (ts: Int64, id: Int64)
+        if let c = r.query["cursor"] {
+            guard let decoded = Self.decodeCursor(c) else { throw SandboxError.invalid("cursor is not valid") }
+            position = decoded
+        } else {
+            position = (try startTime(cutoff: cutoff) - 1, Int64.max)
+        }
+        let limit = try perPage()
+        var items = source.items(after: position, limit: limit + 1, cutoff: cutoff)
+        let more = items.count > limit
+        if more { items.removeLast() }
+        let after = Self.encodeCursor(items.last ?? position)
+        let include = r.query["include"].map { "&include=\(Pagination.escape($0))" } ?? ""
+        let perPageParam = r.query["per_page"].map { "&per_page=\($0)" } ?? ""
+        var w = JSONWriter(capacity: 512 * 1024)
+        w.beginObject()
+        w.key(source.key); w.beginArray()
+        for item in items { source.write(item.id, &w) }
+        w.endArray()
+        w.field("after_url", "\(context.base)/api/v2/\(path)?cursor=\(Pagination.escape(after))\(perPageParam)\(include)")
+        w.field("after_cursor", after)
+        w.key("before_url"); w.null()
+        w.key("before_cursor"); w.null()
+        w.field("end_of_stream", !more)
+        w.endObject()
+        return .json(w)
+    }
+
+    func timeExport(_ source: Source, path: String, cutoff: Int64) throws(SandboxError) -> SandboxResponse {
+        let start = try startTime(cutoff: cutoff)
+        let limit = try perPage()
+        let items = source.items(after: (start - 1, Int64.max), limit: limit, cutoff: cutoff)
+        let end = items.last?.ts ?? start
+        let perPageParam = r.query["per_page"].map { "&per_page=\($0)" } ?? ""
+        var w = JSONWriter(capacity: 512 * 1024)
+        w.beginObject()
+        w.key(source.key); w.beginArray()
+        for item in items { source.write(item.id, &w) }
+        w.endArray()
+        w.field("count", Int64(items.count))
+        w.field("end_time", end)
+        w.field("next_page", "\(context.base)/api/v2/\(path)?start_time=\(end)\(perPageParam)")
+        w.field("end_of_stream", items.count < limit)
+        w.endObject()
+        return .json(w)
+    }
+}

@@ -1,0 +1,144 @@
+import JSONCore
+import SyncBridgeCore
+
+/// `/tickets…`: list, show, show_many, count, comments; create, update, delete, create_many.
+struct TicketRoutes: Sendable {
+    let context: RouteContext
+    let notifier: WebhookNotifier
+
+    var state: SandboxState { context.state }
+    var r: SandboxRequest { context.request }
+
+    func handle() async throws(SandboxError) -> SandboxResponse {
+        let s = context.segments
+        switch (context.method, s.count) {
+        case ("GET", 1): return try list()
+        case ("GET", 2) where s[1] == "count":
+            let n = state.read { $0.world.liveTicketCount }
+            return .json(["count": ["value": .number(Double(n)), "refreshed_at": .string(Timestamp.formatSeconds(context.now))]])
+        case ("GET", 2) where s[1] == "show_many": return try showMany()
+        case ("GET", 2): return try show(context.id(1))
+        case ("GET", 3) where s[2] == "comments": return try comments(context.id(1))
+        case ("POST", 1): return try await create()
+        case ("POST", 2) where s[1] == "create_many":
+            return try await BulkRoutes(context: context, notifier: notifier).createMany(importing: false)
+        case ("PUT", 2): return try await update(context.id(1))
+        case ("DELETE", 2): return try delete(context.id(1))
+        default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
+        }
+    }
+
+    func write(_ t: Ticket, key: String = "ticket") -> SandboxResponse {
+        var w = JSONWriter()
+        w.beginObject(); w.key(key); t.write(to: &w, base: context.base, export: false); w.endObject()
+        return .json(w)
+    }
+
+    func list() throws(SandboxError) -> SandboxResponse {
+        let world = state.read { $0.world }
+        return try Pagination.page(
+            r, key: "tickets", base: context.base, total: { world.liveTicketCount },
+            ids: { after, limit in world.ticketIds(after: after, limit: limit) },
+            idsBefore: { before, limit in
+                var out: [Int64] = []
+                var id = before - 1
+                while out.count < limit && id >= 1 {
+                    if world.ticket(id) != nil { out.insert(id, at: 0) }
+                    id -= 1
+                }
+                return out
+            },
+            item: { id, w in world.ticket(id)?.write(to: &w, base: context.base, export: false) }
+        )
+    }
+
+    func show(_ id: Int64) throws(SandboxError) -> SandboxResponse {
+        guard let t = state.read({ $0.world.ticket(id) }) else { throw SandboxError.notFound() }
+        return write(t)
+    }
+
+    func showMany() throws(SandboxError) -> SandboxResponse {
+        let ids = (r.query["ids"] ?? "").split(separator: ",").compactMap { Int64($0) }
+        guard ids.count <= 100 else { throw SandboxError.invalid("ids: at most 100") }
+        let tickets = state.read { s in ids.compactMap { s.world.ticket($0) } }
+        var w = JSONWriter()
+        w.beginObject(); w.key("tickets"); w.beginArray()
+        for t in tickets { t.write(to: &w, base: context.base, export: false) }
+        w.endArray(); w.endObject()
+        return .json(w)
+    }
+
+    func comments(_ id: Int64) throws(SandboxError) -> SandboxResponse {
+        let list = state.read { $0.world.comments(ticket: id) }
+        guard state.read({ $0.world.ticket(id) }) != nil else { throw SandboxError.notFound() }
+        let descending = r.query["sort_order"] == "desc"
+        let ordered: [Comment] = descending ? list.reversed() : list
+        // Cursor positions are 1-based indexes into the ordered list.
+        return try Pagination.page(
+            r, key: "comments", base: context.base, total: { ordered.count },
+            ids: { after, limit in
+                let lo = Int(after) + 1, hi = min(ordered.count, Int(after) + limit)
+                return lo <= hi ? (lo...hi).map { Int64($0) } : []
+            },
+            idsBefore: { before, limit in
+                let hi = Int(before) - 1, lo = max(1, Int(before) - limit)
+                return lo <= hi ? (lo...hi).map { Int64($0) } : []
+            },
+            item: { position, w in ordered[Int(position) - 1].write(to: &w) }
+        )
+    }
+
+    func create() async throws(SandboxError) -> SandboxResponse {
+        guard let o = try r.json()["ticket"]?.objectValue else { throw SandboxError.invalid("Request body must contain a ticket object") }
+        let t = try state.withLock { s throws(SandboxError) -> Ticket in
+            try s.world.createTicket(o, now: s.changeTime(context.now), importing: false)
+        }
+        await notifier.ticketChanged(t, created: true, state: state, base: context.base)
+        var w = JSONWriter()
+        w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false)
+        w.key("audit"); w.value(audit(t, now: context.now)); w.endObject()
+        return .json(w, status: 201)
+    }
+
+    func update(_ id: Int64) async throws(SandboxError) -> SandboxResponse {
+        guard let o = try r.json()["ticket"]?.objectValue else { throw SandboxError.invalid("Request body must contain a ticket object") }
+        let t = try state.withLock { s throws(SandboxError) -> Ticket in
+            guard var t = s.world.ticket(id) else { throw SandboxError.notFound() }
+            guard t.status != "closed" else { throw TicketInput.invalid("status", "Status: closed prevents ticket update") }
+            try TicketInput.apply(o, to: &t, world: s.world)
+            let at = s.changeTime(context.now)
+            t.updatedAt = at
+            t.generatedTimestamp = at
+            s.world.store(t)
+            if let c = o["comment"], let body = TicketInput.commentBody(c) {
+                let author = c["author_id"]?.numberValue.map { Int64($0) } ?? Generator.userBase
+                _ = s.world.addComment(ticket: id, author: author, body: body, isPublic: c["public"]?.boolValue ?? true, at: at)
+            }
+            return t
+        }
+        await notifier.ticketChanged(t, created: false, state: state, base: context.base)
+        var w = JSONWriter()
+        w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false)
+        w.key("audit"); w.value(audit(t, now: context.now)); w.endObject()
+        return .json(w)
+    }
+
+    func delete(_ id: Int64) throws(SandboxError) -> SandboxResponse {
+        try state.withLock { s throws(SandboxError) in
+            guard var t = s.world.ticket(id) else { throw SandboxError.notFound() }
+            let at = s.changeTime(context.now)
+            t.updatedAt = at
+            t.generatedTimestamp = at
+            s.world.store(t)
+            s.world.deletedTickets.insert(id)
+        }
+        return SandboxResponse(status: 204, body: [])
+    }
+
+    func audit(_ t: Ticket, now: Int64) -> JSONValue {
+        [
+            "id": .number(Double(t.id * 1000 + (now % 1000))), "ticket_id": .number(Double(t.id)),
+            "created_at": .string(Timestamp.formatSeconds(now)), "author_id": .number(Double(Generator.userBase)), "events": [],
+        ]
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import JSONCore
+import SyncBridgeCore
+
+/// `/webhooks` (CRUD, signing secret) and `/triggers` (CRUD) — enough for SyncBridge to register itself.
+struct WebhookRoutes: Sendable {
+    let context: RouteContext
+
+    var state: SandboxState { context.state }
+    var r: SandboxRequest { context.request }
+
+    func handle() throws(SandboxError) -> SandboxResponse {
+        let s = context.segments
+        if s[0] == "triggers" { return try triggers() }
+        switch (context.method, s.count) {
+        case ("GET", 1):
+            let hooks = state.read { $0.webhooks.values.sorted { $0.id < $1.id }.map { $0.json() } }
+            return .json(["webhooks": .array(hooks), "meta": ["has_more": false, "after_cursor": nil, "before_cursor": nil], "links": ["next": nil, "prev": nil]])
+        case ("POST", 1):
+            guard let o = try r.json()["webhook"]?.objectValue else { throw SandboxError.invalid("Request body must contain a webhook object") }
+            guard let endpoint = o["endpoint"]?.stringValue, URL(string: endpoint)?.scheme != nil else {
+                throw TicketInput.invalid("endpoint", "Endpoint: is not a valid URL")
+            }
+            let hook = state.read { st -> ZendeskWebhook in
+                let n = state.random.value(11, st.requestCount)
+                let id = "01" + String(format: "%024llX", n).prefix(24)
+                let secret = Data((0..<4).flatMap { i in withUnsafeBytes(of: state.random.value(12, n, UInt64(i))) { Array($0) } }).base64EncodedString()
+                let hook = ZendeskWebhook(
+                    id: id, name: o["name"]?.stringValue ?? "webhook", endpoint: endpoint, httpMethod: o["http_method"]?.stringValue ?? "POST",
+                    requestFormat: o["request_format"]?.stringValue ?? "json", status: o["status"]?.stringValue ?? "active",
+                    subscriptions: o["subscriptions"]?.arrayValue?.compactMap(\.stringValue) ?? ["conditional_ticket_events"],
+                    signingSecret: secret, createdAt: context.now
+                )
+                st.webhooks[id] = hook
+                return hook
+            }
+            return .json(["webhook": hook.json()], status: 201)
+        case ("GET", 2):
+            guard let hook = state.read({ $0.webhooks[s[1]] }) else { throw SandboxError.notFound() }
+            return .json(["webhook": hook.json()])
+        case ("PUT", 2), ("PATCH", 2):
+            let o = try r.json()["webhook"]?.objectValue ?? [:]
+            let hook = try state.withLock { st throws(SandboxError) -> ZendeskWebhook in
+                guard var hook = st.webhooks[s[1]] else { throw SandboxError.notFound() }
+                if let v = o["endpoint"]?.stringValue { hook.endpoint = v }
+                if let v = o["status"]?.stringValue { hook.status = v }
+                if let v = o["name"]?.stringValue { hook.name = v }
+                st.webhooks[s[1]] = hook
+                return hook
+            }
+            return context.method == "PUT" ? SandboxResponse(status: 204, body: []) : .json(["webhook": hook.json()])
+        case ("DELETE", 2):
+            let existed = state.read { $0.webhooks.removeValue(forKey: s[1]) != nil }
+            guard existed else { throw SandboxError.notFound() }
+            return SandboxResponse(status: 204, body: [])
+        case ("GET", 3) where s[2] == "signing_secret":
+            guard let hook = state.read({ $0.webhooks[s[1]] }) else { throw SandboxError.notFound() }
+            return .json(["signing_secret": ["secret": .string(hook.signingSecret), "algorithm": "SHA256"]])
+        default:
+            throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
+        }
+    }
+
+    func triggers() throws(SandboxError) -> SandboxResponse {
+        let s = context.segments
+        switch (context.method, s.count) {
+        case ("GET", 1):
+            let list = state.read { $0.triggers.values.sorted { $0.id < $1.id }.map { $0.json(base: context.base) } }
+            return .json(["triggers": .array(list), "next_page": nil, "previous_page": nil, "count": .number(Double(list.count))])
+        case ("POST", 1):
+            guard let o = try r.json()["trigger"]?.objectValue else { throw SandboxError.invalid("Request body must contain a trigger object") }
+            guard let title = o["title"]?.stringValue, let actions = o["actions"], actions.arrayValue != nil else {
+                throw TicketInput.invalid("base", "Title and actions are required")
+            }
+            let trigger = state.read { st -> ZendeskTrigger in
+                let t = ZendeskTrigger(
+                    id: st.nextTriggerId, title: title, active: o["active"]?.boolValue ?? true, conditions: o["conditions"] ?? ["all": [], "any": []],
+                    actions: actions, createdAt: context.now
+                )
+                st.triggers[t.id] = t
+                st.nextTriggerId += 1
+                return t
+            }
+            return .json(["trigger": trigger.json(base: context.base)], status: 201)
+        case ("GET", 2):
+            guard let t = state.read({ $0.triggers[Int64(s[1]) ?? -1] }) else { throw SandboxError.notFound() }
+            return .json(["trigger": t.json(base: context.base)])
+        case ("DELETE", 2):
+            let existed = state.read { $0.triggers.removeValue(forKey: Int64(s[1]) ?? -1) != nil }
+            guard existed else { throw SandboxError.notFound() }
+            return SandboxResponse(status: 204, body: [])
+        default:
+            throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
+        }
+    }
+}

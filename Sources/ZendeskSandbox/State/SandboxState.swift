@@ -1,0 +1,96 @@
+import Foundation
+import JSONCore
+import Synchronization
+
+/// Everything mutable in a running sandbox, behind one lock: the world, runtime settings, rate-limit windows, the
+/// fault queue, bulk jobs, webhooks and triggers, and request statistics.
+final class SandboxState: Sendable {
+    struct Inner: Sendable {
+        var world: World
+        var settings: RuntimeSettings
+        var limiter = RateLimiter()
+        var faults = FaultQueue()
+        var jobs: [String: JobStatus] = [:]
+        var webhooks: [String: ZendeskWebhook] = [:]
+        var triggers: [Int64: ZendeskTrigger] = [:]
+        var nextTriggerId: Int64 = 360_500_000
+        var stats = RequestStats()
+        var requestCount: UInt64 = 0
+        /// The last generated timestamp handed out, so changes within one second still order by time.
+        var lastChange: Int64 = 0
+    }
+
+    let inner: Mutex<Inner>
+    let configuration: SandboxConfiguration
+    let random: SeededRandom
+
+    init(configuration: SandboxConfiguration, now: Date) {
+        self.configuration = configuration
+        random = SeededRandom(seed: configuration.seed ^ 0xFA17)
+        let generator = Generator(configuration: configuration, now: now)
+        inner = Mutex(Inner(world: World(generator: generator, adminEmail: configuration.adminEmail), settings: RuntimeSettings(configuration)))
+    }
+
+    func withLock<R: Sendable>(_ body: (inout Inner) throws(SandboxError) -> R) throws(SandboxError) -> R {
+        try inner.withLock { (inner: inout Inner) throws(SandboxError) -> R in try body(&inner) }
+    }
+
+    func read<R: Sendable>(_ body: (inout Inner) -> R) -> R {
+        inner.withLock { body(&$0) }
+    }
+}
+
+extension SandboxState.Inner {
+    /// A timestamp for a change happening now, never earlier than the previous change.
+    mutating func changeTime(_ now: Int64) -> Int64 {
+        lastChange = max(now, lastChange)
+        return lastChange
+    }
+}
+
+/// Settings that the admin API can change while the sandbox runs.
+struct RuntimeSettings: Sendable {
+    var rateLimit: Int
+    var incrementalRateLimit: Int
+    var latencyMs: Int
+    var jitterMs: Int
+    var errorRate: Double
+    var recentWindow: Int
+
+    init(_ c: SandboxConfiguration) {
+        rateLimit = c.rateLimit
+        incrementalRateLimit = c.incrementalRateLimit
+        latencyMs = c.latencyMs
+        jitterMs = c.jitterMs
+        errorRate = c.errorRate
+        recentWindow = c.recentWindow
+    }
+}
+
+/// Counters by endpoint and status, the number of 429s sent, and the last requests.
+struct RequestStats: Sendable {
+    var total = 0
+    var byEndpoint: [String: Int] = [:]
+    var byStatus: [Int: Int] = [:]
+    var rateLimited = 0
+    var log: [(method: String, path: String, status: Int)] = []
+
+    mutating func record(_ r: SandboxRequest, status: Int, path: String) {
+        total += 1
+        byEndpoint[r.endpoint, default: 0] += 1
+        byStatus[status, default: 0] += 1
+        if status == 429 { rateLimited += 1 }
+        log.append((r.method, path, status))
+        if log.count > 1000 { log.removeFirst(log.count - 1000) }
+    }
+
+    var json: JSONValue {
+        [
+            "requests_total": .number(Double(total)),
+            "rate_limited": .number(Double(rateLimited)),
+            "by_endpoint": .object(byEndpoint.mapValues { .number(Double($0)) }),
+            "by_status": .object(Dictionary(uniqueKeysWithValues: byStatus.map { (String($0.key), JSONValue.number(Double($0.value))) })),
+            "log": .array(log.suffix(200).map { ["method": .string($0.method), "path": .string($0.path), "status": .number(Double($0.status))] }),
+        ]
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+
+/// The sandbox's data: generated records plus everything changed since start (the overlay).
+///
+/// Reads consult the overlay first, then the generator. Not thread-safe by itself: ``SandboxState`` guards it.
+struct World: Sendable {
+    let generator: Generator
+    let adminEmail: String
+    var tickets: [Int64: Ticket] = [:]
+    var deletedTickets: Set<Int64> = []
+    var ticketChanges = ChangeLog()
+    var nextTicketId: Int64
+    var comments: [Int64: [Comment]] = [:]
+    var nextCommentSerial: Int64 = 1
+    var users: [Int64: User] = [:]
+    var userChanges = ChangeLog()
+    var nextUserIndex: Int
+    var organizations: [Int64: Organization] = [:]
+    var organizationChanges = ChangeLog()
+
+    init(generator: Generator, adminEmail: String) {
+        self.generator = generator
+        self.adminEmail = adminEmail
+        nextTicketId = Int64(generator.ticketCount) + 1
+        nextUserIndex = generator.userCount
+    }
+
+    // MARK: Tickets
+
+    var generatedTicketRange: ClosedRange<Int64> { 1...Int64(max(1, generator.ticketCount)) }
+
+    /// A ticket that exists (deleted ones excluded).
+    func ticket(_ id: Int64) -> Ticket? {
+        if deletedTickets.contains(id) { return nil }
+        if let t = tickets[id] { return t }
+        guard generator.ticketCount > 0, generatedTicketRange.contains(id) else { return nil }
+        return generator.ticket(id: id)
+    }
+
+    /// A ticket as incremental exports show it: deleted ones with status `deleted`.
+    func exportedTicket(_ id: Int64) -> Ticket? {
+        if let t = tickets[id] {
+            if deletedTickets.contains(id) {
+                var d = t
+                d.status = "deleted"
+                return d
+            }
+            return t
+        }
+        guard generator.ticketCount > 0, generatedTicketRange.contains(id) else { return nil }
+        return generator.ticket(id: id)
+    }
+
+    /// Ids of live tickets in ascending order, starting after `after`.
+    func ticketIds(after: Int64, limit: Int) -> [Int64] {
+        var out: [Int64] = []
+        var id = after + 1
+        while out.count < limit && id < nextTicketId {
+            if ticket(id) != nil { out.append(id) }
+            id += 1
+        }
+        return out
+    }
+
+    /// Every id below `nextTicketId` exists (generated or created) unless deleted.
+    var liveTicketCount: Int { Int(nextTicketId - 1) - deletedTickets.count }
+
+    mutating func store(_ t: Ticket) {
+        tickets[t.id] = t
+        ticketChanges.record(id: t.id, ts: t.generatedTimestamp)
+    }
+
+    // MARK: Comments
+
+    func comments(ticket id: Int64) -> [Comment] {
+        guard ticket(id) != nil else { return [] }
+        var out: [Comment] = []
+        if generatedTicketRange.contains(id) && generator.ticketCount > 0 {
+            let base = generator.ticket(id: id)
+            let count = generator.commentCount(ticket: id)
+            out = (0..<count).map { generator.comment(ticket: base, index: $0, count: count) }
+        }
+        return out + (comments[id] ?? [])
+    }
+
+    // MARK: Users
+
+    func user(_ id: Int64) -> User? {
+        if let u = users[id] { return u }
+        let index = Int(id - Generator.userBase)
+        guard index >= 0, index < generator.userCount else { return nil }
+        return generator.user(index: index, adminEmail: adminEmail)
+    }
+
+    var userIdRange: Range<Int64> { Generator.userBase..<(Generator.userBase + Int64(nextUserIndex)) }
+
+    mutating func store(_ u: User) {
+        users[u.id] = u
+        userChanges.record(id: u.id, ts: u.updatedAt)
+    }
+
+    // MARK: Organizations
+
+    func organization(_ id: Int64) -> Organization? {
+        if let o = organizations[id] { return o }
+        let index = Int(id - Generator.organizationBase)
+        guard index >= 0, index < generator.organizationCount else { return nil }
+        return generator.organization(index: index)
+    }
+}
