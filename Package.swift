@@ -110,6 +110,15 @@ let package = Package(
         ),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ZendeskSandboxTests",
+            dependencies: [
+                "ZendeskSandbox", "JSONCore", "SyncBridgeTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CronTests", dependencies: ["Cron", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "DeliveryTests", dependencies: ["Delivery", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings

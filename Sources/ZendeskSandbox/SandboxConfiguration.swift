@@ -27,8 +27,8 @@ public struct SandboxConfiguration: Sendable {
     public var errorRate: Double = 0
     /// Base of every absolute URL in responses (`next_page`, `after_url`, `links.next`, `url`); `nil` = the listening address.
     public var publicBaseURL: String?
-    /// The newest timestamp of generated data; `nil` = one day before start.
-    public var dataEnd: Date?
+    /// The newest timestamp of generated data (fixed, so a seed always yields the same world).
+    public var dataEnd = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
     /// How many years the generated data spans.
     public var dataYears: Double = 3
 

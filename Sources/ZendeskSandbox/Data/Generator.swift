@@ -30,7 +30,8 @@ struct Generator: Sendable {
         agentCount = max(2, c.userCount / 20)
         organizationCount = max(1, c.userCount / 10)
         commentsPerTicket = max(1, c.commentsPerTicket)
-        end = Int64((c.dataEnd ?? now.addingTimeInterval(-86_400)).timeIntervalSince1970)
+        // Generated data never reaches into the recent window, whatever the configured end.
+        end = min(Int64(c.dataEnd.timeIntervalSince1970), Int64(now.timeIntervalSince1970) - 86_400)
         start = end - Int64(c.dataYears * 365 * 86_400)
     }
 

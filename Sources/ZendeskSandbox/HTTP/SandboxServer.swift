@@ -65,9 +65,15 @@ public struct ZendeskSandbox: Sendable {
             last.removeLast(5)
             segments[segments.count - 1] = last
         }
+        // Form-style decoding: '+' is a space (Python's requests writes spaces so), then percent-decoding.
         var query: [String: String] = [:]
-        for (k, v) in request.uri.queryParameters {
-            query[String(k).removingPercentEncoding ?? String(k)] = String(v)
+        for pair in (request.uri.query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                let spaced = s.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            query[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
         }
         let body = (try? await request.collectBody(upTo: 16 * 1024 * 1024)).map { Array($0.readableBytesView) } ?? []
         let sandboxRequest = SandboxRequest(

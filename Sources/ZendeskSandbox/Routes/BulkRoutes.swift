@@ -27,13 +27,12 @@ struct BulkRoutes: Sendable {
         }
     }
 
-    /// Each poll moves a job one step: queued → working → completed.
+    /// Each poll moves a job one step: queued (at creation) → working → completed.
     static func poll(_ s: inout SandboxState.Inner, _ id: String) -> JobStatus? {
         guard var job = s.jobs[id] else { return nil }
-        let snapshot = job
         job.polls += 1
         s.jobs[id] = job
-        return snapshot
+        return job
     }
 
     func importOne() async throws(SandboxError) -> SandboxResponse {

@@ -1,0 +1,160 @@
+import Crypto
+import Foundation
+import JSONCore
+import SyncBridgeTestSupport
+import Testing
+
+@Suite struct SandboxBehaviourTests {
+    @Test func authenticationAsZendesk() async throws {
+        try await withSandbox { zd async throws in
+            let none = try await zd.get("/api/v2/tickets.json", auth: nil)
+            #expect(none.status == 401)
+            #expect(none.json == ["error": "Couldn't authenticate you"])
+            let wrong = try await zd.get("/api/v2/tickets.json", auth: "Basic " + Data("admin@example.com/token:nope".utf8).base64EncodedString())
+            #expect(wrong.status == 401)
+            #expect(try await zd.get("/api/v2/users/me.json", auth: "Bearer sandbox-oauth-token").json["user"]?["role"] == "admin")
+            #expect(try await zd.get("/api/v2/tickets/100000.json").json == ["error": "RecordNotFound", "description": "Not found"])
+        }
+    }
+
+    @Test func sameSeedSameWorld() async throws {
+        let a = try await withSandbox { $0.seed = 7 } _: { try await $0.get("/api/v2/tickets/42.json").json }
+        let b = try await withSandbox { $0.seed = 7 } _: { try await $0.get("/api/v2/tickets/42.json").json }
+        let c = try await withSandbox { $0.seed = 8 } _: { try await $0.get("/api/v2/tickets/42.json").json }
+        #expect(a["ticket"]?["subject"] == b["ticket"]?["subject"] && a["ticket"]?["updated_at"] == b["ticket"]?["updated_at"])
+        #expect(a["ticket"]?["updated_at"] != c["ticket"]?["updated_at"] || a["ticket"]?["requester_id"] != c["ticket"]?["requester_id"])
+    }
+
+    @Test func rateLimitAnswers429WithRetryAfter() async throws {
+        try await withSandbox { $0.rateLimit = 5 } _: { zd async throws in
+            for _ in 0..<5 {
+                let ok = try await zd.get("/api/v2/tickets/1.json")
+                #expect(ok.status == 200)
+                #expect(ok.headers["x-rate-limit"] == "5")
+            }
+            let limited = try await zd.get("/api/v2/tickets/1.json")
+            #expect(limited.status == 429)
+            let retry = try #require(limited.headers["retry-after"].flatMap(Int.init))
+            #expect((1...60).contains(retry))
+            #expect(limited.headers["x-rate-limit-remaining"] == "0")
+            let stats = try await zd.get("/__sandbox/stats", auth: nil)
+            #expect(stats.json["rate_limited"] == 1)
+            #expect(stats.json["by_endpoint"]?["GET tickets/{id}"] == 6)
+        }
+    }
+
+    @Test func incrementalExportsHaveTheirOwnLowerLimit() async throws {
+        try await withSandbox { $0.incrementalRateLimit = 2 } _: { zd async throws in
+            #expect(try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1").status == 200)
+            #expect(try await zd.get("/api/v2/incremental/users/cursor.json?start_time=0&per_page=1").status == 200)
+            #expect(try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1").status == 429)
+            #expect(try await zd.get("/api/v2/tickets/1.json").status == 200)
+        }
+    }
+
+    @Test func queuedFaultsAreDeterministic() async throws {
+        try await withSandbox { zd async throws in
+            _ = try await zd.post("/__sandbox/faults", ["status": 503, "count": 2, "path_contains": "/tickets/2", "retry_after": 3])
+            _ = try await zd.post("/__sandbox/faults", ["status": 200, "count": 1, "path_contains": "/users", "malformed": true])
+            #expect(try await zd.get("/api/v2/tickets/1.json").status == 200)
+            let first = try await zd.get("/api/v2/tickets/2.json")
+            #expect(first.status == 503)
+            #expect(first.headers["retry-after"] == "3")
+            #expect(try await zd.get("/api/v2/tickets/2.json").status == 503)
+            #expect(try await zd.get("/api/v2/tickets/2.json").status == 200)
+            let malformed = try await zd.get("/api/v2/users.json")
+            #expect(malformed.status == 200)
+            #expect(malformed.json.stringValue != nil)  // not parseable JSON
+        }
+    }
+
+    @Test func errorRateIsDeterministicUnderASeed() async throws {
+        func statuses(seed: UInt64) async throws -> [Int] {
+            try await withSandbox { $0.seed = seed; $0.errorRate = 0.3 } _: { zd async throws in
+                var out: [Int] = []
+                for _ in 0..<30 { out.append(try await zd.get("/api/v2/tickets/1.json").status) }
+                return out
+            }
+        }
+        let a = try await statuses(seed: 3)
+        let b = try await statuses(seed: 3)
+        #expect(a == b)
+        #expect(a.contains { [500, 502, 503].contains($0) })
+        #expect(a.contains(200))
+    }
+
+    @Test func searchFiltersAndLimits() async throws {
+        try await withSandbox { $0.tickets = 1500 } _: { zd async throws in
+            let tickets = try await zd.get("/api/v2/tickets/1000.json").json["ticket"]!
+            let since = tickets["updated_at"]!.stringValue!
+            let query = "type:ticket updated>=\(since)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+            let r = try await zd.get("/api/v2/search.json?query=\(query)&sort_by=updated_at&sort_order=asc")
+            #expect(r.json["count"] == 501)
+            #expect(r.json["results"]?.arrayValue?.first?["id"] == 1000)
+            #expect(r.json["results"]?.arrayValue?.first?["result_type"] == "ticket")
+            let open = try await zd.get("/api/v2/search.json?query=type:ticket%20status:open")
+            #expect(open.json["results"]?.arrayValue?.allSatisfy { $0["status"] == "open" } == true)
+            let beyond = try await zd.get("/api/v2/search.json?query=type:ticket&page=11&per_page=100")
+            #expect(beyond.status == 422)
+            var exported = 0
+            var next: String? = "/api/v2/search/export.json?query=type:ticket&filter[type]=ticket&page[size]=100"
+            while let url = next {
+                let page = try await zd.get(url)
+                exported += page.json["results"]?.arrayValue?.count ?? 0
+                next = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
+            }
+            #expect(exported == 1500)
+        }
+    }
+
+    @Test func bulkImportRoundTrip() async throws {
+        try await withSandbox { zd async throws in
+            let body: JSONValue = ["tickets": [
+                ["subject": "Imported A", "status": "closed", "created_at": "2020-01-01T10:00:00Z", "updated_at": "2020-01-02T10:00:00Z",
+                 "requester_id": 10_000_000_020, "comments": [["body": "first", "created_at": "2020-01-01T10:00:00Z"], ["body": "second", "public": false]]],
+                ["subject": "Imported B", "comment": ["body": "only"], "requester_id": 10_000_000_021],
+            ]]
+            let job = try await zd.post("/api/v2/imports/tickets/create_many.json", body)
+            #expect(job.status == 200)
+            let id = try #require(job.json["job_status"]?["id"]?.stringValue)
+            #expect(job.json["job_status"]?["status"] == "queued")
+            #expect(try await zd.get("/api/v2/job_statuses/\(id).json").json["job_status"]?["status"] == "working")
+            let done = try await zd.get("/api/v2/job_statuses/\(id).json")
+            #expect(done.json["job_status"]?["status"] == "completed")
+            let ids = done.json["job_status"]?["results"]?.arrayValue?.compactMap { $0["id"]?.numberValue } ?? []
+            #expect(ids == [251, 252])
+            let a = try await zd.get("/api/v2/tickets/251.json").json["ticket"]!
+            #expect(a["created_at"] == "2020-01-01T10:00:00Z" && a["status"] == "closed" && a["subject"] == "Imported A")
+            #expect(try await zd.get("/api/v2/tickets/251/comments.json").json["comments"]?.arrayValue?.map { $0["body"]! } == ["first", "second"])
+            let tooMany = try await zd.post("/api/v2/imports/tickets/create_many.json", ["tickets": .array(Array(repeating: ["subject": "x", "comment": ["body": "y"]], count: 101))])
+            #expect(tooMany.status == 400)
+        }
+    }
+
+    @Test func triggersNotifySignedWebhooks() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { url in
+            try await withSandbox { zd async throws in
+                let hook = try await zd.post("/api/v2/webhooks", ["webhook": ["name": "sync", "endpoint": .string(url + "/zd"), "http_method": "POST", "request_format": "json", "status": "active", "subscriptions": ["conditional_ticket_events"]]])
+                #expect(hook.status == 201)
+                let hookId = try #require(hook.json["webhook"]?["id"]?.stringValue)
+                let secret = try #require(try await zd.get("/api/v2/webhooks/\(hookId)/signing_secret").json["signing_secret"]?["secret"]?.stringValue)
+                let trigger = try await zd.post("/api/v2/triggers.json", ["trigger": [
+                    "title": "Notify on change", "conditions": ["all": [["field": "update_type", "operator": "is", "value": "Change"]], "any": []],
+                    "actions": [["field": "notification_webhook", "value": [.string(hookId), "{\"ticket_id\": \"{{ticket.id}}\", \"status\": \"{{ticket.status}}\"}"]]],
+                ]])
+                #expect(trigger.status == 201)
+                _ = try await zd.post("/api/v2/tickets.json", ["ticket": ["subject": "created, not changed", "comment": ["body": "x"]]])
+                _ = try await zd.put("/api/v2/tickets/9.json", ["ticket": ["status": "pending"]])
+                let deliveries = receiver.deliveries
+                #expect(deliveries.count == 1)
+                let d = try #require(deliveries.first)
+                #expect(try JSONParser.parse(d.body) == ["ticket_id": "9", "status": "pending"])
+                let timestamp = try #require(d.headers["x-zendesk-webhook-signature-timestamp"])
+                let expected = Data(HMAC<SHA256>.authenticationCode(for: Data((timestamp + d.body).utf8), using: SymmetricKey(data: Data(secret.utf8)))).base64EncodedString()
+                #expect(d.headers["x-zendesk-webhook-signature"] == expected)
+                #expect(d.headers["x-zendesk-webhook-id"] == hookId)
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import JSONCore
+import NIOCore
+import NIOHTTP1
+import SyncBridgeTestSupport
+import ZendeskSandbox
+
+/// A sandbox on a random loopback port, and a client that authenticates like a Zendesk client.
+struct SandboxHarness: Sendable {
+    let base: String
+    let client: HTTPClient
+
+    struct Reply: Sendable {
+        let status: Int
+        let json: JSONValue
+        let headers: [String: String]
+    }
+
+    static let basic = "Basic " + Data("admin@example.com/token:sandbox-token".utf8).base64EncodedString()
+
+    /// GETs a path (relative to the base) or an absolute URL as given.
+    func get(_ pathOrURL: String, auth: String? = SandboxHarness.basic) async throws -> Reply {
+        try await send(.GET, pathOrURL, body: nil, auth: auth)
+    }
+
+    func send(_ method: HTTPMethod, _ pathOrURL: String, body: JSONValue?, auth: String? = SandboxHarness.basic) async throws -> Reply {
+        var request = HTTPClientRequest(url: pathOrURL.hasPrefix("http") ? pathOrURL : base + pathOrURL)
+        request.method = method
+        if let auth { request.headers.add(name: "Authorization", value: auth) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body.jsonString()))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let text = String(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
+        var headers: [String: String] = [:]
+        for h in response.headers { headers[h.name.lowercased()] = h.value }
+        return Reply(status: Int(response.status.code), json: text.isEmpty ? .null : (try? JSONParser.parse(text)) ?? .string(text), headers: headers)
+    }
+
+    func post(_ path: String, _ body: JSONValue) async throws -> Reply { try await send(.POST, path, body: body) }
+    func put(_ path: String, _ body: JSONValue) async throws -> Reply { try await send(.PUT, path, body: body) }
+}
+
+/// Runs a sandbox for the duration of `body`.
+func withSandbox<R: Sendable>(_ configure: (inout SandboxConfiguration) -> Void = { _ in }, _ body: @Sendable @escaping (SandboxHarness) async throws -> R) async throws -> R {
+    var configuration = SandboxConfiguration()
+    configuration.tickets = 250
+    configuration.recentWindow = 0
+    configure(&configuration)
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    let sandbox = ZendeskSandbox(configuration: configuration, httpClient: client, logger: TestStores.logger)
+    let (urls, continuation) = AsyncStream<String>.makeStream()
+    do {
+        let result = try await withThrowingTaskGroup(of: R?.self) { group in
+            group.addTask {
+                try await sandbox.run { continuation.yield($0) }
+                return nil
+            }
+            var iterator = urls.makeAsyncIterator()
+            guard let url = await iterator.next() else { throw CancellationError() }
+            let result = try await body(SandboxHarness(base: url, client: client))
+            group.cancelAll()
+            while let _ = try await group.next() {}
+            return result
+        }
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
