@@ -158,3 +158,35 @@ import Testing
         }
     }
 }
+
+@Suite struct SandboxConfigurationTests {
+    @Test func absoluteURLsUseThePublicBase() async throws {
+        try await withSandbox { $0.publicBaseURL = "https://acme.zendesk.com" } _: { zd async throws in
+            let page = try await zd.get("/api/v2/tickets.json?page[size]=2")
+            #expect(page.json["links"]?["next"]?.stringValue?.hasPrefix("https://acme.zendesk.com/api/v2/tickets.json?page%5Bafter%5D=") == true)
+            #expect(page.json["tickets"]?.arrayValue?.first?["url"] == "https://acme.zendesk.com/api/v2/tickets/1.json")
+            let export = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1")
+            #expect(export.json["after_url"]?.stringValue?.hasPrefix("https://acme.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=") == true)
+        }
+    }
+
+    @Test func latencyIsAdded() async throws {
+        try await withSandbox { $0.latencyMs = 150 } _: { zd async throws in
+            let clock = ContinuousClock()
+            let elapsed = try await clock.measure { _ = try await zd.get("/api/v2/tickets/1.json") }
+            #expect(elapsed >= .milliseconds(150))
+        }
+    }
+
+    @Test func largeWorldsStartAtOnce() async throws {
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure {
+            try await withSandbox { $0.tickets = 1_000_000 } _: { zd async throws in
+                let last = try await zd.get("/api/v2/tickets/1000000.json")
+                #expect(last.json["ticket"]?["id"] == 1_000_000)
+                #expect(try await zd.get("/api/v2/tickets/count.json").json["count"]?["value"] == 1_000_000)
+            }
+        }
+        #expect(elapsed < .seconds(5))
+    }
+}

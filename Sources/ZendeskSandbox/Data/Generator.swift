@@ -70,14 +70,18 @@ struct Generator: Sendable {
         let role = i == 0 ? "admin" : (i < agentCount ? "agent" : "end-user")
         let email = i == 0 ? adminEmail : "\(first.lowercased()).\(last.lowercased().replacingOccurrences(of: " ", with: ""))\(i)@example.com"
         let updated = timestamp(40, index: i, count: userCount)
-        let org: Int64? = role == "end-user" && random.unit(41, UInt64(i)) < 0.8
-            ? Self.organizationBase + Int64(random.int(42, UInt64(i), below: organizationCount)) : nil
+        let org = organizationId(userIndex: i)
         return User(
             id: Self.userBase + Int64(i), name: "\(first) \(last)", email: email, role: role, organizationId: org,
             phone: random.unit(43, UInt64(i)) < 0.5 ? "+1-555-\(1000 + random.int(44, UInt64(i), below: 9000))" : nil,
             active: true, tags: role == "end-user" ? [] : ["staff"], externalId: nil,
             createdAt: updated - Int64(random.int(45, UInt64(i), below: 86_400 * 365)), updatedAt: updated
         )
+    }
+
+    /// The organization of user `i` (80% of end-users have one), without generating the user.
+    func organizationId(userIndex i: Int) -> Int64? {
+        i >= agentCount && random.unit(41, UInt64(i)) < 0.8 ? Self.organizationBase + Int64(random.int(42, UInt64(i), below: organizationCount)) : nil
     }
 
     // MARK: Tickets
@@ -100,7 +104,7 @@ struct Generator: Sendable {
         let updated = timestamp(50, index: i, count: ticketCount)
         let created = updated - Int64(random.int(51, k, below: 86_400 * 30))
         let requester = endUserIndex(52, i)
-        let requesterUser = user(index: requester, adminEmail: "")
+        let requesterId = Self.userBase + Int64(requester)
         let assignee: Int64? = random.unit(53, k) < 0.9 ? Generator.userBase + Int64(1 + random.int(54, k, below: max(1, agentCount - 1))) : nil
         var tags: [String] = []
         for t in 0..<random.int(55, k, below: 4) {
@@ -111,8 +115,8 @@ struct Generator: Sendable {
         return Ticket(
             id: id, type: random.pick(Self.types, 58, k), subject: subject, description: random.pick(Self.bodies, 59, k),
             priority: random.pick(Self.priorities, 60, k), status: random.pick(Self.statuses, 61, k),
-            requesterId: requesterUser.id, submitterId: requesterUser.id, assigneeId: assignee,
-            organizationId: requesterUser.organizationId, groupId: random.pick(Self.groupIds, 62, k), tags: tags,
+            requesterId: requesterId, submitterId: requesterId, assigneeId: assignee,
+            organizationId: organizationId(userIndex: requester), groupId: random.pick(Self.groupIds, 62, k), tags: tags,
             customFields: [(Self.customFieldIds[0], random.pick(["tier_1", "tier_2", "tier_3"], 63, k)), (Self.customFieldIds[1], nil)],
             channel: random.pick(Self.channels, 64, k), externalId: nil, createdAt: created, updatedAt: updated,
             generatedTimestamp: updated

@@ -27,7 +27,8 @@ public struct ZendeskSandbox: Sendable {
         self.logger = logger
     }
 
-    /// Serves until the task is cancelled. `onListening` gets the base URL (`http://127.0.0.1:<port>`).
+    /// Serves until the task is cancelled. `onListening` gets the listening address (`http://127.0.0.1:<port>`), which
+    /// is where to connect even when responses carry another public base URL.
     public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
         let router = Router()
         let api = self.api
@@ -49,7 +50,7 @@ public struct ZendeskSandbox: Sendable {
             var iterator = ports.makeAsyncIterator()
             if let port = await iterator.next() {
                 listening.port.withLock { $0 = port }
-                await onListening(configured ?? "http://\(host):\(port)")
+                await onListening("http://\(host):\(port)")
             }
             try await group.next()
         }

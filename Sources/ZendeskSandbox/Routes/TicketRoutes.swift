@@ -43,7 +43,7 @@ struct TicketRoutes: Sendable {
                 var out: [Int64] = []
                 var id = before - 1
                 while out.count < limit && id >= 1 {
-                    if world.ticket(id) != nil { out.insert(id, at: 0) }
+                    if world.ticketExists(id) { out.insert(id, at: 0) }
                     id -= 1
                 }
                 return out

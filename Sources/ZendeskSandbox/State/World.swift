@@ -51,12 +51,17 @@ struct World: Sendable {
         return generator.ticket(id: id)
     }
 
+    /// True when the ticket exists and is not deleted (without generating it).
+    func ticketExists(_ id: Int64) -> Bool {
+        id >= 1 && id < nextTicketId && !deletedTickets.contains(id)
+    }
+
     /// Ids of live tickets in ascending order, starting after `after`.
     func ticketIds(after: Int64, limit: Int) -> [Int64] {
         var out: [Int64] = []
-        var id = after + 1
+        var id = max(after + 1, 1)
         while out.count < limit && id < nextTicketId {
-            if ticket(id) != nil { out.append(id) }
+            if ticketExists(id) { out.append(id) }
             id += 1
         }
         return out

@@ -1,0 +1,88 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ZendeskSandbox
+
+/// Pages per second the sandbox serves (100-ticket cursor pages and 1000-ticket incremental pages), beside a
+/// baseline: a plain Hummingbird route answering the same bytes, measured in the same run with the same client.
+struct SandboxBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sandbox", abstract: "Zendesk sandbox throughput.")
+
+    @Option(help: "Tickets in the sandbox") var tickets: Int = 100_000
+    @Option(help: "Requests per measurement") var requests: Int = 4000
+    @Option(help: "Concurrent client connections") var concurrency: Int = 8
+
+    func run() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .critical
+        var c = SandboxConfiguration()
+        c.tickets = tickets
+        c.recentWindow = 0
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+        let started = ContinuousClock.now
+        let sandbox = ZendeskSandbox(configuration: c, httpClient: nil, logger: logger)
+        let auth = "Basic " + Data("admin@example.com/token:sandbox-token".utf8).base64EncodedString()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let (urls, cont) = AsyncStream<String>.makeStream()
+            group.addTask { try await sandbox.run { cont.yield($0) } }
+            var it = urls.makeAsyncIterator()
+            guard let base = await it.next() else { return }
+            print("sandbox with \(tickets) tickets ready in \(ContinuousClock.now - started)")
+            let n = tickets
+            let page = try await Self.measure(client: client, requests: requests, concurrency: concurrency, auth: auth) { i in
+                let after = Int64((i * 7919) % max(1, n - 100))
+                let cursor = Data("{\"o\":\"id\",\"v\":\(after)}".utf8).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                return "\(base)/api/v2/tickets.json?page%5Bsize%5D=100&page%5Bafter%5D=\(cursor)"
+            }
+            let sample = try await Self.fetch(client: client, url: "\(base)/api/v2/tickets.json?page%5Bsize%5D=100", auth: auth)
+            let export = try await Self.measure(client: client, requests: max(100, requests / 10), concurrency: concurrency, auth: auth) { i in
+                "\(base)/api/v2/incremental/tickets/cursor.json?start_time=\(Int64(1_672_000_000 + (i * 9973) % 60_000_000))"
+            }
+            // Baseline: the same bytes from a route that does no work.
+            let router = Router()
+            let body = ByteBuffer(bytes: sample)
+            router.get("/page") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body)) }
+            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { cont.yield("http://127.0.0.1:\($0.localAddress?.port ?? 0)") }, logger: logger)
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            guard let staticBase = await it.next() else { return }
+            let baseline = try await Self.measure(client: client, requests: requests, concurrency: concurrency, auth: auth) { _ in "\(staticBase)/page" }
+            print("100-ticket cursor pages: \(Int(page)) pages/s (\(Int(page * 100)) tickets/s), response \(sample.count / 1024) KiB")
+            print("1000-ticket incremental export pages: \(Int(export)) pages/s (\(Int(export * 1000)) tickets/s)")
+            print("baseline (same bytes, no work): \(Int(baseline)) responses/s")
+            print(String(format: "ratio sandbox/baseline: %.2f", page / baseline))
+            group.cancelAll()
+        }
+        try await client.shutdown()
+    }
+
+    static func fetch(client: HTTPClient, url: String, auth: String) async throws -> [UInt8] {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: auth)
+        let response = try await client.execute(request, timeout: .seconds(30))
+        return Array(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+    }
+
+    /// Requests per second with `concurrency` workers sharing `requests` requests.
+    static func measure(client: HTTPClient, requests: Int, concurrency: Int, auth: String, url: @escaping @Sendable (Int) -> String) async throws -> Double {
+        let clock = ContinuousClock()
+        let elapsed = try await clock.measure {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var i = worker
+                        while i < requests {
+                            let bytes = try await fetch(client: client, url: url(i), auth: auth)
+                            precondition(!bytes.isEmpty)
+                            i += concurrency
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        return Double(requests) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}
