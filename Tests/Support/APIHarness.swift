@@ -77,19 +77,8 @@ public func withAPI<R: Sendable>(
 func runServer<R: Sendable>(
     store: any Store, client: HTTPClient, configuration: APIConfiguration, _ body: @Sendable @escaping (Int) async throws -> R
 ) async throws -> R {
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
     let server = APIServer(store: store, httpClient: client, configuration: configuration, logger: TestStores.logger)
-    let app = server.makeApplication { port in continuation.yield(port) }
-    return try await withThrowingTaskGroup(of: R?.self) { group in
-        group.addTask {
-            try await app.runService(gracefulShutdownSignals: [])
-            return nil
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        let result = try await body(port)
-        group.cancelAll()
-        while let _ = try await group.next() {}
-        return result
-    }
+    return try await whileServing({ (address: @Sendable @escaping (Int) -> Void) in
+        try await server.makeApplication { port in address(port) }.runService(gracefulShutdownSignals: [])
+    }, body)
 }

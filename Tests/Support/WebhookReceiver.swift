@@ -26,6 +26,16 @@ public final class WebhookReceiver: Sendable {
 
     /// Runs the receiver on a random port for the duration of `body`, which gets its base URL.
     public func run<R: Sendable>(_ body: @Sendable @escaping (String) async throws -> R) async throws -> R {
+        try await whileServing({ (address: @Sendable @escaping (Int) -> Void) in
+            let app = Application(
+                router: self.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { address($0.localAddress?.port ?? 0) }, logger: TestStores.logger
+            )
+            try await app.runService(gracefulShutdownSignals: [])
+        }, { port in try await body("http://127.0.0.1:\(port)") })
+    }
+
+    func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         router.post("/**") { request, _ -> Response in
             var request = request
@@ -38,23 +48,7 @@ public final class WebhookReceiver: Sendable {
             }
             return Response(status: .init(code: status))
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) }, logger: TestStores.logger
-        )
-        return try await withThrowingTaskGroup(of: R?.self) { group in
-            group.addTask {
-                try await app.runService(gracefulShutdownSignals: [])
-                return nil
-            }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw CancellationError() }
-            let result = try await body("http://127.0.0.1:\(port)")
-            group.cancelAll()
-            while let _ = try await group.next() {}
-            return result
-        }
+        return router
     }
 }
 

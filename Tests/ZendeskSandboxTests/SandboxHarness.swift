@@ -51,20 +51,10 @@ func withSandbox<R: Sendable>(_ configure: (inout SandboxConfiguration) -> Void 
     configure(&configuration)
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     let sandbox = ZendeskSandbox(configuration: configuration, httpClient: client, logger: TestStores.logger)
-    let (urls, continuation) = AsyncStream<String>.makeStream()
     do {
-        let result = try await withThrowingTaskGroup(of: R?.self) { group in
-            group.addTask {
-                try await sandbox.run { continuation.yield($0) }
-                return nil
-            }
-            var iterator = urls.makeAsyncIterator()
-            guard let url = await iterator.next() else { throw CancellationError() }
-            let result = try await body(SandboxHarness(base: url, client: client))
-            group.cancelAll()
-            while let _ = try await group.next() {}
-            return result
-        }
+        let result = try await whileServing({ (address: @Sendable @escaping (String) -> Void) in
+            try await sandbox.run { address($0) }
+        }, { url in try await body(SandboxHarness(base: url, client: client)) })
         try await client.shutdown()
         return result
     } catch {

@@ -124,4 +124,22 @@ enum Pagination {
     static func escape(_ s: String) -> String {
         s.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? s
     }
+
+    /// A page of a list addressed by 1-based position (comments, tags, search results), not by record id.
+    static func pageByPosition(
+        _ r: SandboxRequest, key: String, base: String, count: Int, item: (Int, inout JSONWriter) -> Void
+    ) throws(SandboxError) -> SandboxResponse {
+        try page(
+            r, key: key, base: base, total: { count },
+            ids: { after, limit in
+                let lo = Int(after) + 1, hi = min(count, Int(after) + limit)
+                return lo <= hi ? (lo...hi).map { Int64($0) } : []
+            },
+            idsBefore: { before, limit in
+                let hi = min(count, Int(before) - 1), lo = max(1, Int(before) - limit)
+                return lo <= hi ? (lo...hi).map { Int64($0) } : []
+            },
+            item: { position, w in item(Int(position), &w) }
+        )
+    }
 }

@@ -38,17 +38,8 @@ struct OrganizationRoutes: Sendable {
     /// The tag pool with counts, cursor-paginated like Zendesk's `/tags`.
     func tags() throws(SandboxError) -> SandboxResponse {
         let pool = Generator.tagPool
-        return try Pagination.page(
-            context.request, key: "tags", base: context.base, total: { pool.count },
-            ids: { after, limit in
-                let lo = Int(after) + 1, hi = min(pool.count, Int(after) + limit)
-                return lo <= hi ? (lo...hi).map { Int64($0) } : []
-            },
-            idsBefore: { before, limit in
-                let hi = Int(before) - 1, lo = max(1, Int(before) - limit)
-                return lo <= hi ? (lo...hi).map { Int64($0) } : []
-            },
-            item: { i, w in w.beginObject(); w.field("name", pool[Int(i) - 1]); w.field("count", Int64(100 + i)); w.endObject() }
-        )
+        return try Pagination.pageByPosition(context.request, key: "tags", base: context.base, count: pool.count) { i, w in
+            w.beginObject(); w.field("name", pool[i - 1]); w.field("count", Int64(100 + i)); w.endObject()
+        }
     }
 }

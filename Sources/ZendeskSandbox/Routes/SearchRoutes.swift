@@ -156,12 +156,8 @@ struct SearchRoutes: Sendable {
 
     func export(_ q: Query) throws(SandboxError) -> SandboxResponse {
         let ids = matchingIds(q)
-        let positions = ids.indices.map { Int64($0 + 1) }
-        return try Pagination.page(
-            r, key: "results", base: context.base, total: { ids.count },
-            ids: { after, limit in Array(positions.drop { $0 <= after }.prefix(limit)) },
-            idsBefore: { before, limit in Array(positions.prefix { $0 < before }.suffix(limit)) },
-            item: { p, w in writeResults([ids[Int(p) - 1]], type: q.type, to: &w) }
-        )
+        return try Pagination.pageByPosition(r, key: "results", base: context.base, count: ids.count) { p, w in
+            writeResults([ids[p - 1]], type: q.type, to: &w)
+        }
     }
 }

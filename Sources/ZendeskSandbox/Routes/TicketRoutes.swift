@@ -73,19 +73,9 @@ struct TicketRoutes: Sendable {
         guard state.read({ $0.world.ticket(id) }) != nil else { throw SandboxError.notFound() }
         let descending = r.query["sort_order"] == "desc"
         let ordered: [Comment] = descending ? list.reversed() : list
-        // Cursor positions are 1-based indexes into the ordered list.
-        return try Pagination.page(
-            r, key: "comments", base: context.base, total: { ordered.count },
-            ids: { after, limit in
-                let lo = Int(after) + 1, hi = min(ordered.count, Int(after) + limit)
-                return lo <= hi ? (lo...hi).map { Int64($0) } : []
-            },
-            idsBefore: { before, limit in
-                let hi = Int(before) - 1, lo = max(1, Int(before) - limit)
-                return lo <= hi ? (lo...hi).map { Int64($0) } : []
-            },
-            item: { position, w in ordered[Int(position) - 1].write(to: &w) }
-        )
+        return try Pagination.pageByPosition(r, key: "comments", base: context.base, count: ordered.count) { position, w in
+            ordered[position - 1].write(to: &w)
+        }
     }
 
     func create() async throws(SandboxError) -> SandboxResponse {
