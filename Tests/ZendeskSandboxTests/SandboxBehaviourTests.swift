@@ -178,15 +178,17 @@ import Testing
         }
     }
 
-    @Test func largeWorldsStartAtOnce() async throws {
-        let clock = ContinuousClock()
-        let elapsed = try await clock.measure {
-            try await withSandbox { $0.tickets = 1_000_000 } _: { zd async throws in
-                let last = try await zd.get("/api/v2/tickets/1000000.json")
-                #expect(last.json["ticket"]?["id"] == 1_000_000)
-                #expect(try await zd.get("/api/v2/tickets/count.json").json["count"]?["value"] == 1_000_000)
-            }
+    /// Records are generated on demand: a million-ticket world serves its last ticket and its count at once.
+    /// (Start-up time is measured by `syncbridge bench sandbox`, not asserted here.)
+    @Test func largeWorldsAreServedLazily() async throws {
+        try await withSandbox { $0.tickets = 1_000_000 } _: { zd async throws in
+            let last = try await zd.get("/api/v2/tickets/1000000.json")
+            #expect(last.json["ticket"]?["id"] == 1_000_000)
+            #expect(try await zd.get("/api/v2/tickets/count.json").json["count"]?["value"] == 1_000_000)
+            let updated = try #require(last.json["ticket"]?["updated_at"]?.stringValue.flatMap { ISO8601DateFormatter().date(from: $0) })
+            let tail = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=\(Int(updated.timeIntervalSince1970) - 300)&per_page=1000")
+            #expect(tail.json["tickets"]?.arrayValue?.last?["id"] == 1_000_000)
+            #expect(tail.json["end_of_stream"] == true)
         }
-        #expect(elapsed < .seconds(5))
     }
 }
