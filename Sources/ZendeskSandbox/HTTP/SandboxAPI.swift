@@ -23,15 +23,19 @@ struct SandboxAPI: Sendable {
         } catch {
             response = error.response
         }
-        let (settings, remaining, reset) = state.read { s in (s.settings, s.settings.rateLimit > 0 ? max(0, s.settings.rateLimit - s.limiter.used) : nil, s.limiter.reset(now: now)) }
+        // One lock for everything the response still needs: limit headers, statistics, the jitter serial.
+        let status = response.status
+        let (settings, remaining, reset, serial) = state.read { s in
+            s.stats.record(r, status: status, path: path)
+            let remaining = s.settings.rateLimit > 0 ? max(0, s.settings.rateLimit - s.limiter.used) : nil
+            return (s.settings, remaining, s.limiter.reset(now: now), s.requestCount)
+        }
         let limit = settings.rateLimit > 0 ? settings.rateLimit : 700
         response.headers += [
             ("Content-Type", "application/json; charset=utf-8"), ("X-Rate-Limit", String(limit)),
             ("X-Rate-Limit-Remaining", String(remaining ?? limit)), ("ratelimit-limit", String(limit)),
             ("ratelimit-remaining", String(remaining ?? limit)), ("ratelimit-reset", String(reset)),
         ]
-        state.read { $0.stats.record(r, status: response.status, path: path) }
-        let serial = state.read { $0.requestCount }
         let delay = settings.latencyMs + (settings.jitterMs > 0 ? state.random.int(2, serial, below: settings.jitterMs) : 0)
         if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
         return response

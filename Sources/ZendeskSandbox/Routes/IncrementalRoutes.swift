@@ -17,6 +17,16 @@ struct IncrementalRoutes: Sendable {
         let changes: ChangeLog
         let write: (Int64, inout JSONWriter) -> Void
 
+        /// A response object opened with the items under the collection's key; the caller adds the rest.
+        func page(_ items: [(ts: Int64, id: Int64)]) -> JSONWriter {
+            var w = JSONWriter(capacity: 512 * 1024)
+            w.beginObject()
+            w.key(key); w.beginArray()
+            for item in items { write(item.id, &w) }
+            w.endArray()
+            return w
+        }
+
         /// Items strictly after `cursor` (or at/after `since` when `inclusive`), up to `limit`, none newer than `cutoff`.
         func items(after cursor: (ts: Int64, id: Int64), limit: Int, cutoff: Int64) -> [(ts: Int64, id: Int64)] {
             var out: [(ts: Int64, id: Int64)] = []
@@ -128,11 +138,7 @@ struct IncrementalRoutes: Sendable {
         let after = Self.encodeCursor(items.last ?? position)
         let include = r.query["include"].map { "&include=\(Pagination.escape($0))" } ?? ""
         let perPageParam = r.query["per_page"].map { "&per_page=\($0)" } ?? ""
-        var w = JSONWriter(capacity: 512 * 1024)
-        w.beginObject()
-        w.key(source.key); w.beginArray()
-        for item in items { source.write(item.id, &w) }
-        w.endArray()
+        var w = source.page(items)
         w.field("after_url", "\(context.base)/api/v2/\(path)?cursor=\(Pagination.escape(after))\(perPageParam)\(include)")
         w.field("after_cursor", after)
         w.key("before_url"); w.null()
@@ -148,11 +154,7 @@ struct IncrementalRoutes: Sendable {
         let items = source.items(after: (start - 1, Int64.max), limit: limit, cutoff: cutoff)
         let end = items.last?.ts ?? start
         let perPageParam = r.query["per_page"].map { "&per_page=\($0)" } ?? ""
-        var w = JSONWriter(capacity: 512 * 1024)
-        w.beginObject()
-        w.key(source.key); w.beginArray()
-        for item in items { source.write(item.id, &w) }
-        w.endArray()
+        var w = source.page(items)
         w.field("count", Int64(items.count))
         w.field("end_time", end)
         w.field("next_page", "\(context.base)/api/v2/\(path)?start_time=\(end)\(perPageParam)")

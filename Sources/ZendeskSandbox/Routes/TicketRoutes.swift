@@ -69,8 +69,8 @@ struct TicketRoutes: Sendable {
     }
 
     func comments(_ id: Int64) throws(SandboxError) -> SandboxResponse {
-        let list = state.read { $0.world.comments(ticket: id) }
-        guard state.read({ $0.world.ticket(id) }) != nil else { throw SandboxError.notFound() }
+        let (exists, list) = state.read { ($0.world.ticketExists(id), $0.world.comments(ticket: id)) }
+        guard exists else { throw SandboxError.notFound() }
         let descending = r.query["sort_order"] == "desc"
         let ordered: [Comment] = descending ? list.reversed() : list
         return try Pagination.pageByPosition(r, key: "comments", base: context.base, count: ordered.count) { position, w in
