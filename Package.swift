@@ -63,6 +63,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Connectors",
+            dependencies: [
+                "SyncBridgeCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "SyncBridgeCore", "Storage", "Delivery", "Connectors",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SyncBridgeServer",
             dependencies: [
                 "SyncBridgeCore", "Storage", "Delivery",
@@ -88,7 +108,7 @@ let package = Package(
         .executableTarget(
             name: "syncbridge",
             dependencies: [
-                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema", "ZendeskSandbox",
+                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema", "ZendeskSandbox", "Engine", "Connectors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -54,6 +54,31 @@ public protocol StoreSession: Sendable {
     func enqueue(_ events: [OutboxEvent]) async throws
     /// Outbox events of an environment in the order they were written.
     func outbox(environmentId: UUID, limit: Int) async throws -> [OutboxEvent]
+    /// The undelivered events of one run, in the order they were written.
+    func pendingEvents(runId: UUID) async throws -> [OutboxEvent]
+    /// Undelivered events that are due and that no running executor owns: events of no run, or of a finished run.
+    func dueEvents(now: Date, limit: Int) async throws -> [OutboxEvent]
+    /// Takes an undelivered, due event for delivery until `until` (so no one else sends it meanwhile); `nil` when it
+    /// is delivered, failed for good, or someone else holds it.
+    func claimEvent(id: UUID, now: Date, until: Date) async throws -> OutboxEvent?
+    /// Records a delivery attempt's outcome.
+    func recordAttempt(eventId: UUID, status: OutboxEvent.Status, attempts: Int, nextAttemptAt: Date?, lastError: String?) async throws
+
+    // MARK: Run execution
+
+    /// Takes the oldest run that is waiting (`created`) or whose executor's lease has expired, and leases it to
+    /// `owner` until `leaseUntil`. Several processes may call it at once: each run goes to one of them.
+    func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> SyncJobRun?
+    /// Extends a lease `owner` holds; false when it no longer holds it.
+    func renewLease(runId: UUID, owner: String, until: Date) async throws -> Bool
+    /// Gives up a lease `owner` holds.
+    func releaseLease(runId: UUID, owner: String) async throws
+    /// Where an interrupted run resumes (`nil`: from the start).
+    func checkpoint(runId: UUID) async throws -> JSONValue?
+    /// Records where the run resumes if interrupted now.
+    func setCheckpoint(runId: UUID, _ checkpoint: JSONValue?) async throws
+    /// `started_at` of the latest completed run of a job on an account: the next run's `previous_run_date`.
+    func lastCompletedRunStart(syncJobId: UUID, integratedAccountId: UUID, environmentId: UUID) async throws -> Date?
 }
 
 extension StoreSession {

@@ -53,6 +53,7 @@ extension SyncJobRun: StoredResource {
             "webhook_id": settings.webhookId.lowercased, "status": status.rawValue,
         ]
         if let cronTriggerId { c["sync_job_cron_trigger_id"] = cronTriggerId.lowercased }
+        if let startedAt { c["started_at"] = Timestamp.format(startedAt) }
         return c
     }
 }

@@ -47,7 +47,20 @@ enum Migrations {
                 "CREATE INDEX outbox_events_pending ON outbox_events (status, next_attempt_at)",
                 "CREATE INDEX outbox_events_environment ON outbox_events (environment_id, seq)",
             ]
-        )
+        ),
+        Migration(
+            version: 2, name: "run leases, checkpoints and per-run outbox",
+            statements: [
+                "ALTER TABLE sync_job_runs ADD COLUMN started_at TEXT",
+                "ALTER TABLE sync_job_runs ADD COLUMN lease_owner TEXT",
+                "ALTER TABLE sync_job_runs ADD COLUMN lease_expires_at TEXT",
+                "ALTER TABLE sync_job_runs ADD COLUMN checkpoint TEXT",
+                "CREATE INDEX sync_job_runs_claim ON sync_job_runs (status, lease_expires_at, created_at)",
+                "CREATE INDEX sync_job_runs_previous ON sync_job_runs (sync_job_id, integrated_account_id, status, started_at)",
+                "ALTER TABLE outbox_events ADD COLUMN sync_job_run_id TEXT",
+                "CREATE INDEX outbox_events_run ON outbox_events (sync_job_run_id, seq)",
+            ]
+        ),
     ]
 
     /// A resource table: id, environment, timestamps, the JSON document, and indexed columns.

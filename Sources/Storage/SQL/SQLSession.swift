@@ -141,13 +141,13 @@ struct SQLSession: StoreSession {
             try await db.insert(into: "outbox_events")
                 .columns(
                     "id", "environment_id", "webhook_id", "event", "payload", "created_at", "status", "attempts",
-                    "next_attempt_at", "last_error"
+                    "next_attempt_at", "last_error", "sync_job_run_id"
                 )
                 .values(
                     SQLBind(e.id.lowercased), SQLBind(e.environmentId.lowercased), SQLBind(e.webhookId.lowercased),
                     SQLBind(e.event), SQLBind(e.payload.jsonString()), SQLBind(Timestamp.format(e.createdAt)),
                     SQLBind(e.status.rawValue), SQLBind(e.attempts), SQLBind(e.nextAttemptAt.map(Timestamp.format)),
-                    SQLBind(e.lastError)
+                    SQLBind(e.lastError), SQLBind(e.runId?.lowercased)
                 ).run()
         }
     }
@@ -155,11 +155,16 @@ struct SQLSession: StoreSession {
     func outbox(environmentId: UUID, limit: Int) async throws -> [OutboxEvent] {
         let rows = try await db.select().columns("*").from("outbox_events")
             .where("environment_id", .equal, environmentId.lowercased).orderBy("seq").limit(limit).all()
-        return try rows.map { row in
-            try OutboxEvent(
+        return try rows.map(outboxEvent(from:))
+    }
+
+    /// Reads one outbox row.
+    func outboxEvent(from row: any SQLRow) throws -> OutboxEvent {
+        try OutboxEvent(
                 id: uuid(row.decode(column: "id", as: String.self)),
                 environmentId: uuid(row.decode(column: "environment_id", as: String.self)),
                 webhookId: uuid(row.decode(column: "webhook_id", as: String.self)),
+                runId: row.decode(column: "sync_job_run_id", as: String?.self).flatMap(UUID.init(uuidString:)),
                 event: row.decode(column: "event", as: String.self),
                 payload: JSONParser.parse(row.decode(column: "payload", as: String.self)),
                 createdAt: date(row.decode(column: "created_at", as: String.self)),
@@ -168,7 +173,6 @@ struct SQLSession: StoreSession {
                 nextAttemptAt: row.decode(column: "next_attempt_at", as: String?.self).flatMap(Timestamp.parse),
                 lastError: row.decode(column: "last_error", as: String?.self)
             )
-        }
     }
 
     // MARK: Documents

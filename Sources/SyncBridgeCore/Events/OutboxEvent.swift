@@ -13,6 +13,8 @@ public struct OutboxEvent: Sendable, Equatable {
     public var id: UUID
     public var environmentId: UUID
     public var webhookId: UUID
+    /// The run the event belongs to; its executor delivers it in order with the run's other events.
+    public var runId: UUID?
     /// The event name (`sync_job_run:started`).
     public var event: String
     public var payload: JSONValue
@@ -24,12 +26,13 @@ public struct OutboxEvent: Sendable, Equatable {
 
     /// Creates a pending event.
     public init(
-        id: UUID = UUID(), environmentId: UUID, webhookId: UUID, event: String, payload: JSONValue, createdAt: Date,
+        id: UUID = UUID(), environmentId: UUID, webhookId: UUID, runId: UUID? = nil, event: String, payload: JSONValue, createdAt: Date,
         status: Status = .pending, attempts: Int = 0, nextAttemptAt: Date? = nil, lastError: String? = nil
     ) {
         self.id = id
         self.environmentId = environmentId
         self.webhookId = webhookId
+        self.runId = runId
         self.event = event
         self.payload = payload
         self.createdAt = createdAt

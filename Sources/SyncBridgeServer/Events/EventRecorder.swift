@@ -28,7 +28,7 @@ enum EventRecorder {
     static func runEvent(_ event: EventType, run: SyncJobRun, webhook: Webhook?, now: Date) -> OutboxEvent? {
         guard let webhook, webhook.wants(event.rawValue) else { return nil }
         return OutboxEvent(
-            environmentId: run.environmentId, webhookId: webhook.id, event: event.rawValue, payload: run.apiJSON, createdAt: now
+            environmentId: run.environmentId, webhookId: webhook.id, runId: run.id, event: event.rawValue, payload: run.apiJSON, createdAt: now
         )
     }
 

@@ -74,7 +74,10 @@ public struct ZendeskSandbox: Sendable {
                 let spaced = s.replacingOccurrences(of: "+", with: " ")
                 return spaced.removingPercentEncoding ?? spaced
             }
-            query[decode(parts[0])] = parts.count > 1 ? decode(parts[1]) : ""
+            // A repeated parameter (`role[]=agent&role[]=admin`) keeps every value, comma-separated.
+            let name = decode(parts[0])
+            let value = parts.count > 1 ? decode(parts[1]) : ""
+            query[name] = query[name].map { "\($0),\(value)" } ?? value
         }
         let body = (try? await request.collectBody(upTo: 16 * 1024 * 1024)).map { Array($0.readableBytesView) } ?? []
         let sandboxRequest = SandboxRequest(

@@ -37,7 +37,8 @@ struct UserRoutes: Sendable {
 
     func list() throws(SandboxError) -> SandboxResponse {
         let world = state.read { $0.world }
-        let roles = Set((r.query["role"].map { [$0] } ?? []) + (r.query["role[]"].map { [$0] } ?? []))
+        let given = [r.query["role"], r.query["role[]"]].compactMap { $0 }.flatMap { $0.split(separator: ",").map(String.init) }
+        let roles = Set(given)
         func matches(_ id: Int64) -> Bool { roles.isEmpty || world.user(id).map { roles.contains($0.role) } ?? false }
         let range = world.userIdRange
         return try Pagination.page(

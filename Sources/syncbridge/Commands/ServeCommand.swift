@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Engine
 import Foundation
 import Hummingbird
 import Logging
@@ -9,10 +10,11 @@ import SyncBridgeServer
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the HTTP API (and, once it lands, the engine) in one process."
+        commandName: "serve", abstract: "Run the HTTP API and the engine in one process."
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var engine: EngineOptions
 
     @Option(help: "Interface to listen on (env SYNCBRIDGE_HOST)")
     var host: String?
@@ -33,8 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
         let app = api.makeApplication { port in
             logger.notice("SyncBridge API listening", metadata: ["url": "http://\(configuration.host):\(port)", "database": "\(database.driverName)"])
         }
+        let runner = Engine(
+            store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
+            configuration: engine.configuration, logger: logger
+        )
         let group = ServiceGroup(
-            configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(services: [app, runner], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
         do {
             try await group.run()

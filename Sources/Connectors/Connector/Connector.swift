@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+import SyncBridgeCore
+
+/// One integration's way of reading records: list a page, get one record, or call a read-like custom method.
+///
+/// A connector is stateless between calls: everything it needs to continue a list is in the opaque cursor it hands
+/// back, so the engine can checkpoint that cursor and resume in another process.
+public protocol Connector: Sendable {
+    /// The integration this connector serves (`zendesk`).
+    var integrationName: String { get }
+
+    /// The resource names it knows, unified (`ticketing/tickets`) and proxy (`tickets`).
+    var resources: [String] { get }
+
+    /// Performs one request and returns one page of records.
+    /// - Throws: ``ConnectorError`` with a stable code (rate limited, unauthorized, not found, transient, invalid).
+    func fetch(_ request: ConnectorRequest, account: ConnectorAccount, logger: Logger) async throws(ConnectorError) -> ConnectorPage
+}
+
+/// The account a connector calls the provider for: its id and its settings and secrets together.
+public struct ConnectorAccount: Sendable {
+    public var id: UUID
+    public var context: [String: JSONValue]
+
+    /// Creates an account view.
+    public init(id: UUID, context: [String: JSONValue]) {
+        self.id = id
+        self.context = context
+    }
+
+    /// The connector's view of a stored account.
+    public init(_ account: IntegratedAccount) {
+        self.init(id: account.id, context: account.fullContext)
+    }
+}
+
+/// One request to a connector.
+public struct ConnectorRequest: Sendable, Equatable {
+    /// `ticketing/tickets` or `tickets`.
+    public var resource: String
+    /// `list`, `get`, or a custom method name.
+    public var method: String
+    /// The record id, for `get`.
+    public var id: String?
+    /// Query parameters, rendered (no placeholders left).
+    public var query: [String: JSONValue]
+    /// A body, for custom methods.
+    public var body: JSONValue?
+    /// Where to continue a list; `nil` for the first page.
+    public var cursor: String?
+
+    /// Creates a request.
+    public init(
+        resource: String, method: String, id: String? = nil, query: [String: JSONValue] = [:], body: JSONValue? = nil,
+        cursor: String? = nil
+    ) {
+        self.resource = resource
+        self.method = method
+        self.id = id
+        self.query = query
+        self.body = body
+        self.cursor = cursor
+    }
+}
+
+/// One page of records.
+public struct ConnectorPage: Sendable {
+    /// Records in the resource's shape (unified or the provider's own).
+    public var records: [JSONValue]
+    /// Where the next page starts; `nil` on the last page. Opaque and stable across processes.
+    public var nextCursor: String?
+
+    /// Creates a page.
+    public init(records: [JSONValue], nextCursor: String?) {
+        self.records = records
+        self.nextCursor = nextCursor
+    }
+}

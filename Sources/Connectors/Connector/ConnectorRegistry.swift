@@ -1,0 +1,16 @@
+/// The connectors a process offers, by integration name.
+public struct ConnectorRegistry: Sendable {
+    let connectors: [String: any Connector]
+
+    /// Creates a registry from connectors (the last one wins when two share a name).
+    public init(_ connectors: [any Connector]) {
+        var byName: [String: any Connector] = [:]
+        for c in connectors { byName[c.integrationName] = c }
+        self.connectors = byName
+    }
+
+    /// The connector for an integration.
+    public func connector(for integrationName: String) -> (any Connector)? {
+        connectors[integrationName]
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import SyncBridgeCore
+
+/// Where and how to call one Zendesk account: `https://<subdomain>.zendesk.com` (or `base_url`), with Basic
+/// `email/token:api_token` or an OAuth bearer `access_token`.
+struct ZendeskAccount: Sendable {
+    let baseURL: String
+    let authorization: String
+
+    init(_ account: ConnectorAccount) throws(ConnectorError) {
+        let c = account.context
+        if let base = c["base_url"]?.stringValue, !base.isEmpty {
+            baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+        } else if let subdomain = c["subdomain"]?.stringValue, !subdomain.isEmpty {
+            baseURL = "https://\(subdomain).zendesk.com"
+        } else {
+            throw ConnectorError(.unauthorized, message: "the account has neither context.subdomain nor context.base_url")
+        }
+        if let token = c["access_token"]?.stringValue, !token.isEmpty {
+            authorization = "Bearer \(token)"
+        } else if let email = c["email"]?.stringValue, let token = c["api_token"]?.stringValue {
+            authorization = "Basic " + Data("\(email)/token:\(token)".utf8).base64EncodedString()
+        } else {
+            throw ConnectorError(.unauthorized, message: "the account has no access_token and no email + api_token")
+        }
+    }
+
+    var headers: [(String, String)] { [("Authorization", authorization)] }
+}

@@ -1,0 +1,48 @@
+import Delivery
+import Foundation
+import Logging
+import SyncBridgeCore
+
+/// Delivers one event and waits for the receiver's acknowledgement, retrying as the policy says.
+struct AcknowledgedDelivery: Sendable {
+    /// How a delivery ended.
+    enum Outcome: Sendable, Equatable {
+        /// The receiver answered 2xx.
+        case acknowledged
+        /// The receiver answered 400 to an event it may refuse (`sync_job_run:started`).
+        case refused(String)
+        /// Every attempt failed; the last error.
+        case exhausted(String)
+    }
+
+    let sender: WebhookSender
+    let policy: RetryPolicy
+
+    /// Sends until acknowledged. With `refusable`, a 400 ends the delivery as ``Outcome/refused(_:)``.
+    func deliver(envelope: JSONValue, id: UUID, webhook: Webhook, refusable: Bool, logger: Logger) async throws -> Outcome {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let result = await sender.send(envelope: envelope, messageId: id.lowercased, to: webhook, logger: logger)
+            if result.isSuccess { return .acknowledged }
+            let problem = Self.describe(result)
+            if refusable && result.status == 400 { return .refused(problem) }
+            if attempt >= policy.maxAttempts { return .exhausted(problem) }
+            let wait = policy.delay(afterAttempt: attempt, retryAfter: result.retryAfter)
+            logger.notice(
+                "webhook did not acknowledge; retrying",
+                metadata: ["attempt": "\(attempt)", "wait_seconds": "\(wait)", "problem": "\(problem)"]
+            )
+            try await Task.sleep(for: .seconds(wait))
+        }
+    }
+
+    /// `HTTP 500: <body>` or the connection error.
+    static func describe(_ result: DeliveryResult) -> String {
+        if let status = result.status {
+            let body = result.responseBody.isEmpty ? "" : ": \(result.responseBody.prefix(200))"
+            return "HTTP \(status)\(body)"
+        }
+        return result.error ?? "no response"
+    }
+}

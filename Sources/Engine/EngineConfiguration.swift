@@ -1,0 +1,68 @@
+import Foundation
+
+/// How the engine runs: how many runs at once, how it leases them, and how hard it retries.
+public struct EngineConfiguration: Sendable {
+    /// Names this process in run leases (host and pid by default).
+    public var workerId: String
+    /// Runs executed at the same time by this process.
+    public var maxConcurrentRuns: Int = 4
+    /// How often the engine looks for new runs and due outbox events when idle.
+    public var pollInterval: Duration = .milliseconds(250)
+    /// How long a claimed run stays this process's without renewal; another worker takes it over afterwards.
+    public var leaseDuration: TimeInterval = 30
+    /// Retries of webhook deliveries.
+    public var delivery = RetryPolicy.delivery
+    /// Retries of provider requests that failed transiently (5xx, network).
+    public var fetch = RetryPolicy.fetch
+    /// Longest single wait the engine accepts from a provider's `Retry-After` (longer waits are capped).
+    public var maxRateLimitWait: TimeInterval = 900
+
+    /// Creates a configuration.
+    public init(workerId: String = EngineConfiguration.defaultWorkerId) {
+        self.workerId = workerId
+    }
+
+    /// `hostname:pid`.
+    public static var defaultWorkerId: String {
+        "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+    }
+}
+
+/// Exponential backoff with jitter: a few quick retries, then doubling delays up to a ceiling, then give up.
+public struct RetryPolicy: Sendable, Equatable {
+    /// Retries made after `quickDelay` each before backing off.
+    public var quickRetries: Int
+    public var quickDelay: TimeInterval
+    /// The first backed-off delay; each later one doubles.
+    public var baseDelay: TimeInterval
+    /// No delay is longer than this.
+    public var maxDelay: TimeInterval
+    /// Attempts in all (the first included) before giving up.
+    public var maxAttempts: Int
+    /// Fraction of each delay added or removed at random, so retries from many runs do not line up.
+    public var jitter: Double = 0.2
+
+    /// Creates a policy.
+    public init(quickRetries: Int, quickDelay: TimeInterval, baseDelay: TimeInterval, maxDelay: TimeInterval, maxAttempts: Int, jitter: Double = 0.2) {
+        self.quickRetries = quickRetries
+        self.quickDelay = quickDelay
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.maxAttempts = maxAttempts
+        self.jitter = jitter
+    }
+
+    /// Truto's three quick retries, then backing off to five minutes between attempts; gives up after 12 attempts
+    /// (about 25 minutes) and keeps the run's checkpoint for a resume.
+    public static let delivery = RetryPolicy(quickRetries: 3, quickDelay: 1, baseDelay: 10, maxDelay: 300, maxAttempts: 12)
+    /// Provider 5xx and network errors: five retries over about a minute.
+    public static let fetch = RetryPolicy(quickRetries: 1, quickDelay: 1, baseDelay: 2, maxDelay: 30, maxAttempts: 6)
+
+    /// The wait before attempt `attempt + 1`, after `attempt` failed attempts (1-based), at least `retryAfter`.
+    public func delay(afterAttempt attempt: Int, retryAfter: TimeInterval? = nil) -> TimeInterval {
+        let raw: TimeInterval =
+            attempt <= quickRetries ? quickDelay : min(maxDelay, baseDelay * pow(2, Double(attempt - quickRetries - 1)))
+        let spread = raw * jitter * Double.random(in: -1...1)
+        return min(maxDelay, max(retryAfter ?? 0, max(0, raw + spread)))
+    }
+}

@@ -1,0 +1,18 @@
+import Connectors
+import Delivery
+import Foundation
+import Logging
+import Storage
+import SyncBridgeCore
+
+/// What executors share: the store, the connectors, webhook delivery, the clock and the configuration.
+struct EngineServices: Sendable {
+    let store: any Store
+    let connectors: ConnectorRegistry
+    let sender: WebhookSender
+    let configuration: EngineConfiguration
+    let clock: any WallClock
+
+    var delivery: AcknowledgedDelivery { AcknowledgedDelivery(sender: sender, policy: configuration.delivery) }
+    var leaseUntil: Date { clock.now().addingTimeInterval(configuration.leaseDuration) }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Storage
+import SyncBridgeCore
+
+/// Events the executor sends itself (pages, fetch errors, rate limits) and the checkpoint saved after each.
+extension RunExecutor {
+    /// `{sync_job_run_id, sync_job_id, integrated_account_id}` plus `extra`.
+    func payload(_ extra: [String: JSONValue]) -> JSONValue {
+        var o: [String: JSONValue] = [
+            "sync_job_run_id": .string(run.id.lowercased),
+            "sync_job_id": .string(run.settings.syncJobId.lowercased),
+            "integrated_account_id": .string(run.settings.integratedAccountId.lowercased),
+        ]
+        o.merge(extra) { _, new in new }
+        return .object(o)
+    }
+
+    /// Sends an event and waits for the acknowledgement, then saves the position. Events the webhook does not want
+    /// are skipped (the position is still saved).
+    func send(_ type: EventType, _ payload: JSONValue) async throws {
+        if webhook.wants(type.rawValue) {
+            let id = EventIdentity.id(run: run.id, sequence: position.acknowledged)
+            let event = OutboxEvent(id: id, environmentId: env, webhookId: webhook.id, runId: run.id, event: type.rawValue, payload: payload, createdAt: now)
+            let outcome = try await services.delivery.deliver(envelope: event.envelope, id: id, webhook: webhook, refusable: false, logger: logger)
+            if case .exhausted(let problem) = outcome {
+                throw RunInterruption.failed("webhook did not acknowledge \(type.rawValue): \(problem)")
+            }
+            position.acknowledged += 1
+        }
+        try await save()
+    }
+
+    /// Saves the position, the statistics and the status, and renews the lease; notices a stop requested meanwhile.
+    func save() async throws {
+        let (env, runId, owner, until, now) = (self.env, run.id, services.configuration.workerId, services.leaseUntil, self.now)
+        let (stats, status, checkpoint) = (run.resourceStats, run.status, position.json)
+        try await store.transaction { s in
+            guard var current = try await s.fetch(SyncJobRun.self, id: runId, environmentId: env, forUpdate: true) else {
+                throw RunInterruption.stopped
+            }
+            if current.status == .stopped || current.status.isFinished { throw RunInterruption.stopped }
+            guard try await s.renewLease(runId: runId, owner: owner, until: until) else { throw RunInterruption.leaseLost }
+            current.resourceStats = stats
+            current.status = status
+            current.updatedAt = now
+            try await s.update(current)
+            try await s.setCheckpoint(runId: runId, checkpoint)
+        }
+    }
+
+    /// Adds to one of a resource's counters (`fetched`, `delivered`, `pages`, `errors`).
+    func count(_ resource: String, _ key: String, _ n: Int = 1) {
+        var entry = run.resourceStats[resource]?.objectValue ?? ["fetched": 0, "delivered": 0, "pages": 0, "errors": 0]
+        entry[key] = .number((entry[key]?.numberValue ?? 0) + Double(n))
+        run.resourceStats[resource] = .object(entry)
+    }
+}

@@ -1,0 +1,113 @@
+import Connectors
+import Foundation
+import SyncBridgeCore
+
+/// Provider requests with their failure handling: rate limits wait (with a `rate_limited` event), transient errors
+/// retry with backoff, other errors go by the run's `error_handling`.
+extension RunExecutor {
+    /// One page, or nil when the request failed and the run ignores errors (a `record_error` was sent).
+    func fetchPage(_ step: SyncJobResource, scope: RunScope, cursor: String?) async throws -> ConnectorPage? {
+        let request: ConnectorRequest
+        switch Result(catching: { () throws(ConnectorError) in try connectorRequest(step, scope: scope, cursor: cursor) }) {
+        case .success(let r): request = r
+        case .failure(let error):
+            try await fetchFailed(step, error)
+            return nil
+        }
+        var attempt = 0
+        while true {
+            try Task.checkCancellation()
+            let error: ConnectorError
+            switch await call(request) {
+            case .success(let page): return page
+            case .failure(let e): error = e
+            }
+            if error.code == .rateLimited {
+                try await waitOutRateLimit(step, error)
+            } else if error.code == .transient && attempt + 1 < services.configuration.fetch.maxAttempts {
+                attempt += 1
+                let wait = services.configuration.fetch.delay(afterAttempt: attempt)
+                logger.notice("provider request failed; retrying", metadata: ["error": "\(error)", "wait_seconds": "\(wait)"])
+                try await Task.sleep(for: .seconds(wait))
+            } else if error.code == .unauthorized {
+                throw RunInterruption.failed("\(step.resource): the provider rejected the account's credentials (\(error.message))")
+            } else {
+                try await fetchFailed(step, error)
+                return nil
+            }
+        }
+    }
+
+    /// One connector call as a result.
+    func call(_ request: ConnectorRequest) async -> Result<ConnectorPage, ConnectorError> {
+        do {
+            return .success(try await connector.fetch(request, account: ConnectorAccount(account), logger: logger))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The request for a step: `id`, `query` and `body` rendered against the scope.
+    func connectorRequest(_ step: SyncJobResource, scope: RunScope, cursor: String?) throws(ConnectorError) -> ConnectorRequest {
+        var query: [String: JSONValue] = [:]
+        switch step.query {
+        case nil, .null?: break
+        case .object?:
+            query = step.query?.renderingTemplates(in: scope.value)?.objectValue ?? [:]
+        case .string?:
+            throw ConnectorError(.unsupported, message: "JSONata query expressions need the JSONata engine, which this build does not have yet")
+        default:
+            throw ConnectorError(.invalidRequest, message: "query must be an object")
+        }
+        var id: String?
+        if let raw = step.id?.renderingTemplates(in: scope.value) {
+            switch raw {
+            case .string(let s): id = s
+            case .number(let n): id = JSONValue.format(number: n)
+            default: throw ConnectorError(.invalidRequest, message: "id rendered to \(raw.typeName), not a string or number")
+            }
+        }
+        return ConnectorRequest(
+            resource: step.resource, method: step.method, id: id, query: query, body: step.body?.renderingTemplates(in: scope.value),
+            cursor: cursor
+        )
+    }
+
+    /// The provider throttled us: tell the receiver, wait what it asked (capped), and carry on.
+    func waitOutRateLimit(_ step: SyncJobResource, _ error: ConnectorError) async throws {
+        let wait = min(services.configuration.maxRateLimitWait, max(0, error.retryAfter ?? 60))
+        let resumeAt = now.addingTimeInterval(wait)
+        run.status = .rateLimited
+        logger.notice("rate limited by the provider", metadata: ["resource": "\(step.resource)", "retry_after": "\(wait)"])
+        try await send(
+            .syncJobRunRateLimited,
+            payload(["resource": .string(step.resource), "retry_after": .number(wait), "resume_at": resumeAt.json])
+        )
+        try await Task.sleep(for: .seconds(wait))
+        run.status = .running
+        try await save()
+    }
+
+    /// A request failed for good: with `fail_fast` the run fails; with `ignore` a `record_error` is sent and the walk
+    /// goes on with the next request.
+    func fetchFailed(_ step: SyncJobResource, _ error: ConnectorError) async throws {
+        count(step.resource, "errors")
+        if run.settings.errorHandling == .failFast {
+            throw RunInterruption.failed("\(step.resource) \(step.method) failed: \(error.description)")
+        }
+        logger.notice("provider request failed; continuing", metadata: ["resource": "\(step.resource)", "error": "\(error)"])
+        try await send(
+            .syncJobRunRecordError,
+            payload([
+                "resource": .string(step.resource),
+                "method": .string(step.method),
+                "error": [
+                    "status": error.status.map { .number(Double($0)) } ?? .null,
+                    "code": .string(error.code.rawValue),
+                    "message": .string(error.message),
+                    "request": error.request.map(JSONValue.string) ?? .null,
+                ],
+            ])
+        )
+    }
+}

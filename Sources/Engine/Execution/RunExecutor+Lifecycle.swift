@@ -1,0 +1,136 @@
+import Foundation
+import Storage
+import SyncBridgeCore
+
+/// Status changes and the lifecycle events that go with them (written to the outbox with the change, then sent).
+extension RunExecutor {
+    /// created → running: fixes `previous_run_date`, stamps `started_at`, queues `sync_job_run:started`.
+    func start() async throws {
+        let (env, settings, now, runId) = (self.env, run.settings, self.now, run.id)
+        let previous: Date? =
+            settings.ignorePreviousRun
+            ? nil
+            : try await store.transaction {
+                try await $0.lastCompletedRunStart(syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env)
+            }
+        position = RunPosition(previousRunDate: previous.map(Timestamp.format) ?? Timestamp.distantPastString)
+        run.status = .running
+        run.startedAt = now
+        run.updatedAt = now
+        let (updated, checkpoint) = (run, position.json)
+        let event = lifecycleEvent(.syncJobRunStarted)
+        try await store.transaction { s in
+            guard let current = try await s.fetch(SyncJobRun.self, id: runId, environmentId: env, forUpdate: true),
+                current.status == .created
+            else { throw RunInterruption.stopped }
+            try await s.update(updated)
+            try await s.setCheckpoint(runId: runId, checkpoint)
+            if let event { try await s.enqueue([event]) }
+        }
+        logger.info("run started", metadata: ["previous_run_date": "\(position.previousRunDate)"])
+    }
+
+    /// Sends the run's undelivered lifecycle events in order (`created`, `started`, a resume's `updated`), waiting for
+    /// each acknowledgement. A 400 to `started` stops the run before anything is fetched.
+    func deliverPendingLifecycle() async throws {
+        let runId = run.id
+        let pending = try await store.transaction { try await $0.pendingEvents(runId: runId) }
+        for event in pending {
+            let until = services.leaseUntil
+            guard let claimed = try await store.transaction({ try await $0.claimEvent(id: event.id, now: .distantFuture, until: until) }) else {
+                continue
+            }
+            let refusable = claimed.event == EventType.syncJobRunStarted.rawValue
+            let outcome = try await services.delivery.deliver(
+                envelope: claimed.envelope, id: claimed.id, webhook: webhook, refusable: refusable, logger: logger
+            )
+            switch outcome {
+            case .acknowledged:
+                try await markDelivered(claimed)
+            case .refused(let answer):
+                try await markDelivered(claimed)
+                try await stopRefused(answer)
+            case .exhausted(let problem):
+                try await record(claimed, status: .failed, error: problem)
+                throw RunInterruption.failed("webhook did not acknowledge \(claimed.event): \(problem)")
+            }
+        }
+    }
+
+    /// The receiver answered 400 to `started`: the run ends `stopped`, with the answer as the reason.
+    func stopRefused(_ answer: String) async throws {
+        let (env, runId, now) = (self.env, run.id, self.now)
+        let reason = "webhook refused sync_job_run:started (\(answer))"
+        try await store.transaction { s in
+            guard var current = try await s.fetch(SyncJobRun.self, id: runId, environmentId: env, forUpdate: true) else { return }
+            current.status = .stopped
+            current.error = reason
+            current.finishedAt = now
+            current.updatedAt = now
+            try await s.update(current)
+        }
+        logger.notice("run stopped by the receiver", metadata: ["answer": "\(answer)"])
+        throw RunInterruption.stopped
+    }
+
+    /// running → completed | failed, with the matching event. A run already finished (stopped meanwhile) is left as is.
+    func finish(_ status: SyncJobRun.Status, error: String?) async throws {
+        let (env, runId, now, stats) = (self.env, run.id, self.now, run.resourceStats)
+        let claimUntil = services.leaseUntil
+        let eventType: EventType = status == .completed ? .syncJobRunCompleted : .syncJobRunFailed
+        let webhook = self.webhook
+        let finished: (SyncJobRun, OutboxEvent?)? = try await store.transaction { s in
+            guard var current = try await s.fetch(SyncJobRun.self, id: runId, environmentId: env, forUpdate: true),
+                !current.status.isFinished
+            else { return nil }
+            current.status = status
+            current.error = error
+            current.finishedAt = now
+            current.updatedAt = now
+            if !stats.isEmpty { current.resourceStats = stats }
+            try await s.update(current)
+            if status == .completed { try await s.setCheckpoint(runId: runId, nil) }
+            var event: OutboxEvent?
+            if let webhook, webhook.wants(eventType.rawValue) {
+                event = OutboxEvent(
+                    environmentId: current.environmentId, webhookId: webhook.id, runId: runId, event: eventType.rawValue,
+                    payload: current.apiJSON, createdAt: now, nextAttemptAt: claimUntil
+                )
+                try await s.enqueue([event!])
+            }
+            return (current, event)
+        }
+        guard let (updated, event) = finished else { return }
+        run = updated
+        guard let event, let webhook else { return }
+        // One attempt now; the outbox dispatcher retries with backoff if the receiver is away.
+        let result = await services.sender.send(envelope: event.envelope, messageId: event.id.lowercased, to: webhook, logger: logger)
+        if result.isSuccess {
+            try await markDelivered(event)
+        } else {
+            let wait = services.configuration.delivery.delay(afterAttempt: 1, retryAfter: result.retryAfter)
+            let problem = AcknowledgedDelivery.describe(result)
+            try await store.transaction {
+                try await $0.recordAttempt(eventId: event.id, status: .pending, attempts: 1, nextAttemptAt: now.addingTimeInterval(wait), lastError: problem)
+            }
+        }
+    }
+
+    /// A lifecycle event for the run's webhook (claimed by this executor), or nil when the webhook does not want it.
+    func lifecycleEvent(_ type: EventType) -> OutboxEvent? {
+        guard let webhook, webhook.wants(type.rawValue) else { return nil }
+        return OutboxEvent(
+            environmentId: env, webhookId: webhook.id, runId: run.id, event: type.rawValue, payload: run.apiJSON, createdAt: now
+        )
+    }
+
+    func markDelivered(_ event: OutboxEvent) async throws {
+        try await record(event, status: .delivered, error: nil)
+    }
+
+    func record(_ event: OutboxEvent, status: OutboxEvent.Status, error: String?) async throws {
+        try await store.transaction {
+            try await $0.recordAttempt(eventId: event.id, status: status, attempts: event.attempts + 1, nextAttemptAt: nil, lastError: error)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Connectors
+import Foundation
+import Logging
+import Storage
+import SyncBridgeCore
+
+/// Executes one claimed run from where it stands to its end: `started`, the resource walk with a `record` event per
+/// page, then `completed` or `failed`. Confined to the task that calls ``execute()``.
+final class RunExecutor {
+    let services: EngineServices
+    var run: SyncJobRun
+    var logger: Logger
+    /// Loaded by ``prepare()``.
+    var job: SyncJob!
+    var account: IntegratedAccount!
+    var webhook: Webhook!
+    var graph: ResourceGraph!
+    var connector: (any Connector)!
+    var position = RunPosition(previousRunDate: Timestamp.distantPastString)
+
+    init(run: SyncJobRun, services: EngineServices, logger: Logger) {
+        self.run = run
+        self.services = services
+        var logger = logger
+        logger[metadataKey: "sync_job_run_id"] = "\(run.id.lowercased)"
+        self.logger = logger
+    }
+
+    var store: any Store { services.store }
+    var now: Date { services.clock.now() }
+    var env: UUID { run.environmentId }
+
+    /// Runs to the end (or until interrupted), then gives up the lease.
+    func execute() async {
+        let (store, id, owner, lease) = (services.store, run.id, services.configuration.workerId, services.configuration.leaseDuration)
+        let clock = services.clock
+        await withTaskGroup(of: Void.self) { group in
+            // Long waits (rate limits, webhook backoff) must not let the lease lapse.
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(lease / 3))
+                    if Task.isCancelled { return }
+                    _ = try? await store.transaction { try await $0.renewLease(runId: id, owner: owner, until: clock.now().addingTimeInterval(lease)) }
+                }
+            }
+            await executeBody()
+            group.cancelAll()
+        }
+        do {
+            try await store.transaction { try await $0.releaseLease(runId: id, owner: owner) }
+        } catch {
+            logger.error("could not release the run's lease", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func executeBody() async {
+        do {
+            try await prepare()
+            if run.status == .created { try await start() }
+            try await deliverPendingLifecycle()
+            try await walk()
+            try await finish(.completed, error: nil)
+        } catch let interruption as RunInterruption {
+            switch interruption {
+            case .stopped: logger.info("run stopped")
+            case .leaseLost: logger.warning("lease lost; another worker continues the run")
+            case .failed(let reason): try? await finishLogged(.failed, error: reason)
+            }
+        } catch is CancellationError {
+            logger.info("run interrupted; it resumes from its checkpoint")
+        } catch {
+            logger.error("run failed", metadata: ["error": "\(error)"])
+            try? await finishLogged(.failed, error: "internal error: \(error)")
+        }
+    }
+
+    func finishLogged(_ status: SyncJobRun.Status, error: String?) async throws {
+        logger.notice("run ended", metadata: ["status": "\(status.rawValue)", "error": "\(error ?? "")"])
+        try await finish(status, error: error)
+    }
+
+    /// Loads what the run refers to; anything missing fails the run.
+    func prepare() async throws {
+        let (env, settings, runId) = (self.env, run.settings, run.id)
+        let (job, account, webhook, checkpoint) = try await store.transaction { s in
+            (
+                try await s.fetch(SyncJob.self, id: settings.syncJobId, environmentId: env),
+                try await s.fetch(IntegratedAccount.self, id: settings.integratedAccountId, environmentId: env),
+                try await s.fetch(Webhook.self, id: settings.webhookId, environmentId: env),
+                try await s.checkpoint(runId: runId)
+            )
+        }
+        guard let job else { throw RunInterruption.failed("sync job \(settings.syncJobId.lowercased) no longer exists") }
+        guard let account else { throw RunInterruption.failed("integrated account \(settings.integratedAccountId.lowercased) no longer exists") }
+        guard let webhook else { throw RunInterruption.failed("webhook \(settings.webhookId.lowercased) no longer exists") }
+        guard webhook.isActive else { throw RunInterruption.failed("webhook \(webhook.id.lowercased) is inactive") }
+        guard let connector = services.connectors.connector(for: job.integrationName) else {
+            throw RunInterruption.failed("no connector for integration '\(job.integrationName)'")
+        }
+        guard let graph = ResourceGraph(resources: job.resources, failures: FailureCollector()) else {
+            throw RunInterruption.failed("the sync job's depends_on edges do not form a tree")
+        }
+        self.job = job
+        self.account = account
+        self.webhook = webhook
+        self.connector = connector
+        self.graph = graph
+        if let saved = RunPosition(checkpoint) { position = saved }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SyncBridgeCore
+
+/// Where a run is: one frame per level of the resource tree being walked, root first, plus the count of events the
+/// receiver has acknowledged. Saved after every acknowledged event, so a resumed run re-sends at most the one event
+/// that was in flight.
+struct RunPosition: Sendable, Equatable {
+    /// One resource being walked.
+    struct Frame: Sendable, Equatable {
+        /// Index of the resource in the job.
+        var resource: Int
+        /// Index in the `loop_on` array (0 without a loop).
+        var loop = 0
+        /// The cursor of the current page (`nil`: the first page).
+        var cursor: String?
+        /// 1-based number of the current page.
+        var page = 1
+        /// True once the current page was fetched and delivered.
+        var loaded = false
+        /// The cursor after the current page, once loaded (`nil`: it was the last).
+        var next: String?
+        /// The next record of the current page whose dependents have not all run.
+        var record = 0
+        /// For that record, the index (among the resource's children) of the dependent being run.
+        var child = 0
+
+        var json: JSONValue {
+            [
+                "resource": .number(Double(resource)), "loop": .number(Double(loop)), "cursor": cursor.map(JSONValue.string) ?? .null,
+                "page": .number(Double(page)), "loaded": .bool(loaded), "next": next.map(JSONValue.string) ?? .null,
+                "record": .number(Double(record)), "child": .number(Double(child)),
+            ]
+        }
+
+        init(resource: Int) {
+            self.resource = resource
+        }
+
+        init?(_ v: JSONValue) {
+            guard let r = v["resource"]?.numberValue else { return nil }
+            resource = Int(r)
+            loop = Int(v["loop"]?.numberValue ?? 0)
+            cursor = v["cursor"]?.stringValue
+            page = Int(v["page"]?.numberValue ?? 1)
+            loaded = v["loaded"]?.boolValue ?? false
+            next = v["next"]?.stringValue
+            record = Int(v["record"]?.numberValue ?? 0)
+            child = Int(v["child"]?.numberValue ?? 0)
+        }
+    }
+
+    /// The frames, root first.
+    var frames: [Frame] = []
+    /// Events sent by the executor and acknowledged so far; the next one's sequence number.
+    var acknowledged = 0
+    /// The `previous_run_date` fixed when the run started, so a resumed run filters as the first attempt did.
+    var previousRunDate: String
+
+    init(previousRunDate: String) {
+        self.previousRunDate = previousRunDate
+    }
+
+    var json: JSONValue {
+        [
+            "frames": .array(frames.map(\.json)), "acknowledged": .number(Double(acknowledged)),
+            "previous_run_date": .string(previousRunDate),
+        ]
+    }
+
+    init?(_ v: JSONValue?) {
+        guard let v, let date = v["previous_run_date"]?.stringValue else { return nil }
+        previousRunDate = date
+        acknowledged = Int(v["acknowledged"]?.numberValue ?? 0)
+        frames = (v["frames"]?.arrayValue ?? []).compactMap(Frame.init)
+    }
+}

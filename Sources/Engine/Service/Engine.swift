@@ -1,0 +1,96 @@
+import AsyncHTTPClient
+import Connectors
+import Delivery
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Synchronization
+import SyncBridgeCore
+
+/// The run engine as a service: claims queued runs (and runs whose executor died) and executes them, several at
+/// once, and delivers the outbox events no executor owns. Graceful shutdown stops claiming and interrupts running
+/// executors, whose checkpoints let the next process resume them.
+public struct Engine: Service {
+    let services: EngineServices
+    let logger: Logger
+
+    /// Creates the engine.
+    public init(
+        store: any Store, connectors: ConnectorRegistry, httpClient: HTTPClient, configuration: EngineConfiguration,
+        clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
+        services = EngineServices(
+            store: store, connectors: connectors, sender: WebhookSender(client: httpClient, timeout: .seconds(30), clock: clock),
+            configuration: configuration, clock: clock
+        )
+        self.logger = logger
+    }
+
+    /// The connectors this build ships, on one HTTP client.
+    public static func standardConnectors(httpClient: HTTPClient) -> ConnectorRegistry {
+        ConnectorRegistry([ZendeskConnector(client: ProviderClient(http: httpClient))])
+    }
+
+    public func run() async throws {
+        do {
+            try await cancelWhenGracefulShutdown { try await self.loop() }
+        } catch is CancellationError {
+            logger.info("engine stopped")
+        }
+    }
+
+    func loop() async throws {
+        let active = RunCounter()
+        let configuration = services.configuration
+        let dispatcher = OutboxDispatcher(
+            store: services.store, sender: services.sender, policy: configuration.delivery, clock: services.clock, logger: logger
+        )
+        logger.info("engine started", metadata: ["worker_id": "\(configuration.workerId)", "max_concurrent_runs": "\(configuration.maxConcurrentRuns)"])
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                while !Task.isCancelled {
+                    do {
+                        try await dispatcher.dispatchDue()
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.error("outbox dispatch failed", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: configuration.pollInterval)
+                }
+            }
+            while true {
+                try Task.checkCancellation()
+                while active.value < configuration.maxConcurrentRuns, let run = try await claim() {
+                    active.add(1)
+                    let services = self.services
+                    let logger = self.logger
+                    group.addTask {
+                        await RunExecutor(run: run, services: services, logger: logger).execute()
+                        active.add(-1)
+                    }
+                }
+                try await Task.sleep(for: configuration.pollInterval)
+            }
+        }
+    }
+
+    /// Takes the next run, if any.
+    func claim() async throws -> SyncJobRun? {
+        let (owner, now, until) = (services.configuration.workerId, services.clock.now(), services.leaseUntil)
+        do {
+            return try await services.store.transaction { try await $0.claimRun(owner: owner, now: now, leaseUntil: until) }
+        } catch {
+            logger.error("could not claim a run", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+}
+
+/// How many runs this process is executing.
+final class RunCounter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func add(_ n: Int) { count.withLock { $0 += n } }
+}

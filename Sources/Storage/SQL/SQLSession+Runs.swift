@@ -1,0 +1,64 @@
+import Foundation
+import SQLKit
+import SyncBridgeCore
+
+/// Leases and checkpoints of runs being executed.
+extension SQLSession {
+    /// Runs that can be taken: unfinished and not leased (or leased with the lease expired).
+    static let claimableStatuses = [SyncJobRun.Status.created, .running, .rateLimited].map(\.rawValue)
+
+    func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> SyncJobRun? {
+        let nowText = Timestamp.format(now)
+        var select = db.select().columns("id", "data").from(SyncJobRun.table)
+            .where("status", .in, Self.claimableStatuses)
+            .where { $0.where("lease_expires_at", .is, SQLLiteral.null).orWhere("lease_expires_at", .lessThan, nowText) }
+            .orderBy("created_at").orderBy("id").limit(1)
+        // Postgres: concurrent claimers skip each other's rows instead of waiting; SQLite's write lock already
+        // serializes transactions.
+        if flavor == .postgres { select = select.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) }
+        guard let row = try await select.first() else { return nil }
+        let id = try row.decode(column: "id", as: String.self)
+        try await db.update(SyncJobRun.table)
+            .set("lease_owner", to: owner).set("lease_expires_at", to: Timestamp.format(leaseUntil))
+            .where("id", .equal, id).run()
+        return try resource(SyncJobRun.self, from: row.decode(column: "data", as: String.self))
+    }
+
+    func renewLease(runId: UUID, owner: String, until: Date) async throws -> Bool {
+        let held = try await db.select().column("id").from(SyncJobRun.table)
+            .where("id", .equal, runId.lowercased).where("lease_owner", .equal, owner).first()
+        guard held != nil else { return false }
+        try await db.update(SyncJobRun.table).set("lease_expires_at", to: Timestamp.format(until))
+            .where("id", .equal, runId.lowercased).where("lease_owner", .equal, owner).run()
+        return true
+    }
+
+    func releaseLease(runId: UUID, owner: String) async throws {
+        try await db.update(SyncJobRun.table)
+            .set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null)
+            .where("id", .equal, runId.lowercased).where("lease_owner", .equal, owner).run()
+    }
+
+    func checkpoint(runId: UUID) async throws -> JSONValue? {
+        let row = try await db.select().column("checkpoint").from(SyncJobRun.table).where("id", .equal, runId.lowercased).first()
+        guard let text = try row?.decode(column: "checkpoint", as: String?.self) else { return nil }
+        return try JSONParser.parse(text)
+    }
+
+    func setCheckpoint(runId: UUID, _ checkpoint: JSONValue?) async throws {
+        try await db.update(SyncJobRun.table)
+            .set("checkpoint", to: checkpoint.map { SQLBind($0.jsonString()) as any SQLExpression } ?? SQLLiteral.null)
+            .where("id", .equal, runId.lowercased).run()
+    }
+
+    func lastCompletedRunStart(syncJobId: UUID, integratedAccountId: UUID, environmentId: UUID) async throws -> Date? {
+        let row = try await db.select().column("started_at").from(SyncJobRun.table)
+            .where("environment_id", .equal, environmentId.lowercased)
+            .where("sync_job_id", .equal, syncJobId.lowercased)
+            .where("integrated_account_id", .equal, integratedAccountId.lowercased)
+            .where("status", .equal, SyncJobRun.Status.completed.rawValue)
+            .where("started_at", .isNot, SQLLiteral.null)
+            .orderBy("started_at", .descending).limit(1).first()
+        return try row?.decode(column: "started_at", as: String?.self).flatMap(Timestamp.parse)
+    }
+}

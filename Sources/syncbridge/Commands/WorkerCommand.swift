@@ -1,0 +1,34 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Engine
+import Foundation
+import ServiceLifecycle
+
+struct WorkerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker", abstract: "Run only the engine (no HTTP API): execute queued sync job runs."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var engine: EngineOptions
+
+    func run() async throws {
+        let logger = store.logger("syncbridge")
+        let database = try await store.openStore(logger: logger)
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let service = Engine(
+            store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
+            configuration: engine.configuration, logger: logger
+        )
+        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await httpClient.shutdown()
+            try? await database.close()
+            throw error
+        }
+        try await httpClient.shutdown()
+        try await database.close()
+    }
+}
