@@ -143,6 +143,15 @@ let package = Package(
         .testTarget(
             name: "DeliveryTests", dependencies: ["Delivery", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine", "Connectors", "Storage", "SyncBridgeCore", "ZendeskSandbox", "SyncBridgeTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SyncBridgeCoreTests", dependencies: ["SyncBridgeCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",

@@ -24,6 +24,12 @@ public final class WebhookReceiver: Sendable {
     /// Answer with `status` from now on.
     public func respond(with status: Int) { state.withLock { $0.status = status } }
 
+    /// Answer the next `count` deliveries with `status`, then go back to the usual answer.
+    public func failNext(_ count: Int, with status: Int) { state.withLock { $0.failures = (count, status) } }
+
+    /// Answer `status` to the first delivery of `event`, then go back to the usual answer.
+    public func answer(_ event: String, with status: Int) { state.withLock { $0.eventAnswers[event] = status } }
+
     /// Runs the receiver on a random port for the duration of `body`, which gets its base URL.
     public func run<R: Sendable>(_ body: @Sendable @escaping (String) async throws -> R) async throws -> R {
         try await whileServing({ (address: @Sendable @escaping (Int) -> Void) in
@@ -42,8 +48,17 @@ public final class WebhookReceiver: Sendable {
             let bytes = try await request.collectBody(upTo: 64 * 1024 * 1024)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
+            let body = String(buffer: bytes)
             let status = self.state.withLock { s in
-                s.deliveries.append(Delivery(path: request.uri.path, headers: headers, body: String(buffer: bytes)))
+                s.deliveries.append(Delivery(path: request.uri.path, headers: headers, body: body))
+                if s.failures.count > 0 {
+                    s.failures.count -= 1
+                    return s.failures.status
+                }
+                for (event, status) in s.eventAnswers where body.contains("\"event\":\"\(event)\"") {
+                    s.eventAnswers[event] = nil
+                    return status
+                }
                 return s.status
             }
             return Response(status: .init(code: status))
@@ -57,6 +72,8 @@ final class LockedState: @unchecked Sendable {
     struct Values {
         var deliveries: [WebhookReceiver.Delivery] = []
         var status = 200
+        var failures: (count: Int, status: Int) = (0, 200)
+        var eventAnswers: [String: Int] = [:]
     }
 
     private let lock = NSLock()

@@ -1,0 +1,149 @@
+import Crypto
+import Foundation
+import SyncBridgeCore
+import SyncBridgeTestSupport
+import Testing
+
+@Suite struct EventSequenceTests {
+    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    func postgresIsAvailable() async throws {
+        try await withStore(.postgres) { store in #expect(store.driverName == "postgres") }
+    }
+
+    /// Seed 000's job delivers every user, contact, ticket and comment exactly once, in the documented order:
+    /// created, started, a page per resource (comments per ticket right after that ticket's page), completed.
+    @Test(arguments: StoreKind.available)
+    func seedJobDeliversEverythingInOrder(kind: StoreKind) async throws {
+        try await withEngine(kind) { h in
+            let webhook = try await h.webhook()
+            let account = try await h.account()
+            let job = try await h.job(seedJob)
+            let run = try await h.run(job: job, account: account, webhook: webhook.id)
+            #expect(run["status"] == "completed", "\(run.jsonString())")
+            try await h.waitForEvent("sync_job_run:completed")
+
+            let users = try await h.zendeskAll("/api/v2/users.json", key: "users")
+            let tickets = try await h.zendeskAll("/api/v2/tickets.json", key: "tickets")
+            #expect(tickets.count == 120)
+            var expected = ["sync_job_run:created", "sync_job_run:started", "record:ticketing/users", "record:ticketing/contacts"]
+            var expectedComments: [String: [String]] = [:]
+            for (i, ticket) in tickets.enumerated() {
+                if i % 100 == 0 { expected.append("record:ticketing/tickets") }
+                let id = String(Int(ticket["id"]!.numberValue!))
+                let comments = try await h.zendeskAll("/api/v2/tickets/\(id)/comments.json", key: "comments")
+                expectedComments[id] = comments.map { String(Int($0["id"]!.numberValue!)) }
+                expected.append("record:ticketing/comments")
+            }
+            expected.append("sync_job_run:completed")
+            let events = h.events()
+            #expect(events.map(\.label) == expected)
+
+            func ids(_ resource: String) -> [String] {
+                events.filter { $0.resource == resource }.flatMap(\.records).compactMap { $0["id"]?.stringValue }
+            }
+            func zendeskIds(_ list: [JSONValue]) -> [String] { list.map { String(Int($0["id"]!.numberValue!)) } }
+            #expect(ids("ticketing/users") == zendeskIds(users.filter { $0["role"] != "end-user" }))
+            #expect(ids("ticketing/contacts") == zendeskIds(users.filter { $0["role"] == "end-user" }))
+            #expect(ids("ticketing/tickets") == zendeskIds(tickets))
+            for event in events where event.resource == "ticketing/comments" {
+                let parent = try #require(event.payload["meta"]?["parent"]?["id"]?.stringValue)
+                #expect(event.payload["meta"]?["parent"]?["resource"] == "ticketing/tickets")
+                #expect(event.records.compactMap { $0["id"]?.stringValue } == expectedComments[parent])
+                #expect(event.records.allSatisfy { $0["ticket"]?["id"]?.stringValue == parent })
+            }
+
+            // Envelope and payload shapes, exactly.
+            let first = try #require(events.first { $0.resource == "ticketing/tickets" })
+            #expect(Set(first.envelope.objectValue!.keys) == ["id", "event", "payload", "environment_id", "created_at", "webhook_id"])
+            #expect(first.envelope["webhook_id"]?.stringValue == webhook.id)
+            #expect(first.payload["sync_job_run_id"] == run["id"])
+            #expect(first.payload["sync_job_id"]?.stringValue == job)
+            #expect(first.payload["integrated_account_id"]?.stringValue == account)
+            #expect(first.payload["method"] == "list")
+            #expect(first.payload["meta"]?["page"] == 1)
+            #expect(first.payload["meta"]?["is_last_page"] == false)
+            #expect(first.payload["meta"]?["parent"] == .null)
+            let ticket = first.records[0]
+            #expect(ticket["name"] == tickets[0]["subject"])
+            #expect(ticket["status"]?["id"] == tickets[0]["status"])
+            #expect(ticket["remote_data"]?["id"] == tickets[0]["id"])
+            let completed = try #require(events.last)
+            #expect(completed.payload["status"] == "completed")
+            #expect(completed.payload["resource_stats"]?["ticketing/tickets"]?["delivered"] == 120)
+            #expect(run["resource_stats"]?["ticketing/comments"]?["delivered"] == .number(Double(expectedComments.values.map(\.count).reduce(0, +))))
+            #expect(Set(events.map(\.id)).count == events.count, "event ids are unique")
+        }
+    }
+
+    /// Both signatures check out with an implementation written here from the specs (not the product's signer).
+    @Test func signaturesVerifyIndependently() async throws {
+        try await withEngine(.sqlite, tickets: 5) { h in
+            let webhook = try await h.webhook()
+            let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
+            let run = try await h.run(job: job, account: try await h.account(), webhook: webhook.id)
+            #expect(run["status"] == "completed")
+            try await h.waitForEvent("sync_job_run:completed")
+            let events = h.events()
+            #expect(events.map(\.label) == ["sync_job_run:created", "sync_job_run:started", "record:ticketing/tickets", "sync_job_run:completed"])
+            let key = SymmetricKey(data: Data(base64Encoded: String(webhook.secret.dropFirst("whsec_".count)))!)
+            for e in events {
+                let signed = "\(e.headers["webhook-id"]!).\(e.headers["webhook-timestamp"]!).\(e.body)"
+                let expected = "v1," + Data(HMAC<SHA256>.authenticationCode(for: Data(signed.utf8), using: key)).base64EncodedString()
+                #expect(e.headers["webhook-signature"] == expected)
+                #expect(e.headers["webhook-id"] == e.id)
+                let truto = HMAC<SHA256>.authenticationCode(for: Data(e.body.utf8), using: SymmetricKey(data: Data(webhook.secret.utf8)))
+                #expect(e.headers["x-truto-signature"] == "format=sha256,v=" + truto.map { String(format: "%02x", $0) }.joined())
+                #expect(e.headers["user-agent"] == "syncbridge/\(SyncBridgeVersion.current)")
+            }
+        }
+    }
+
+    /// A 400 to `started` stops the run before anything is fetched.
+    @Test(arguments: StoreKind.available)
+    func refusingStartedStopsTheRun(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 10) { h in
+            h.receiver.answer("sync_job_run:started", with: 400)
+            let webhook = try await h.webhook()
+            let run = try await h.run(job: try await h.job(seedJob), account: try await h.account(), webhook: webhook.id)
+            #expect(run["status"] == "stopped")
+            #expect(run["error"]?.stringValue?.contains("webhook refused sync_job_run:started (HTTP 400") == true, "\(run.jsonString())")
+            #expect(h.events().map(\.label) == ["sync_job_run:created", "sync_job_run:started"])
+            let stats = try await h.zendesk(.GET, "/__sandbox/stats")
+            #expect(stats["by_endpoint"]?.objectValue?.keys.contains { $0.contains("tickets") } != true, "\(stats.jsonString())")
+        }
+    }
+
+    /// Receiver errors are retried with the same event id until acknowledged; nothing is skipped.
+    @Test(arguments: StoreKind.available)
+    func webhookFailuresAreRetriedThenRecover(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 30) { h in
+            let webhook = try await h.webhook()
+            let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
+            let account = try await h.account()
+            h.receiver.answer("sync_job_run:record", with: 500)
+            let run = try await h.run(job: job, account: account, webhook: webhook.id)
+            #expect(run["status"] == "completed")
+            try await h.waitForEvent("sync_job_run:completed")
+            let events = h.events()
+            #expect(events.map(\.label) == ["sync_job_run:created", "sync_job_run:started", "record:ticketing/tickets", "record:ticketing/tickets", "sync_job_run:completed"])
+            #expect(events[2].id == events[3].id, "a redelivery carries the same event id")
+            #expect(events[3].records.count == 30)
+        }
+    }
+
+    /// When the receiver never acknowledges, the run fails with its checkpoint kept (nothing skipped).
+    @Test func undeliverablePageFailsTheRun() async throws {
+        try await withEngine(.sqlite, tickets: 5) { h in
+            let webhook = try await h.webhook()
+            let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
+            let account = try await h.account()
+            let id = try await h.startRun(job: job, account: account, webhook: webhook.id)
+            try await h.waitForEvent("sync_job_run:started")
+            h.receiver.respond(with: 503)
+            let run = try await h.waitForRun(id)
+            #expect(run["status"] == "failed")
+            #expect(run["error"]?.stringValue?.hasPrefix("webhook did not acknowledge sync_job_run:record: HTTP 503") == true, "\(run.jsonString())")
+            #expect(run["resource_stats"]?["ticketing/tickets"]?["fetched"] == 5)
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import AsyncHTTPClient
+import Engine
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Storage
+import SyncBridgeCore
+import SyncBridgeTestSupport
+import Testing
+import ZendeskSandbox
+
+/// Everything a run needs, live on loopback: a Zendesk sandbox, a webhook receiver, the API and the engine over a
+/// real store.
+struct EngineHarness: Sendable {
+    let api: APIHarness
+    let sandboxURL: String
+    let receiver: WebhookReceiver
+    let receiverURL: String
+
+    /// A webhook for the receiver; returns its id and secret.
+    func webhook(eventTypes: [String] = []) async throws -> (id: String, secret: String) {
+        let r = try await api.request(
+            .POST, "/webhook", json: ["target_url": .string(receiverURL), "event_types": .array(eventTypes.map(JSONValue.string))]
+        )
+        #expect(r.status == 201, "\(r.json.jsonString())")
+        return (try #require(r.string("id")), try #require(r.string("secret")))
+    }
+
+    /// An active Zendesk account pointing at the sandbox.
+    func account() async throws -> String {
+        let r = try await api.request(
+            .POST, "/integrated-account",
+            json: [
+                "integration_name": "zendesk", "tenant_id": "acme",
+                "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
+            ]
+        )
+        #expect(r.status == 201, "\(r.json.jsonString())")
+        return try #require(r.string("id"))
+    }
+
+    func job(_ resources: JSONValue, argsSchema: JSONValue? = nil) async throws -> String {
+        var body: [String: JSONValue] = ["integration_name": "zendesk", "resources": resources]
+        if let argsSchema { body["args_schema"] = argsSchema }
+        let r = try await api.request(.POST, "/sync-job", json: .object(body))
+        #expect(r.status == 201, "\(r.json.jsonString())")
+        return try #require(r.string("id"))
+    }
+
+    /// Creates a run and waits until it has finished; returns the final run object.
+    func run(job: String, account: String, webhook: String, _ extra: [String: JSONValue] = [:]) async throws -> JSONValue {
+        let id = try await startRun(job: job, account: account, webhook: webhook, extra)
+        return try await waitForRun(id)
+    }
+
+    func startRun(job: String, account: String, webhook: String, _ extra: [String: JSONValue] = [:]) async throws -> String {
+        var body: [String: JSONValue] = ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)]
+        body.merge(extra) { _, new in new }
+        let r = try await api.request(.POST, "/sync-job-run", json: .object(body))
+        #expect(r.status == 201, "\(r.json.jsonString())")
+        return try #require(r.string("id"))
+    }
+
+    /// Polls the run until it is finished (60 s deadline).
+    func waitForRun(_ id: String, until done: Set<String> = ["completed", "failed", "stopped"]) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let r = try await api.request(.GET, "/sync-job-run/\(id)")
+            if let status = r.string("status"), done.contains(status) { return r.json }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("run \(id) did not finish in time")
+        throw CancellationError()
+    }
+
+    /// Waits until the receiver has seen an event of that name.
+    func waitForEvent(_ name: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if events().contains(where: { $0.event == name }) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("no \(name) event arrived")
+    }
+
+    /// The run events received (account events left out), parsed, in arrival order.
+    func events() -> [ReceivedEvent] {
+        receiver.deliveries.compactMap { d in
+            guard let json = try? JSONParser.parse(d.body) else { return nil }
+            return ReceivedEvent(envelope: json, headers: d.headers, body: d.body)
+        }.filter { $0.event.hasPrefix("sync_job_run:") }
+    }
+
+    /// Sandbox GET with the admin's credentials.
+    func zendesk(_ method: HTTPMethod = .GET, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
+        var request = HTTPClientRequest(url: sandboxURL + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Basic " + Data("admin@example.com/token:sandbox-token".utf8).base64EncodedString())
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body.jsonString()))
+        }
+        let response = try await api.client.execute(request, timeout: .seconds(30))
+        let text = String(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
+        return text.isEmpty ? .null : try JSONParser.parse(text)
+    }
+
+    /// Every record of a sandbox list, following cursor pages.
+    func zendeskAll(_ path: String, key: String) async throws -> [JSONValue] {
+        var out: [JSONValue] = []
+        var next: String? = path + (path.contains("?") ? "&" : "?") + "page%5Bsize%5D=100"
+        while let p = next {
+            let page = try await zendesk(.GET, p)
+            out += page[key]?.arrayValue ?? []
+            next = page["meta"]?["has_more"]?.boolValue == true ? page["links"]?["next"]?.stringValue.map { String($0.dropFirst(sandboxURL.count)) } : nil
+        }
+        return out
+    }
+}
+
+/// One received delivery.
+struct ReceivedEvent: Sendable {
+    let envelope: JSONValue
+    let headers: [String: String]
+    let body: String
+
+    var event: String { envelope["event"]?.stringValue ?? "" }
+    var payload: JSONValue { envelope["payload"] ?? .null }
+    var id: String { envelope["id"]?.stringValue ?? "" }
+    var resource: String { payload["resource"]?.stringValue ?? "" }
+    var records: [JSONValue] { payload["records"]?.arrayValue ?? [] }
+    /// `record:ticketing/tickets` for records, the event name otherwise.
+    var label: String { event == "sync_job_run:record" ? "record:\(resource)" : event }
+}
+
+/// Fast retries so failure tests finish quickly.
+let testEngineConfiguration: EngineConfiguration = {
+    var c = EngineConfiguration(workerId: "test-worker")
+    c.pollInterval = .milliseconds(20)
+    c.delivery = RetryPolicy(quickRetries: 2, quickDelay: 0.02, baseDelay: 0.05, maxDelay: 0.2, maxAttempts: 6, jitter: 0)
+    c.fetch = RetryPolicy(quickRetries: 1, quickDelay: 0.02, baseDelay: 0.05, maxDelay: 0.1, maxAttempts: 2, jitter: 0)
+    return c
+}()
+
+/// Runs the sandbox, the receiver, the API and the engine over a fresh store of `kind` for the duration of `body`.
+func withEngine<R: Sendable>(
+    _ kind: StoreKind, tickets: Int = 120, configuration: EngineConfiguration = testEngineConfiguration,
+    _ body: @Sendable @escaping (EngineHarness) async throws -> R
+) async throws -> R {
+    try await withStore(kind) { store in
+        try await withEngine(store: store, tickets: tickets, configuration: configuration, body)
+    }
+}
+
+/// As above, over a given store.
+func withEngine<R: Sendable>(
+    store: any Store, tickets: Int = 120, configuration: EngineConfiguration = testEngineConfiguration,
+    _ body: @Sendable @escaping (EngineHarness) async throws -> R
+) async throws -> R {
+    var sandboxConfiguration = SandboxConfiguration()
+    sandboxConfiguration.tickets = tickets
+    sandboxConfiguration.recentWindow = 0
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
+    do {
+        let result = try await withEngine(store: store, client: client, sandboxConfiguration: sandboxConfiguration, configuration: configuration, body)
+        try await client.shutdown()
+        return result
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+}
+
+func withEngine<R: Sendable>(
+    store: any Store, client: HTTPClient, sandboxConfiguration: SandboxConfiguration, configuration: EngineConfiguration,
+    _ body: @Sendable @escaping (EngineHarness) async throws -> R
+) async throws -> R {
+    let sandbox = ZendeskSandbox(configuration: sandboxConfiguration, httpClient: client, logger: TestStores.logger)
+    let receiver = WebhookReceiver()
+    let engine = Engine(
+        store: store, connectors: Engine.standardConnectors(httpClient: client), httpClient: client, configuration: configuration,
+        logger: TestStores.logger
+    )
+    return try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
+        try await receiver.run { receiverURL in
+            try await withAPI(store: store) { api in
+                try await whileServing({ (ready: @Sendable @escaping (Bool) -> Void) in
+                    ready(true)
+                    try await engine.run()
+                }) { _ in
+                    try await body(EngineHarness(api: api, sandboxURL: sandboxURL, receiver: receiver, receiverURL: receiverURL + "/hook"))
+                }
+            }
+        }
+    }
+}
+
+/// Seed 000's job: users, contacts, tickets, and comments per ticket.
+let seedJob: JSONValue = [
+    ["resource": "ticketing/users", "method": "list"],
+    ["resource": "ticketing/contacts", "method": "list"],
+    ["resource": "ticketing/tickets", "method": "list"],
+    ["resource": "ticketing/comments", "method": "list", "depends_on": "ticketing/tickets", "query": ["ticket_id": "{{resources.ticketing.tickets.id}}"]],
+]
