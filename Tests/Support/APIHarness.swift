@@ -59,8 +59,8 @@ public func withAPI<R: Sendable>(
     store: any Store, configuration: APIConfiguration = APIConfiguration(host: "127.0.0.1", port: 0),
     _ body: @Sendable @escaping (APIHarness) async throws -> R
 ) async throws -> R {
-    let client = HTTPClient(eventLoopGroupProvider: .singleton)
     let token = try await TokenIssuer(store: store).createToken(name: "test", environment: "default").token
+    let client = HTTPClient(eventLoopGroupProvider: .singleton)
     do {
         let result = try await runServer(store: store, client: client, configuration: configuration) { port in
             try await body(APIHarness(baseURL: "http://127.0.0.1:\(port)", store: store, client: client, token: token))

@@ -47,7 +47,8 @@ final class RunExecutor {
             group.cancelAll()
         }
         do {
-            try await store.transaction { try await $0.releaseLease(runId: id, owner: owner) }
+            // Runs even when the task was cancelled (shutdown): the next process must not wait for the lease to lapse.
+            try await Task.detached { try await store.transaction { try await $0.releaseLease(runId: id, owner: owner) } }.value
         } catch {
             logger.error("could not release the run's lease", metadata: ["error": "\(error)"])
         }

@@ -69,7 +69,7 @@ struct EngineHarness: Sendable {
             if let status = r.string("status"), done.contains(status) { return r.json }
             try await Task.sleep(for: .milliseconds(20))
         }
-        Issue.record("run \(id) did not finish in time")
+        Issue.record("run \(id) did not finish in time: \(try await api.request(.GET, "/sync-job-run/\(id)").json.jsonString())")
         throw CancellationError()
     }
 
