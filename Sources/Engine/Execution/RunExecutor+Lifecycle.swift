@@ -18,7 +18,7 @@ extension RunExecutor {
         run.startedAt = now
         run.updatedAt = now
         let (updated, checkpoint) = (run, position.json)
-        let event = lifecycleEvent(.syncJobRunStarted)
+        let event = OutboxEvent.about(run, .syncJobRunStarted, webhook: webhook, now: now)
         try await store.transaction { s in
             guard let current = try await s.fetch(SyncJobRun.self, id: runId, environmentId: env, forUpdate: true),
                 current.status == .created
@@ -90,14 +90,8 @@ extension RunExecutor {
             if !stats.isEmpty { current.resourceStats = stats }
             try await s.update(current)
             if status == .completed { try await s.setCheckpoint(runId: runId, nil) }
-            var event: OutboxEvent?
-            if let webhook, webhook.wants(eventType.rawValue) {
-                event = OutboxEvent(
-                    environmentId: current.environmentId, webhookId: webhook.id, runId: runId, event: eventType.rawValue,
-                    payload: current.apiJSON, createdAt: now, nextAttemptAt: claimUntil
-                )
-                try await s.enqueue([event!])
-            }
+            let event = OutboxEvent.about(current, eventType, webhook: webhook, now: now, nextAttemptAt: claimUntil)
+            if let event { try await s.enqueue([event]) }
             return (current, event)
         }
         guard let (updated, event) = finished else { return }
@@ -114,14 +108,6 @@ extension RunExecutor {
                 try await $0.recordAttempt(eventId: event.id, status: .pending, attempts: 1, nextAttemptAt: now.addingTimeInterval(wait), lastError: problem)
             }
         }
-    }
-
-    /// A lifecycle event for the run's webhook (claimed by this executor), or nil when the webhook does not want it.
-    func lifecycleEvent(_ type: EventType) -> OutboxEvent? {
-        guard let webhook, webhook.wants(type.rawValue) else { return nil }
-        return OutboxEvent(
-            environmentId: env, webhookId: webhook.id, runId: run.id, event: type.rawValue, payload: run.apiJSON, createdAt: now
-        )
     }
 
     func markDelivered(_ event: OutboxEvent) async throws {

@@ -2,8 +2,8 @@ import Foundation
 import Storage
 import SyncBridgeCore
 
-/// Builds the outbox rows an event produces: broadcast events go to every active webhook of the environment that
-/// subscribed to them; run events go to the run's own webhook (if it wants them).
+/// Builds the outbox rows of account events: they go to every active webhook of the environment that subscribed to
+/// them. (Run events go to the run's own webhook: `OutboxEvent.about`.)
 enum EventRecorder {
     /// Events about an integrated account, for every subscribed webhook.
     static func accountEvents(
@@ -22,14 +22,6 @@ enum EventRecorder {
             }
         }
         return out
-    }
-
-    /// An event about a run, for the run's webhook; `nil` when that webhook does not want it.
-    static func runEvent(_ event: EventType, run: SyncJobRun, webhook: Webhook?, now: Date) -> OutboxEvent? {
-        guard let webhook, webhook.wants(event.rawValue) else { return nil }
-        return OutboxEvent(
-            environmentId: run.environmentId, webhookId: webhook.id, runId: run.id, event: event.rawValue, payload: run.apiJSON, createdAt: now
-        )
     }
 
     static func activeWebhooks(environmentId: UUID, session: any StoreSession) async throws -> [Webhook] {

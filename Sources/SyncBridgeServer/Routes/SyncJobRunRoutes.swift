@@ -33,7 +33,7 @@ struct SyncJobRunRoutes {
             }
             let run = SyncJobRun(environmentId: env, settings: settings!, createdAt: now, updatedAt: now)
             try await session.insert(run)
-            if let event = EventRecorder.runEvent(.syncJobRunCreated, run: run, webhook: refs.webhook, now: now) {
+            if let event = OutboxEvent.about(run, .syncJobRunCreated, webhook: refs.webhook, now: now) {
                 try await session.enqueue([event])
             }
             return run
@@ -63,7 +63,7 @@ struct SyncJobRunRoutes {
             run.updatedAt = now
             try await session.update(run)
             let webhook = try await session.fetch(Webhook.self, id: run.settings.webhookId, environmentId: env)
-            if let event = EventRecorder.runEvent(.syncJobRunUpdated, run: run, webhook: webhook, now: now) {
+            if let event = OutboxEvent.about(run, .syncJobRunUpdated, webhook: webhook, now: now) {
                 try await session.enqueue([event])
             }
             return run

@@ -39,17 +39,6 @@ struct ServeCommand: AsyncParsableCommand {
             store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
             configuration: engine.configuration, logger: logger
         )
-        let group = ServiceGroup(
-            configuration: .init(services: [app, runner], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        do {
-            try await group.run()
-        } catch {
-            try? await httpClient.shutdown()
-            try? await database.close()
-            throw error
-        }
-        try await httpClient.shutdown()
-        try await database.close()
+        try await runUntilSignalled([app, runner], httpClient: httpClient, store: database, logger: logger)
     }
 }

@@ -20,15 +20,6 @@ struct WorkerCommand: AsyncParsableCommand {
             store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
             configuration: engine.configuration, logger: logger
         )
-        let group = ServiceGroup(configuration: .init(services: [service], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            try? await httpClient.shutdown()
-            try? await database.close()
-            throw error
-        }
-        try await httpClient.shutdown()
-        try await database.close()
+        try await runUntilSignalled([service], httpClient: httpClient, store: database, logger: logger)
     }
 }
