@@ -25,6 +25,8 @@ struct AcknowledgedDelivery: Sendable {
             attempt += 1
             let result = await sender.send(envelope: envelope, messageId: id.lowercased, to: webhook, logger: logger)
             if result.isSuccess { return .acknowledged }
+            // Interrupted (shutdown): the event stays unacknowledged and the next process sends it again.
+            try Task.checkCancellation()
             let problem = Self.describe(result)
             if refusable && result.status == 400 { return .refused(problem) }
             if attempt >= policy.maxAttempts { return .exhausted(problem) }

@@ -25,17 +25,23 @@ extension SQLStoreDriver {
             try await db.raw(SQLQueryString(beginStatement)).run()
             do {
                 let result = try await body(SQLSession(db: db, flavor: flavor, secrets: secrets))
-                try await db.raw("COMMIT").run()
+                try await Self.finish("COMMIT", on: db)
                 return result
             } catch {
                 do {
-                    try await db.raw("ROLLBACK").run()
+                    try await Self.finish("ROLLBACK", on: db)
                 } catch let rollbackError {
                     logger.error("rollback failed", metadata: ["error": "\(rollbackError)"])
                 }
                 throw error
             }
         }
+    }
+
+    /// Ends the open transaction even when the calling task was cancelled: a transaction left open would poison the
+    /// connection for every later caller.
+    static func finish(_ statement: SQLQueryString, on db: any SQLDatabase) async throws {
+        try await Task { try await db.raw(statement).run() }.value
     }
 
     public func migrate() async throws {
@@ -61,7 +67,7 @@ extension SQLStoreDriver {
                 }
                 try await db.raw("COMMIT").run()
             } catch {
-                try? await db.raw("ROLLBACK").run()
+                try? await Self.finish("ROLLBACK", on: db)
                 throw error
             }
         }

@@ -16,6 +16,21 @@ struct EngineHarness: Sendable {
     let sandboxURL: String
     let receiver: WebhookReceiver
     let receiverURL: String
+    let store: any Store
+    let client: HTTPClient
+    let configuration: EngineConfiguration
+
+    /// Runs an engine of its own (one "process") for the duration of `body`, then interrupts it as a shutdown would.
+    func whileEngineRuns<R: Sendable>(_ body: @Sendable @escaping () async throws -> R) async throws -> R {
+        let engine = Engine(
+            store: store, connectors: Engine.standardConnectors(httpClient: client), httpClient: client, configuration: configuration,
+            logger: TestStores.logger
+        )
+        return try await whileServing({ (ready: @Sendable @escaping (Bool) -> Void) in
+            ready(true)
+            try await engine.run()
+        }) { _ in try await body() }
+    }
 
     /// A webhook for the receiver; returns its id and secret.
     func webhook(eventTypes: [String] = []) async throws -> (id: String, secret: String) {
@@ -154,7 +169,7 @@ func withEngine<R: Sendable>(
 
 /// As above, over a given store.
 func withEngine<R: Sendable>(
-    store: any Store, tickets: Int = 120, configuration: EngineConfiguration = testEngineConfiguration,
+    store: any Store, tickets: Int = 120, configuration: EngineConfiguration = testEngineConfiguration, engineRunning: Bool = true,
     _ body: @Sendable @escaping (EngineHarness) async throws -> R
 ) async throws -> R {
     var sandboxConfiguration = SandboxConfiguration()
@@ -162,7 +177,9 @@ func withEngine<R: Sendable>(
     sandboxConfiguration.recentWindow = 0
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     do {
-        let result = try await withEngine(store: store, client: client, sandboxConfiguration: sandboxConfiguration, configuration: configuration, body)
+        let result = try await withEngine(
+            store: store, client: client, sandboxConfiguration: sandboxConfiguration, configuration: configuration, engineRunning: engineRunning, body
+        )
         try await client.shutdown()
         return result
     } catch {
@@ -173,23 +190,18 @@ func withEngine<R: Sendable>(
 
 func withEngine<R: Sendable>(
     store: any Store, client: HTTPClient, sandboxConfiguration: SandboxConfiguration, configuration: EngineConfiguration,
-    _ body: @Sendable @escaping (EngineHarness) async throws -> R
+    engineRunning: Bool, _ body: @Sendable @escaping (EngineHarness) async throws -> R
 ) async throws -> R {
     let sandbox = ZendeskSandbox(configuration: sandboxConfiguration, httpClient: client, logger: TestStores.logger)
     let receiver = WebhookReceiver()
-    let engine = Engine(
-        store: store, connectors: Engine.standardConnectors(httpClient: client), httpClient: client, configuration: configuration,
-        logger: TestStores.logger
-    )
     return try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
         try await receiver.run { receiverURL in
             try await withAPI(store: store) { api in
-                try await whileServing({ (ready: @Sendable @escaping (Bool) -> Void) in
-                    ready(true)
-                    try await engine.run()
-                }) { _ in
-                    try await body(EngineHarness(api: api, sandboxURL: sandboxURL, receiver: receiver, receiverURL: receiverURL + "/hook"))
-                }
+                let harness = EngineHarness(
+                    api: api, sandboxURL: sandboxURL, receiver: receiver, receiverURL: receiverURL + "/hook", store: store, client: client,
+                    configuration: configuration
+                )
+                return engineRunning ? try await harness.whileEngineRuns { try await body(harness) } : try await body(harness)
             }
         }
     }
