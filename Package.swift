@@ -160,7 +160,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncBridgeCLITests",
-            dependencies: ["JSONCore", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: [
+                "JSONCore", "SyncBridgeTestSupport", "ZendeskSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -27,34 +27,18 @@ import Testing
                 #expect(final["status"] == "completed", "\(final.jsonString())")
                 let all = h.events()
                 let second = Array(all.dropFirst(firstEvents.count))
-                let tickets = try await h.zendeskAll("/api/v2/tickets.json", key: "tickets").map { String(Int($0["id"]!.numberValue!)) }
-                var comments = 0
-                for t in tickets { comments += try await h.zendeskAll("/api/v2/tickets/\(t)/comments.json", key: "comments").count }
-                return (firstEvents, second, tickets, comments)
+                let truth = try await h.sandbox.ticketsAndCommentCount()
+                return (firstEvents, second, truth.tickets, truth.comments)
             }
             #expect(!firstEvents.contains { $0.event == "sync_job_run:completed" }, "the first engine was interrupted mid-run")
             #expect(!second.contains { $0.event == "sync_job_run:started" }, "a resumed run does not start again")
-            let all: [ReceivedEvent] = firstEvents + second
-            let records: [ReceivedEvent] = all.filter { $0.event == "sync_job_run:record" }
-            var seen: [String: Int] = [:]
-            var unique: [ReceivedEvent] = []
-            for e in records {
-                if seen[e.id] == nil { unique.append(e) }
-                seen[e.id, default: 0] += 1
-            }
-            let repeatedPages = seen.values.filter { $0 > 1 }.count
-            #expect(repeatedPages <= 1, "at most one page is sent twice")
-            var ticketIds: [String] = []
-            var commentIds: [String] = []
-            for e in unique {
-                let recordIds = e.records.compactMap { $0["id"]?.stringValue }
-                if e.resource == "ticketing/tickets" { ticketIds += recordIds }
-                if e.resource == "ticketing/comments" { commentIds += recordIds }
-            }
-            let ticketsMatch = ticketIds.sorted() == expectedTickets.sorted()
+            let delivered = DeliveredRecords(firstEvents + second)
+            #expect(delivered.repeatedPages <= 1, "at most one page is sent twice")
+            let tickets = delivered.ids["ticketing/tickets"] ?? []
+            let comments = delivered.ids["ticketing/comments"] ?? []
+            let ticketsMatch = tickets.sorted() == expectedTickets.sorted()
             #expect(ticketsMatch, "every ticket delivered once")
-            let commentCount = commentIds.count
-            let distinctComments = Set(commentIds).count
+            let (commentCount, distinctComments) = (comments.count, Set(comments).count)
             #expect(commentCount == expectedComments)
             #expect(distinctComments == expectedComments)
         }

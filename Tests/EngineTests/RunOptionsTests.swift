@@ -100,9 +100,9 @@ import Testing
     }
 }
 
-/// Waits (5 s at most) until `condition` holds.
+/// Waits (60 s at most) until `condition` holds.
 func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(5)
+    let deadline = ContinuousClock.now + .seconds(60)
     while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
     #expect(condition())
 }

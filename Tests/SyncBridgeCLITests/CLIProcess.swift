@@ -38,10 +38,10 @@ struct CLIProcess {
     }
 
     /// Starts `syncbridge serve` on a free port and returns the process and its base URL once it listens.
-    static func serve(database: String, directory: URL) throws -> (Process, String) {
+    static func serve(database: String, directory: URL, extra: [String] = []) throws -> (Process, String) {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve", "--port", "0", "--database-url", database]
+        process.arguments = ["serve", "--port", "0", "--database-url", database] + extra
         process.currentDirectoryURL = directory
         let err = Pipe()
         process.standardError = err

@@ -99,53 +99,15 @@ struct EngineHarness: Sendable {
     }
 
     /// The run events received (account events left out), parsed, in arrival order.
-    func events() -> [ReceivedEvent] {
-        receiver.deliveries.compactMap { d in
-            guard let json = try? JSONParser.parse(d.body) else { return nil }
-            return ReceivedEvent(envelope: json, headers: d.headers, body: d.body)
-        }.filter { $0.event.hasPrefix("sync_job_run:") }
-    }
+    func events() -> [ReceivedEvent] { receiver.runEvents() }
 
-    /// Sandbox GET with the admin's credentials.
+    var sandbox: SandboxReader { SandboxReader(client: api.client, baseURL: sandboxURL) }
+
     func zendesk(_ method: HTTPMethod = .GET, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
-        var request = HTTPClientRequest(url: sandboxURL + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Basic " + Data("admin@example.com/token:sandbox-token".utf8).base64EncodedString())
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body.jsonString()))
-        }
-        let response = try await api.client.execute(request, timeout: .seconds(30))
-        let text = String(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
-        return text.isEmpty ? .null : try JSONParser.parse(text)
+        try await sandbox.call(method, path, body)
     }
 
-    /// Every record of a sandbox list, following cursor pages.
-    func zendeskAll(_ path: String, key: String) async throws -> [JSONValue] {
-        var out: [JSONValue] = []
-        var next: String? = path + (path.contains("?") ? "&" : "?") + "page%5Bsize%5D=100"
-        while let p = next {
-            let page = try await zendesk(.GET, p)
-            out += page[key]?.arrayValue ?? []
-            next = page["meta"]?["has_more"]?.boolValue == true ? page["links"]?["next"]?.stringValue.map { String($0.dropFirst(sandboxURL.count)) } : nil
-        }
-        return out
-    }
-}
-
-/// One received delivery.
-struct ReceivedEvent: Sendable {
-    let envelope: JSONValue
-    let headers: [String: String]
-    let body: String
-
-    var event: String { envelope["event"]?.stringValue ?? "" }
-    var payload: JSONValue { envelope["payload"] ?? .null }
-    var id: String { envelope["id"]?.stringValue ?? "" }
-    var resource: String { payload["resource"]?.stringValue ?? "" }
-    var records: [JSONValue] { payload["records"]?.arrayValue ?? [] }
-    /// `record:ticketing/tickets` for records, the event name otherwise.
-    var label: String { event == "sync_job_run:record" ? "record:\(resource)" : event }
+    func zendeskAll(_ path: String, key: String) async throws -> [JSONValue] { try await sandbox.all(path, key: key) }
 }
 
 /// Fast retries so failure tests finish quickly.
@@ -207,10 +169,3 @@ func withEngine<R: Sendable>(
     }
 }
 
-/// Seed 000's job: users, contacts, tickets, and comments per ticket.
-let seedJob: JSONValue = [
-    ["resource": "ticketing/users", "method": "list"],
-    ["resource": "ticketing/contacts", "method": "list"],
-    ["resource": "ticketing/tickets", "method": "list"],
-    ["resource": "ticketing/comments", "method": "list", "depends_on": "ticketing/tickets", "query": ["ticket_id": "{{resources.ticketing.tickets.id}}"]],
-]

@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Foundation
+import JSONCore
+import NIOCore
+import NIOHTTP1
+import SyncBridgeTestSupport
+import Testing
+import ZendeskSandbox
+
+/// The durability promise at process level: `syncbridge serve` killed with -9 in the middle of a run, then started
+/// again on the same SQLite file, finishes the run with no record missing and at most one page sent twice.
+@Suite struct KillResumeTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("syncbridge-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    @Test func killedServeResumesTheRunFromItsCheckpoint() async throws {
+        let database = "sqlite://kill.sqlite"
+        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = HTTPClientForTests.shared
+        var configuration = SandboxConfiguration()
+        configuration.tickets = 150
+        configuration.recentWindow = 0
+        let sandbox = ZendeskSandbox(configuration: configuration, httpClient: client, logger: TestStores.logger)
+        let receiver = WebhookReceiver()
+        let dir = directory
+        try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
+            try await receiver.run { receiverURL in
+                let api = ProcessAPI(client: client, token: token)
+                // A short lease, so the restarted process takes the dead one's run over quickly.
+                let serve = ["--lease-seconds", "2"]
+                let (first, url1) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                let webhook = try await api.create(url1, "/webhook", ["target_url": .string(receiverURL + "/hook")])
+                let account = try await api.create(
+                    url1, "/integrated-account",
+                    [
+                        "integration_name": "zendesk", "tenant_id": "acme",
+                        "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
+                    ]
+                )
+                let job = try await api.create(url1, "/sync-job", ["integration_name": "zendesk", "resources": seedJob])
+                let run = try await api.create(
+                    url1, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)]
+                )
+                try await Self.waitUntil { receiver.runEvents().filter { $0.resource == "ticketing/comments" }.count >= 30 }
+                kill(first.processIdentifier, SIGKILL)
+                first.waitUntilExit()
+                let beforeKill = receiver.runEvents()
+
+                let (second, url2) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                defer {
+                    second.terminate()
+                    second.waitUntilExit()
+                }
+                try await Self.waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
+                let final = try await api.get(url2, "/sync-job-run/\(run)")
+                #expect(final["status"] == "completed", "\(final.jsonString())")
+
+                let events = receiver.runEvents()
+                #expect(!beforeKill.contains { $0.event == "sync_job_run:completed" }, "killed mid-run")
+                #expect(events.filter { $0.event == "sync_job_run:started" }.count == 1, "the resumed run does not start again")
+                let truth = try await SandboxReader(client: client, baseURL: sandboxURL).ticketsAndCommentCount()
+                let delivered = DeliveredRecords(events)
+                #expect(delivered.repeatedPages <= 1, "at most one page is sent twice")
+                let tickets = delivered.ids["ticketing/tickets"] ?? []
+                let comments = delivered.ids["ticketing/comments"] ?? []
+                let ticketsMatch = tickets.sorted() == truth.tickets.sorted()
+                #expect(ticketsMatch, "every ticket delivered, once")
+                let (commentCount, distinctComments) = (comments.count, Set(comments).count)
+                #expect(commentCount == truth.comments)
+                #expect(distinctComments == truth.comments)
+            }
+        }
+    }
+
+    /// Polls `condition` every 20 ms for up to 60 s.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("condition not met within 60 s")
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+/// The API of a `syncbridge serve` process, with a bearer token.
+struct ProcessAPI: Sendable {
+    let client: HTTPClient
+    let token: String
+
+    func create(_ base: String, _ path: String, _ body: JSONValue) async throws -> String {
+        let (status, json) = try await call(base, .POST, path, body)
+        #expect(status == 201, "\(path): \(json.jsonString())")
+        return try #require(json["id"]?.stringValue)
+    }
+
+    func get(_ base: String, _ path: String) async throws -> JSONValue {
+        try await call(base, .GET, path, nil).1
+    }
+
+    func call(_ base: String, _ method: HTTPMethod, _ path: String, _ body: JSONValue?) async throws -> (Int, JSONValue) {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body.jsonString()))
+        }
+        let response = try await client.execute(request, timeout: .seconds(10))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
+        return (Int(response.status.code), try JSONParser.parse(text))
+    }
+}
