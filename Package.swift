@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "SyncBridgeCore", targets: ["SyncBridgeCore"]),
         .library(name: "Cron", targets: ["Cron"]),
         .library(name: "JSONSchema", targets: ["JSONSchema"]),
+        .library(name: "JSONata", targets: ["JSONata"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -35,6 +36,7 @@ let package = Package(
         .target(
             name: "JSONSchema", dependencies: ["JSONCore"], resources: [.copy("Metaschemas")], swiftSettings: swiftSettings
         ),
+        .target(name: "JSONata", swiftSettings: swiftSettings),
         .target(
             name: "SyncBridgeCore",
             dependencies: ["JSONCore", "Cron", "JSONSchema"],
@@ -129,6 +131,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "JSONCoreTests", dependencies: ["JSONCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONataTests", dependencies: ["JSONata", "SyncBridgeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSONCore", "SyncBridgeTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ZendeskSandboxTests",

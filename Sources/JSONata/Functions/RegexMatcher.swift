@@ -1,0 +1,45 @@
+import Foundation
+
+/// Runs a regular expression the way JSONata's regex closures do: successive matches, each
+/// `{match, start, end, groups}`, with zero-length matches that would never progress reported as D1004.
+struct RegexMatcher {
+    let regex: NSRegularExpression
+
+    func matches(in s: String, limit: Int? = nil) throws(JSONataError) -> [JObject] {
+        let ns = s as NSString
+        var out: [JObject] = []
+        let all = regex.matches(in: s, range: NSRange(location: 0, length: ns.length))
+        for (n, m) in all.enumerated() {
+            if let limit, out.count >= limit { break }
+            if n > 0, all[n - 1].range.length == 0 {
+                throw JSONataError("D1004", token: regex.pattern)
+            }
+            out.append(Self.object(m, ns))
+        }
+        // A zero-length last match is an error too when more input remains to be scanned.
+        if let last = all.last, last.range.length == 0, limit.map({ out.count < $0 }) ?? true, last.range.location < ns.length, out.count == all.count {
+            throw JSONataError("D1004", token: regex.pattern)
+        }
+        return out
+    }
+
+    /// The first match only.
+    func first(in s: String) -> JObject? {
+        let ns = s as NSString
+        return regex.firstMatch(in: s, range: NSRange(location: 0, length: ns.length)).map { Self.object($0, ns) }
+    }
+
+    static func object(_ m: NSTextCheckingResult, _ ns: NSString) -> JObject {
+        var groups: [Value] = []
+        if m.numberOfRanges > 1 {
+            for g in 1..<m.numberOfRanges {
+                let r = m.range(at: g)
+                groups.append(r.location == NSNotFound ? .string("") : .string(ns.substring(with: r)))
+            }
+        }
+        return JObject([
+            ("match", .string(ns.substring(with: m.range))), ("start", .number(Double(m.range.location))),
+            ("end", .number(Double(m.range.location + m.range.length))), ("groups", .list(groups)),
+        ])
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// A JSONata value. `undefined` (no value) is Swift's `nil` wherever a `Value?` appears.
+public enum Value: @unchecked Sendable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array(JArray)
+    case object(JObject)
+    /// A lambda, a built-in, a partial application, a transform, or a regular expression.
+    case function(JFunction)
+
+    public var isNumber: Bool { if case .number = self { true } else { false } }
+    public var isString: Bool { if case .string = self { true } else { false } }
+    public var isArray: Bool { if case .array = self { true } else { false } }
+    public var isObject: Bool { if case .object = self { true } else { false } }
+    public var isFunction: Bool { if case .function = self { true } else { false } }
+
+    public var number: Double? { if case .number(let n) = self { n } else { nil } }
+    public var string: String? { if case .string(let s) = self { s } else { nil } }
+    public var arrayValue: JArray? { if case .array(let a) = self { a } else { nil } }
+    public var objectValue: JObject? { if case .object(let o) = self { o } else { nil } }
+    public var function: JFunction? { if case .function(let f) = self { f } else { nil } }
+
+    /// A plain JSON array.
+    public static func list(_ items: [Value]) -> Value { .array(JArray(items)) }
+    /// A result sequence (flattened by paths, unwrapped when it holds one item).
+    static func sequence(_ items: [Value] = []) -> Value { .array(JArray(items, sequence: true)) }
+}
+
+/// An array with the flags JSONata's evaluator keeps on arrays.
+public struct JArray: Sendable {
+    public var items: [Value]
+    /// A result sequence rather than a constructed JSON array.
+    var sequence = false
+    /// Keep as an array even when it holds one item (`[]` on a path step).
+    var keepSingleton = false
+    /// Built by an array constructor: not flattened into the enclosing path result.
+    var cons = false
+    /// `$eval`'s wrapper around an array focus.
+    var outerWrapper = false
+    /// A stream of variable-binding tuples (internal to path evaluation).
+    var tupleStream = false
+
+    public init(_ items: [Value] = []) { self.items = items }
+    init(_ items: [Value], sequence: Bool) {
+        self.items = items
+        self.sequence = sequence
+    }
+
+    public var count: Int { items.count }
+    public var isEmpty: Bool { items.isEmpty }
+    public subscript(i: Int) -> Value { items[i] }
+    mutating func append(_ v: Value) { items.append(v) }
+}
+
+/// A JSON object that keeps its keys in insertion order, as JSONata's output does. A reference type, like
+/// JavaScript's objects: the transform operator updates the matched objects of its clone in place. Objects reachable
+/// from an expression's result are never changed afterwards.
+public final class JObject: @unchecked Sendable {
+    public private(set) var keys: [String] = []
+    private var storage: [String: Value] = [:]
+
+    public init() {}
+    public init(_ pairs: [(String, Value)]) {
+        for (k, v) in pairs { self[k] = v }
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+
+    public subscript(key: String) -> Value? {
+        get { storage[key] }
+        set {
+            if let newValue {
+                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+            } else if storage.removeValue(forKey: key) != nil {
+                keys.removeAll { $0 == key }
+            }
+        }
+    }
+
+    /// Key-value pairs in order.
+    public var pairs: [(String, Value)] { keys.map { ($0, storage[$0]!) } }
+
+    /// A shallow copy.
+    func copy() -> JObject {
+        let o = JObject()
+        o.keys = keys
+        o.storage = storage
+        return o
+    }
+}
+
+/// A callable value.
+public final class JFunction: @unchecked Sendable {
+    enum Kind {
+        case lambda(Lambda)
+        case native(NativeFunction)
+        case transform(Node, Frame)
+        case regex(NSRegularExpression, source: String)
+    }
+
+    let kind: Kind
+    /// Set where a call site names it, for error tokens.
+    init(_ kind: Kind) { self.kind = kind }
+
+    /// Number of declared parameters.
+    var arity: Int {
+        switch kind {
+        case .lambda(let l): l.parameters.count
+        case .native(let n): n.arity
+        case .transform: 1
+        case .regex: 1
+        }
+    }
+
+    var signature: Signature? {
+        switch kind {
+        case .lambda(let l): l.signature
+        case .native(let n): n.signature
+        case .transform: Signature.transform
+        case .regex: nil
+        }
+    }
+}
+
+/// A user-defined function (closure).
+final class Lambda {
+    let parameters: [String]
+    let signature: Signature?
+    let body: Node
+    let input: Value?
+    let environment: Frame
+    /// A tail call packaged for the trampoline.
+    let isThunk: Bool
+    /// For partially applied built-ins: the built-in and the bound arguments (nil where still open).
+    let partialOf: (NativeFunction, [Value??])?
+
+    init(parameters: [String], signature: Signature?, body: Node, input: Value?, environment: Frame, isThunk: Bool = false, partialOf: (NativeFunction, [Value??])? = nil) {
+        self.parameters = parameters
+        self.signature = signature
+        self.body = body
+        self.input = input
+        self.environment = environment
+        self.isThunk = isThunk
+        self.partialOf = partialOf
+    }
+}
+
+/// A built-in function.
+struct NativeFunction {
+    let name: String
+    let signature: Signature?
+    let arity: Int
+    let body: (_ args: [Value?], _ call: CallContext) throws(JSONataError) -> Value?
+}
+
+/// What a built-in sees of its caller: the focus (context value) and the evaluator.
+struct CallContext {
+    let input: Value?
+    let environment: Frame
+    let evaluator: Evaluator
+}
