@@ -60,7 +60,7 @@ struct ConformanceCase: Sendable {
                     var bindings: [String: Value] = [:]
                     for (k, v) in o["bindings"]?.objectValue?.pairs ?? [] { bindings[k] = v }
                     let expected: Expected
-                    if let code = o["code"]?.string {
+                    if let code = o["code"]?.string ?? o["error"]?.objectValue?["code"]?.string {
                         expected = .error(code)
                     } else if let r = o["result"] {
                         expected = .result(r)

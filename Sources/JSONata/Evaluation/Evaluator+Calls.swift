@@ -137,7 +137,12 @@ extension Evaluator {
     func evaluateApply(_ expr: Node, _ input: Value?, _ env: Frame) throws(JSONataError) -> Value? {
         let lhs = try evaluate(expr.lhs!, input, env)
         if expr.rhs!.kind == .function {
-            return try evaluateFunction(expr.rhs!, input, env, applyTo: .some(lhs))
+            let result = try evaluateFunction(expr.rhs!, input, env, applyTo: .some(lhs))
+            if expr.rhs!.keepArray, case .array(var a)? = result, a.sequence {
+                a.keepSingleton = true
+                return .array(a)
+            }
+            return result
         }
         let fn = try evaluate(expr.rhs!, input, env)
         guard case .function? = fn else { throw JSONataError("T2006", position: expr.position, token: expr.value) }

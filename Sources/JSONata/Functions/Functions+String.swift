@@ -3,7 +3,7 @@ import Foundation
 extension Functions {
     static var stringFunctions: [(String, Value)] {
         [
-            define("string", "<x-b?:s>") { args, _ throws(JSONataError) in
+            define("string", "<x-b?:s>", arity: 1) { args, _ throws(JSONataError) in
                 guard let v = arg(args, 0) else { return nil }
                 return .string(try string(v, prettify: arg(args, 1).flatMap { if case .bool(let b) = $0 { b } else { nil } } ?? false))
             },
@@ -30,6 +30,7 @@ extension Functions {
             },
             define("substringBefore", "<s-s:s>") { args, _ in
                 guard case .string(let s)? = arg(args, 0), case .string(let t)? = arg(args, 1) else { return arg(args, 0) }
+                if t.isEmpty { return .string("") }
                 guard let r = s.range(of: t) else { return .string(s) }
                 return .string(String(s[..<r.lowerBound]))
             },
@@ -57,17 +58,16 @@ extension Functions {
                 if char.unicodeScalars.count > 1 { padding = String(String.UnicodeScalarView(padding.unicodeScalars.prefix(padLength))) }
                 return .string(width > 0 ? s + padding : padding + s)
             },
-            define("contains", "<s-(sf):b>") { args, _ throws(JSONataError) in
+            define("contains", "<s-(sf):b>") { args, call throws(JSONataError) in
                 guard case .string(let s)? = arg(args, 0) else { return nil }
                 switch arg(args, 1) {
                 case .string(let t)?: return .bool(t.isEmpty || s.contains(t))
-                case .function(let f)?:
-                    guard case .regex(let re, _) = f.kind else { return .bool(false) }
-                    return .bool(RegexMatcher(regex: re).first(in: s) != nil)
+                case .function?:
+                    return .bool(!(try matches(arg(args, 1), in: s, limit: 1, call)).isEmpty)
                 default: return nil
                 }
             },
-            define("split", "<s-(sf)n?:a<s>>") { args, _ throws(JSONataError) in
+            define("split", "<s-(sf)n?:a<s>>") { args, call throws(JSONataError) in
                 guard case .string(let s)? = arg(args, 0) else { return nil }
                 var limit: Int?
                 if case .number(let l)? = arg(args, 2) {
@@ -82,11 +82,10 @@ extension Functions {
                     } else {
                         parts = s.components(separatedBy: sep)
                     }
-                case .function(let f)?:
-                    guard case .regex(let re, _) = f.kind else { return nil }
+                case .function?:
                     let ns = s as NSString
                     var start = 0
-                    let ms = try RegexMatcher(regex: re).matches(in: s, limit: limit)
+                    let ms = try matches(arg(args, 1), in: s, limit: limit, call)
                     for m in ms {
                         let ms = Int(m["start"]!.number!)
                         parts.append(ns.substring(with: NSRange(location: start, length: ms - start)))
@@ -103,15 +102,14 @@ extension Functions {
                 let sep = arg(args, 1)?.string ?? ""
                 return .string(a.items.compactMap(\.string).joined(separator: sep))
             },
-            define("match", "<s-f<s:o>n?:a<o>>") { args, _ throws(JSONataError) in
+            define("match", "<s-f<s:o>n?:a<o>>") { args, call throws(JSONataError) in
                 guard case .string(let s)? = arg(args, 0) else { return nil }
                 var limit: Int?
                 if case .number(let l)? = arg(args, 2) {
                     if l < 0 { throw JSONataError("D3040") }
                     limit = Int(l.rounded(.down))
                 }
-                guard case .function(let f)? = arg(args, 1), case .regex(let re, _) = f.kind else { return nil }
-                let ms = try RegexMatcher(regex: re).matches(in: s, limit: limit)
+                let ms = try matches(arg(args, 1), in: s, limit: limit, call)
                 return .sequence(ms.map { m in
                     .object(JObject([("match", m["match"]!), ("index", m["start"]!), ("groups", m["groups"]!)]))
                 })
@@ -140,8 +138,8 @@ extension Functions {
             define("eval", "<sx?:x>") { args, call throws(JSONataError) in
                 guard case .string(let source)? = arg(args, 0) else { return nil }
                 var input = call.input
-                if args.count > 1 {
-                    input = arg(args, 1)
+                if let focus = arg(args, 1) {
+                    input = focus
                     if case .array(var a)? = input, !a.sequence {
                         a = JArray([.array(a)], sequence: true)
                         a.outerWrapper = true
@@ -186,9 +184,9 @@ extension Functions {
             }
             return .string(out + rest)
         }
-        guard case .function(let f)? = pattern, case .regex(let re, _) = f.kind else { return .string(s) }
+        guard case .function? = pattern else { return .string(s) }
         let ns = s as NSString
-        let matches = try RegexMatcher(regex: re).matches(in: s, limit: limit)
+        let matches = try matches(pattern, in: s, limit: limit, call)
         if matches.isEmpty { return .string(s) }
         var out = ""
         var position = 0

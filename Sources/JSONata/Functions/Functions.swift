@@ -4,9 +4,10 @@ import Foundation
 enum Functions {
     typealias Body = (_ args: [Value?], _ call: CallContext) throws(JSONataError) -> Value?
 
-    static func define(_ name: String, _ signature: String, _ body: @escaping Body) -> (String, Value) {
+    /// A built-in; `arity` is how many arguments higher-order functions pass it (default: its parameters).
+    static func define(_ name: String, _ signature: String, arity: Int? = nil, _ body: @escaping Body) -> (String, Value) {
         let sig = try! Signature(signature)
-        return (name, .function(JFunction(.native(NativeFunction(name: name, signature: sig, arity: sig.params.count, body: body)))))
+        return (name, .function(JFunction(.native(NativeFunction(name: name, signature: sig, arity: arity ?? sig.params.count, body: body)))))
     }
 
     /// The frame holding every built-in.

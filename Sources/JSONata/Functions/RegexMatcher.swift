@@ -43,3 +43,23 @@ struct RegexMatcher {
         ])
     }
 }
+
+extension Functions {
+    /// Successive matches of a pattern argument: a regex literal, or a user function that behaves like one
+    /// (returns `{match, start, end, groups, next}`); anything else it returns is T1010.
+    static func matches(_ pattern: Value?, in s: String, limit: Int?, _ call: CallContext) throws(JSONataError) -> [JObject] {
+        guard case .function(let f)? = pattern else { return [] }
+        if case .regex(let re, _) = f.kind { return try RegexMatcher(regex: re).matches(in: s, limit: limit) }
+        var out: [JObject] = []
+        var result = try call.evaluator.apply(pattern, [.string(s)], call.input, call.environment)
+        while let r = result, limit.map({ out.count < $0 }) ?? true {
+            guard case .object(let o) = r, o["match"]?.isString == true, o["start"]?.isNumber == true, o["end"]?.isNumber == true else {
+                throw JSONataError("T1010", message: "The matcher function argument passed to function does not return the correct object structure")
+            }
+            out.append(o)
+            guard case .function? = o["next"] else { break }
+            result = try call.evaluator.apply(o["next"], [], call.input, call.environment)
+        }
+        return out
+    }
+}

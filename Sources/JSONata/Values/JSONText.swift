@@ -9,7 +9,9 @@ public enum JSONText {
         case .null: out += "null"
         case .bool(let b): out += b ? "true" : "false"
         case .number(let n):
-            if !n.isFinite { out += "null" } else { out += numberString(Double(String(format: "%.14e", n)) ?? n) }
+            if !n.isFinite { throw JSONataError("D1001") }
+            // Like $string: 15 significant digits, so 0.1 + 0.2 prints 0.3; integers stay exact.
+            out += numberString(n == n.rounded() && Swift.abs(n) < 1e17 ? n : Double(String(format: "%.14e", n)) ?? n)
         case .string(let s): quote(s, into: &out)
         case .function: out += "\"\""
         case .array(let a):
