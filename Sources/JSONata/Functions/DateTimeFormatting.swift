@@ -55,6 +55,11 @@ enum DateTimeFormatting {
 
     /// ISO 8601 as JavaScript's `Date.parse` accepts it (date, optional time, optional zone).
     static func parseISO(_ s: String) throws(JSONataError) -> Double? {
+        // The forms JSONata accepts without a picture.
+        let accepted = #"^\d{4}(-[01]\d)*(-[0-3]\d)*(T[0-2]\d:[0-5]\d:[0-5]\d)*(\.\d+)?([+-][0-2]\d:?[0-5]\d|Z)?$"#
+        if s.range(of: accepted, options: .regularExpression) == nil {
+            throw JSONataError("D3110", message: "The timestamp \(s) could not be parsed")
+        }
         let pattern = #"^([+-]?\d{4,6})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"#
         guard let re = try? NSRegularExpression(pattern: pattern), let m = re.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length)) else {
             throw JSONataError("D3110", message: "The timestamp \(s) could not be parsed")

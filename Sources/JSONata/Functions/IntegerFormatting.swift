@@ -288,7 +288,7 @@ enum IntegerFormatting {
         switch format.kind {
         case .letters: return format.letterCase == .upper ? "[A-Z]+" : "[a-z]+"
         case .roman: return format.letterCase == .upper ? "[MDCLXVI]+" : "[mdclxvi]+"
-        case .words: return "(?:" + (few + ordinals + decades + magnitudes + ["and", "hundredth", "thousandth", "millionth", "billionth", "trillionth"]).map { "\($0)|\($0.lowercased())|\($0.uppercased())" }.joined(separator: "|") + "|[\\s,-])+"
+        case .words: return "(?:" + wordValues.keys.sorted { $0.count > $1.count }.joined(separator: "|") + "|and|[\\-, ])+"
         case .decimal:
             let digit = "[\(String(Unicode.Scalar(format.zeroCode)!))-\(String(Unicode.Scalar(format.zeroCode + 9)!))]"
             var p = "(?:\(digit)"

@@ -312,7 +312,7 @@ enum PictureDateFormat {
             case .marker(let m):
                 if m.component == "Z" || m.component == "z" {
                     let format = m.integerFormat!
-                    let separator = format.regular ? nil : (format.separators.count == 1 ? format.separators.first : nil)
+                    let separator = format.regular ? format.regularSeparator : nil
                     var p = m.component == "z" ? "GMT" : ""
                     p += "[-+][0-9]+"
                     if let separator { p += NSRegularExpression.escapedPattern(for: separator.character) + "[0-9]+" }
@@ -343,7 +343,10 @@ enum PictureDateFormat {
                     }
                     regex += "(" + p + ")"
                     let f = format
+                    let fraction = m.component == "f"
                     parsers.append((m.component, { v throws(JSONataError) in
+                        // Fractional seconds are a fraction: .5 is 500 ms, .01987 is 19 ms.
+                        if fraction { return Int(((Double("0." + v) ?? 0) * 1000).rounded(.down)) }
                         var text = v
                         if f.kind == .decimal && f.ordinal { text = String(text.dropLast(2)) }
                         return try IntegerFormatting.value(of: text, f).map { Int($0) }
