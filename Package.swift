@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "JSONata", swiftSettings: swiftSettings),
         .target(
             name: "SyncBridgeCore",
-            dependencies: ["JSONCore", "Cron", "JSONSchema"],
+            dependencies: ["JSONCore", "Cron", "JSONSchema", "JSONata"],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -54,8 +54,12 @@ extension RunExecutor {
         case nil, .null?: break
         case .object?:
             query = step.query?.renderingTemplates(in: scope.value)?.objectValue ?? [:]
-        case .string?:
-            throw ConnectorError(.unsupported, message: "JSONata query expressions need the JSONata engine, which this build does not have yet")
+        case .string(let source)?:
+            do {
+                query = try queryExpression(source).evaluate(in: scope.value, now: now)
+            } catch {
+                throw ConnectorError(.invalidRequest, message: error.description)
+            }
         default:
             throw ConnectorError(.invalidRequest, message: "query must be an object")
         }
@@ -71,6 +75,18 @@ extension RunExecutor {
             resource: step.resource, method: step.method, id: id, query: query, body: step.body?.renderingTemplates(in: scope.value),
             cursor: cursor
         )
+    }
+
+    /// The compiled query expression (compiled once per run and source).
+    func queryExpression(_ source: String) throws(QueryExpression.Failure) -> QueryExpression {
+        if let compiled = compiledQueries[source] { return compiled }
+        do {
+            let compiled = try QueryExpression(source)
+            compiledQueries[source] = compiled
+            return compiled
+        } catch {
+            throw QueryExpression.Failure(description: "query is not a valid JSONata expression: \(error.description)")
+        }
     }
 
     /// The provider throttled us: tell the receiver, wait what it asked (capped), and carry on.

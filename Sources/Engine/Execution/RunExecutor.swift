@@ -17,6 +17,7 @@ final class RunExecutor {
     var graph: ResourceGraph!
     var connector: (any Connector)!
     var position = RunPosition(previousRunDate: Timestamp.distantPastString)
+    var compiledQueries: [String: QueryExpression] = [:]
 
     init(run: SyncJobRun, services: EngineServices, logger: Logger) {
         self.run = run

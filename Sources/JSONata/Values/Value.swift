@@ -163,3 +163,15 @@ struct CallContext {
     let environment: Frame
     let evaluator: Evaluator
 }
+
+extension Value {
+    /// The type name `$type` reports: null, boolean, number, string, array, object or function.
+    public var typeName: String { Semantics.typeName(self) }
+
+    /// JSON text (functions as `""`; numbers as JSONata prints them).
+    public func jsonText(indent: Int? = nil) throws(JSONataError) -> String {
+        var out = ""
+        try JSONText.write(self, into: &out, indent: indent, level: 0)
+        return out
+    }
+}

@@ -42,8 +42,16 @@ public struct SyncJobValidator: Sendable {
         if method == "get" && r.id == nil {
             failures.add("\(path).id", "is required when method is 'get'")
         }
-        if case .string(let q)? = r.query, q.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            failures.add("\(path).query", "a JSONata query must not be empty")
+        if case .string(let q)? = r.query {
+            if q.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                failures.add("\(path).query", "a JSONata query must not be empty")
+            } else {
+                do {
+                    _ = try QueryExpression(q)
+                } catch {
+                    failures.add("\(path).query", "is not a valid JSONata expression: \(error.code) at position \(error.position): \(error.message)")
+                }
+            }
         }
     }
 
