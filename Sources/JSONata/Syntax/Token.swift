@@ -29,7 +29,13 @@ struct Lexer {
 
     func at(_ i: Int) -> Unicode.Scalar? { i < chars.count && i >= 0 ? chars[i] : nil }
 
+    /// The next token; its position is the offset just after it, as JSONata reports positions.
     mutating func next(infix: Bool) throws(JSONataError) -> Token? {
+        guard let t = try scan(infix: infix) else { return nil }
+        return Token(kind: t.kind, text: t.text, literal: t.literal, regex: t.regex, position: position)
+    }
+
+    mutating func scan(infix: Bool) throws(JSONataError) -> Token? {
         while let c = at(position), Self.whitespace.contains(c) { position += 1 }
         guard let c = at(position) else { return nil }
         if c == "/" && at(position + 1) == "*" {
@@ -40,7 +46,7 @@ struct Lexer {
                 if position >= chars.count { throw JSONataError("S0106", position: start) }
             }
             position += 2
-            return try next(infix: infix)
+            return try scan(infix: infix)
         }
         if !infix && c == "/" {
             position += 1

@@ -114,7 +114,7 @@ public enum JSONText {
     }
 
     /// Parses JSON text keeping object key order.
-    public static func parse(_ text: String) throws -> Value {
+    public static func parse(_ text: String) throws(JSONataError) -> Value {
         var p = OrderedJSONParser(bytes: Array(text.utf8))
         p.skip()
         let v = try p.value()

@@ -1,0 +1,122 @@
+import Foundation
+import JSONata
+import Testing
+
+/// The library's contract beyond the suite: errors with codes and positions, compiled expressions shared across
+/// tasks, limits that stop runaway evaluations, cancellation.
+@Suite struct ExpressionAPITests {
+    func value(_ json: String) throws(JSONataError) -> Value { try JSONText.parse(json) }
+
+    /// The code of the error `body` throws, or nil.
+    func code(_ body: () throws(JSONataError) -> Void) -> String? {
+        do {
+            try body()
+            return nil
+        } catch {
+            return error.code
+        }
+    }
+
+    @Test func syntaxErrorsCarryCodeAndPosition() {
+        #expect(code { () throws(JSONataError) in _ = try Expression("$sum(1, 2") } == "S0203")
+        do throws(JSONataError) {
+            _ = try Expression("{ 'a': }")
+            Issue.record("compiled")
+        } catch {
+            #expect(error.code == "S0211")
+            #expect(error.position == 8)
+            #expect(error.token == "}")
+        }
+    }
+
+    @Test func evaluationErrorsCarryCodeAndToken() throws {
+        let e = try Expression("a + 'x'")
+        let input = try value(#"{"a": 1}"#)
+        do throws(JSONataError) {
+            _ = try e.evaluate(input)
+            Issue.record("evaluated")
+        } catch {
+            #expect(error.code == "T2002")
+            #expect(error.token == "+")
+            #expect(error.position == 3)
+        }
+    }
+
+    @Test func seedQueryEvaluatesWithAndWithoutArgs() throws {
+        let e = try Expression("{ 'updated_at': { 'gt': args.ticket_sync_start_date ? args.ticket_sync_start_date : previous_run_date } }")
+        let withArgs = try e.evaluate(try value(#"{"args": {"ticket_sync_start_date": "2024-01-01T00:00:00Z"}, "previous_run_date": "2025-05-05T00:00:00Z"}"#))
+        #expect(try withArgs?.jsonText() == #"{"updated_at":{"gt":"2024-01-01T00:00:00Z"}}"#)
+        let without = try e.evaluate(try value(#"{"args": {}, "previous_run_date": "0001-01-01T00:00:00.000Z"}"#))
+        #expect(try without?.jsonText() == #"{"updated_at":{"gt":"0001-01-01T00:00:00.000Z"}}"#)
+    }
+
+    @Test func undefinedResultIsNil() throws {
+        #expect(try Expression("nothing.here").evaluate(try value("{}")) == nil)
+    }
+
+    @Test func bindingsAreVariables() throws {
+        let r = try Expression("$x * 2").evaluate(nil, bindings: ["x": .number(21)])
+        #expect(r?.number == 42)
+    }
+
+    /// One compiled expression, evaluated from many tasks at once, gives each its own answer.
+    @Test func compiledExpressionIsSharedAcrossTasks() async throws {
+        let e = try Expression("$sum([1..n]) & '-' & $string(n)")
+        let results = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for n in 1...50 {
+                group.addTask { (n, try e.evaluate(try JSONText.parse(#"{"n": \#(n)}"#))?.string ?? "") }
+            }
+            var out: [Int: String] = [:]
+            for try await (n, s) in group { out[n] = s }
+            return out
+        }
+        #expect(results.count == 50)
+        #expect(results.allSatisfy { n, s in s == "\(n * (n + 1) / 2)-\(n)" })
+    }
+
+    /// Deep non-tail recursion stops with U1001 at the depth limit instead of exhausting the stack, even on a
+    /// concurrency thread.
+    @Test func depthLimitStopsDeepRecursion() async throws {
+        let e = try Expression("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))")
+        let code: String? = await Task.detached { () -> String? in
+            do throws(JSONataError) {
+                _ = try e.evaluate(nil, limits: .init(maxDepth: 200))
+                return nil
+            } catch {
+                return error.code
+            }
+        }.value
+        #expect(code == "U1001")
+    }
+
+    /// Tail calls run in constant depth.
+    @Test func tailRecursionIsUnbounded() throws {
+        let e = try Expression("($count := function($n, $acc){ $n = 0 ? $acc : $count($n - 1, $acc + 1) }; $count(20000, 0))")
+        #expect(try e.evaluate(nil, limits: .init(maxDepth: 100))?.number == 20000)
+    }
+
+    @Test func timeLimitStopsInfiniteLoops() throws {
+        let e = try Expression("($loop := function(){ $loop() }; $loop())")
+        #expect(code { () throws(JSONataError) in _ = try e.evaluate(nil, limits: .init(maxDepth: 1000, timeLimit: .milliseconds(50))) } == "U1002")
+    }
+
+    @Test func cancellationStopsEvaluation() async throws {
+        let e = try Expression("($loop := function(){ $loop() }; $loop())")
+        let task = Task.detached { () -> String? in
+            do throws(JSONataError) {
+                _ = try e.evaluate(nil, limits: .init(maxDepth: 1000, timeLimit: nil))
+                return nil
+            } catch {
+                return error.code
+            }
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        task.cancel()
+        #expect(await task.value == "U1003")
+    }
+
+    @Test func objectKeysKeepTheirOrder() throws {
+        let r = try Expression("$keys($)").evaluate(try value(#"{"zebra": 1, "apple": 2, "mango": 3}"#))
+        #expect(try r?.jsonText() == #"["zebra","apple","mango"]"#)
+    }
+}
