@@ -110,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "syncbridge",
             dependencies: [
-                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema", "ZendeskSandbox", "Engine", "Connectors",
+                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema", "JSONata", "ZendeskSandbox", "Engine", "Connectors",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),

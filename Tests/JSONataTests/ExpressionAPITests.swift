@@ -18,9 +18,9 @@ import Testing
     }
 
     @Test func syntaxErrorsCarryCodeAndPosition() {
-        #expect(code { () throws(JSONataError) in _ = try Expression("$sum(1, 2") } == "S0203")
+        #expect(code { () throws(JSONataError) in _ = try JSONataExpression("$sum(1, 2") } == "S0203")
         do throws(JSONataError) {
-            _ = try Expression("{ 'a': }")
+            _ = try JSONataExpression("{ 'a': }")
             Issue.record("compiled")
         } catch {
             #expect(error.code == "S0211")
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func evaluationErrorsCarryCodeAndToken() throws {
-        let e = try Expression("a + 'x'")
+        let e = try JSONataExpression("a + 'x'")
         let input = try value(#"{"a": 1}"#)
         do throws(JSONataError) {
             _ = try e.evaluate(input)
@@ -43,7 +43,7 @@ import Testing
     }
 
     @Test func seedQueryEvaluatesWithAndWithoutArgs() throws {
-        let e = try Expression("{ 'updated_at': { 'gt': args.ticket_sync_start_date ? args.ticket_sync_start_date : previous_run_date } }")
+        let e = try JSONataExpression("{ 'updated_at': { 'gt': args.ticket_sync_start_date ? args.ticket_sync_start_date : previous_run_date } }")
         let withArgs = try e.evaluate(try value(#"{"args": {"ticket_sync_start_date": "2024-01-01T00:00:00Z"}, "previous_run_date": "2025-05-05T00:00:00Z"}"#))
         #expect(try withArgs?.jsonText() == #"{"updated_at":{"gt":"2024-01-01T00:00:00Z"}}"#)
         let without = try e.evaluate(try value(#"{"args": {}, "previous_run_date": "0001-01-01T00:00:00.000Z"}"#))
@@ -51,17 +51,17 @@ import Testing
     }
 
     @Test func undefinedResultIsNil() throws {
-        #expect(try Expression("nothing.here").evaluate(try value("{}")) == nil)
+        #expect(try JSONataExpression("nothing.here").evaluate(try value("{}")) == nil)
     }
 
     @Test func bindingsAreVariables() throws {
-        let r = try Expression("$x * 2").evaluate(nil, bindings: ["x": .number(21)])
+        let r = try JSONataExpression("$x * 2").evaluate(nil, bindings: ["x": .number(21)])
         #expect(r?.number == 42)
     }
 
     /// One compiled expression, evaluated from many tasks at once, gives each its own answer.
     @Test func compiledExpressionIsSharedAcrossTasks() async throws {
-        let e = try Expression("$sum([1..n]) & '-' & $string(n)")
+        let e = try JSONataExpression("$sum([1..n]) & '-' & $string(n)")
         let results = try await withThrowingTaskGroup(of: (Int, String).self) { group in
             for n in 1...50 {
                 group.addTask { (n, try e.evaluate(try JSONText.parse(#"{"n": \#(n)}"#))?.string ?? "") }
@@ -77,7 +77,7 @@ import Testing
     /// Deep non-tail recursion stops with U1001 at the depth limit instead of exhausting the stack, even on a
     /// concurrency thread.
     @Test func depthLimitStopsDeepRecursion() async throws {
-        let e = try Expression("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))")
+        let e = try JSONataExpression("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))")
         let code: String? = await Task.detached { () -> String? in
             do throws(JSONataError) {
                 _ = try e.evaluate(nil, limits: .init(maxDepth: 200))
@@ -91,17 +91,17 @@ import Testing
 
     /// Tail calls run in constant depth.
     @Test func tailRecursionIsUnbounded() throws {
-        let e = try Expression("($count := function($n, $acc){ $n = 0 ? $acc : $count($n - 1, $acc + 1) }; $count(20000, 0))")
+        let e = try JSONataExpression("($count := function($n, $acc){ $n = 0 ? $acc : $count($n - 1, $acc + 1) }; $count(20000, 0))")
         #expect(try e.evaluate(nil, limits: .init(maxDepth: 100))?.number == 20000)
     }
 
     @Test func timeLimitStopsInfiniteLoops() throws {
-        let e = try Expression("($loop := function(){ $loop() }; $loop())")
+        let e = try JSONataExpression("($loop := function(){ $loop() }; $loop())")
         #expect(code { () throws(JSONataError) in _ = try e.evaluate(nil, limits: .init(maxDepth: 1000, timeLimit: .milliseconds(50))) } == "U1002")
     }
 
     @Test func cancellationStopsEvaluation() async throws {
-        let e = try Expression("($loop := function(){ $loop() }; $loop())")
+        let e = try JSONataExpression("($loop := function(){ $loop() }; $loop())")
         let task = Task.detached { () -> String? in
             do throws(JSONataError) {
                 _ = try e.evaluate(nil, limits: .init(maxDepth: 1000, timeLimit: nil))
@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func objectKeysKeepTheirOrder() throws {
-        let r = try Expression("$keys($)").evaluate(try value(#"{"zebra": 1, "apple": 2, "mango": 3}"#))
+        let r = try JSONataExpression("$keys($)").evaluate(try value(#"{"zebra": 1, "apple": 2, "mango": 3}"#))
         #expect(try r?.jsonText() == #"["zebra","apple","mango"]"#)
     }
 }

@@ -117,11 +117,11 @@ enum ConformanceRunner {
 
     /// nil when the case passes, else what went wrong.
     static func run(_ c: ConformanceCase) -> String? {
-        var limits = Expression.Limits(maxDepth: c.depth ?? 10_000, timeLimit: .milliseconds(c.timeLimit ?? 10_000))
+        var limits = JSONataExpression.Limits(maxDepth: c.depth ?? 10_000, timeLimit: .milliseconds(c.timeLimit ?? 10_000))
         if c.depth != nil { limits.maxDepth = c.depth! }
         let got: Value?
         do {
-            let expression = try Expression(c.expression)
+            let expression = try JSONataExpression(c.expression)
             got = try expression.evaluate(c.input, bindings: c.bindings, limits: limits)
         } catch {
             if case .error(let code) = c.expected {

@@ -62,6 +62,25 @@ import Testing
         #expect(broken.stderr.hasPrefix("schema error: args_schema.x.type: "))
     }
 
+    /// `syncbridge jsonata` prints the result as JSON, nothing for undefined, and the error code with exit 1.
+    @Test func jsonataEvaluatesExpressions() throws {
+        try #"{"args": {}, "previous_run_date": "2025-01-01T00:00:00.000Z"}"#.write(
+            to: directory.appendingPathComponent("scope.json"), atomically: true, encoding: .utf8
+        )
+        let query = "{ 'updated_at': { 'gt': args.since ? args.since : previous_run_date } }"
+        let r = try CLIProcess.run(["jsonata", query, "--input", "scope.json", "--compact"], directory: directory)
+        #expect(r.status == 0)
+        #expect(r.stdout == #"{"updated_at":{"gt":"2025-01-01T00:00:00.000Z"}}"# + "\n")
+        let bound = try CLIProcess.run(["jsonata", "$x * 2", "--bindings", #"{"x": 21}"#], directory: directory)
+        #expect(bound.stdout == "42\n")
+        let undefined = try CLIProcess.run(["jsonata", "missing.field", "--input", "scope.json"], directory: directory)
+        #expect(undefined.status == 0)
+        #expect(undefined.stdout.isEmpty)
+        let broken = try CLIProcess.run(["jsonata", "1 +"], directory: directory)
+        #expect(broken.status == 1)
+        #expect(broken.stderr.hasPrefix("error S0207 at position 3"))
+    }
+
     /// A process-level restart: data written through one `syncbridge serve` is served by the next, killed with -9
     /// in between, on the same SQLite file.
     @Test func serveSurvivesKillAndRestart() async throws {

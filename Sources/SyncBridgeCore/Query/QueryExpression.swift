@@ -6,12 +6,12 @@ import JSONata
 /// (`args`, `previous_run_date`, `resources`, `sync_job_run`, as fields and as `$` variables) to the query object.
 public struct QueryExpression: Sendable {
     public let source: String
-    let expression: JSONata.Expression
+    let expression: JSONataExpression
 
     /// Compiles; the error carries JSONata's code and position.
     public init(_ source: String) throws(JSONataError) {
         self.source = source
-        self.expression = try JSONata.Expression(source)
+        self.expression = try JSONataExpression(source)
     }
 
     /// Why a query expression could not be used.

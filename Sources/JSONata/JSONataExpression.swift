@@ -3,10 +3,10 @@ import Foundation
 /// A compiled JSONata expression: parse once, evaluate many times, from any task.
 ///
 /// ```swift
-/// let query = try Expression("{ 'updated_at': { 'gt': args.since ? args.since : previous_run_date } }")
+/// let query = try JSONataExpression("{ 'updated_at': { 'gt': args.since ? args.since : previous_run_date } }")
 /// let result = try query.evaluate(input, bindings: ["x": .number(1)])
 /// ```
-public struct Expression: Sendable {
+public struct JSONataExpression: Sendable {
     /// The source text.
     public let source: String
     let tree: Node
