@@ -146,4 +146,39 @@ import Testing
             #expect(run["resource_stats"]?["ticketing/tickets"]?["fetched"] == 5)
         }
     }
+
+    /// A run that failed because a page could not be delivered resumes from that page with
+    /// `POST /sync-job-run/:id/resume`: `updated`, the undelivered page (same event id), the rest, `completed`.
+    @Test(arguments: StoreKind.available)
+    func failedRunResumesFromTheUndeliveredPage(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 250) { h in
+            let webhook = try await h.webhook()
+            let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
+            let account = try await h.account()
+            let id = try await h.startRun(job: job, account: account, webhook: webhook.id)
+            try await waitUntil { h.events().contains { $0.event == "sync_job_run:record" } }
+            h.receiver.respond(with: 503)
+            let failed = try await h.waitForRun(id)
+            #expect(failed["status"] == "failed")
+            let resumed = try await h.api.request(.POST, "/sync-job-run/\(id)/resume")
+            #expect(resumed.status == 200, "\(resumed.json.jsonString())")
+            #expect(resumed.json["status"] == "running")
+            h.receiver.respond(with: 200)
+            let done = try await h.waitForRun(id)
+            #expect(done["status"] == "completed", "\(done.jsonString())")
+            try await h.waitForEvent("sync_job_run:completed")
+            // Redeliveries carry the same event id; folded, every ticket arrives exactly once.
+            let tickets = DeliveredRecords(h.events()).ids["ticketing/tickets"] ?? []
+            #expect(tickets.count == 250)
+            #expect(Set(tickets).count == 250)
+            let labels = h.events().map(\.event).filter { $0 != "sync_job_run:record" }
+            #expect(labels.first == "sync_job_run:created" || labels.first == "sync_job_run:started")
+            #expect(labels.suffix(2) == ["sync_job_run:updated", "sync_job_run:completed"], "\(labels)")
+            #expect(labels.filter { $0 == "sync_job_run:started" }.count == 1)
+
+            let again = try await h.api.request(.POST, "/sync-job-run/\(id)/resume")
+            #expect(again.status == 409)
+            #expect(again.json["code"] == "sync_job_run_not_resumable")
+        }
+    }
 }

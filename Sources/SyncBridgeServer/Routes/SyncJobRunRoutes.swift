@@ -13,6 +13,40 @@ struct SyncJobRunRoutes {
         r.add(.get, "/sync-job-run/:id") { _, context in try await api.get(SyncJobRun.self, context) }
         r.add(.patch, "/sync-job-run/:id") { request, context in try await update(request, context) }
         r.add(.delete, "/sync-job-run/:id") { _, context in try await delete(context) }
+        r.add(.post, "/sync-job-run/:id/resume") { _, context in try await resume(context) }
+    }
+
+    /// Continues a failed run from its checkpoint (the first unacknowledged page): status back to `running`, a
+    /// `sync_job_run:updated` event, and the engine picks it up. Only a failed run that kept its checkpoint can resume.
+    func resume(_ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, SyncJobRun.self)
+        let now = api.now
+        let run = try await api.store.transaction { session in
+            var run = try await session.require(SyncJobRun.self, id: id, environmentId: env, forUpdate: true)
+            guard run.status == .failed else {
+                throw SyncBridgeError(
+                    .conflict, code: "sync_job_run_not_resumable", message: "Run is \(run.status.rawValue); only a failed run can be resumed."
+                )
+            }
+            guard try await session.checkpoint(runId: id) != nil else {
+                throw SyncBridgeError(
+                    .conflict, code: "sync_job_run_not_resumable",
+                    message: "Run failed before it fetched anything; create a new run instead."
+                )
+            }
+            run.status = .running
+            run.error = nil
+            run.finishedAt = nil
+            run.updatedAt = now
+            try await session.update(run)
+            let webhook = try await session.fetch(Webhook.self, id: run.settings.webhookId, environmentId: env)
+            if let event = OutboxEvent.about(run, .syncJobRunUpdated, webhook: webhook, now: now) {
+                try await session.enqueue([event])
+            }
+            return run
+        }
+        return JSONResponse.make(run.apiJSON)
     }
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
