@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "Connectors", "Storage", "SyncBridgeCore", "ZendeskSandbox", "SyncBridgeTestSupport",
+                "Engine", "Connectors", "Storage", "SyncBridgeCore", "Cron", "ZendeskSandbox", "SyncBridgeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -79,6 +79,20 @@ public protocol StoreSession: Sendable {
     func setCheckpoint(runId: UUID, _ checkpoint: JSONValue?) async throws
     /// `started_at` of the latest completed run of a job on an account: the next run's `previous_run_date`.
     func lastCompletedRunStart(syncJobId: UUID, integratedAccountId: UUID, environmentId: UUID) async throws -> Date?
+
+    // MARK: Scheduling
+
+    /// Active cron triggers whose next fire time has come, earliest first, across environments. On PostgreSQL the
+    /// rows are locked and other schedulers skip them.
+    func dueTriggers(now: Date, limit: Int) async throws -> [SyncJobCronTrigger]
+    /// The earliest next fire time of any active trigger.
+    func earliestFireTime() async throws -> Date?
+    /// Records one fire of a trigger's slot; throws when the slot was already recorded (a unique key).
+    func recordFire(_ fire: CronFire) async throws
+    /// A trigger's most recent fires, newest first.
+    func fires(triggerId: UUID, limit: Int) async throws -> [CronFire]
+    /// Whether a run created by the trigger has not finished yet.
+    func hasUnfinishedRun(cronTriggerId: UUID, environmentId: UUID) async throws -> Bool
 }
 
 extension StoreSession {

@@ -61,6 +61,17 @@ enum Migrations {
                 "CREATE INDEX outbox_events_run ON outbox_events (sync_job_run_id, seq)",
             ]
         ),
+        Migration(
+            version: 3, name: "cron fires",
+            statements: [
+                // One row per (trigger, scheduled time): the primary key makes a second firing of a slot impossible,
+                // however many schedulers run.
+                """
+                CREATE TABLE cron_fires (trigger_id TEXT NOT NULL, scheduled_at TEXT NOT NULL, environment_id TEXT NOT NULL,
+                  outcome TEXT NOT NULL, run_id TEXT, reason TEXT, fired_at TEXT NOT NULL, PRIMARY KEY (trigger_id, scheduled_at))
+                """
+            ]
+        ),
     ]
 
     /// A resource table: id, environment, timestamps, the JSON document, and indexed columns.

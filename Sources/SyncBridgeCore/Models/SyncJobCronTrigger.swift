@@ -9,6 +9,14 @@ public struct SyncJobCronTrigger: Resource, Equatable {
         case active, paused
     }
 
+    /// What a fire does while the trigger's previous run is still going.
+    public enum Overlap: String, Sendable, CaseIterable {
+        /// Record the fire as skipped (the default): slow accounts never pile up runs.
+        case skip
+        /// Create the run anyway; it waits in the queue.
+        case queue
+    }
+
     public var id: UUID
     public var environmentId: UUID
     /// What each fire runs.
@@ -18,6 +26,7 @@ public struct SyncJobCronTrigger: Resource, Equatable {
     /// An IANA time zone name, or `nil` for UTC.
     public var timezone: String?
     public var status: Status
+    public var overlap: Overlap
     public var lastFiredAt: Date?
     public var nextFireAt: Date?
     public var createdAt: Date
@@ -26,7 +35,7 @@ public struct SyncJobCronTrigger: Resource, Equatable {
     /// Creates a trigger.
     public init(
         id: UUID = UUID(), environmentId: UUID, settings: RunSettings, cronExpression: String, timezone: String? = nil,
-        status: Status = .active, lastFiredAt: Date? = nil, nextFireAt: Date? = nil, createdAt: Date, updatedAt: Date
+        status: Status = .active, overlap: Overlap = .skip, lastFiredAt: Date? = nil, nextFireAt: Date? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.environmentId = environmentId
@@ -34,6 +43,7 @@ public struct SyncJobCronTrigger: Resource, Equatable {
         self.cronExpression = cronExpression
         self.timezone = timezone
         self.status = status
+        self.overlap = overlap
         self.lastFiredAt = lastFiredAt
         self.nextFireAt = nextFireAt
         self.createdAt = createdAt
@@ -46,6 +56,7 @@ public struct SyncJobCronTrigger: Resource, Equatable {
                 "cron_expression": .string(cronExpression),
                 "timezone": timezone.json,
                 "status": .string(status.rawValue),
+                "overlap": .string(overlap.rawValue),
                 "last_fired_at": lastFiredAt.json,
                 "next_fire_at": nextFireAt.json,
             ])
@@ -62,7 +73,8 @@ public struct SyncJobCronTrigger: Resource, Equatable {
             else { return nil }
             return SyncJobCronTrigger(
                 id: c.id, environmentId: c.environmentId, settings: settings, cronExpression: cron,
-                timezone: r.string("timezone"), status: status, lastFiredAt: r.date("last_fired_at"),
+                timezone: r.string("timezone"), status: status,
+                overlap: r.string("overlap").flatMap(Overlap.init(rawValue:)) ?? .skip, lastFiredAt: r.date("last_fired_at"),
                 nextFireAt: r.date("next_fire_at"), createdAt: c.createdAt, updatedAt: c.updatedAt
             )
         }

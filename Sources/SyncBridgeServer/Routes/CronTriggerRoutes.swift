@@ -8,7 +8,7 @@ import SyncBridgeCore
 struct CronTriggerRoutes {
     let api: APIServices
 
-    static let fields = RunSettings.fields.union(["cron_expression", "timezone"])
+    static let fields = RunSettings.fields.union(["cron_expression", "timezone", "overlap"])
 
     func register(_ r: RouteRegistrar) {
         r.add(.post, "/sync-job-cron-trigger") { request, context in try await create(request, context) }
@@ -17,6 +17,18 @@ struct CronTriggerRoutes {
         r.add(.patch, "/sync-job-cron-trigger/:id") { request, context in try await update(request, context) }
         r.add(.delete, "/sync-job-cron-trigger/:id") { _, context in try await delete(context) }
         r.add(.post, "/sync-job-cron-trigger/:id/schedule") { _, context in try await schedule(context) }
+        r.add(.get, "/sync-job-cron-trigger/:id/fires") { _, context in try await fires(context) }
+    }
+
+    /// The trigger's recent fires (newest first): the slot, whether a run was created or why not.
+    func fires(_ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, SyncJobCronTrigger.self)
+        let fires = try await api.store.transaction { session in
+            _ = try await session.require(SyncJobCronTrigger.self, id: id, environmentId: env)
+            return try await session.fires(triggerId: id, limit: 100)
+        }
+        return JSONResponse.make(["result": .array(fires.map(\.apiJSON))])
     }
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -27,13 +39,14 @@ struct CronTriggerRoutes {
         let settings = RunSettings(reading: reader)
         let expression = reader.string("cron_expression", required: true)
         let timezone = reader.string("timezone")
+        let overlap = reader.oneOf("overlap", SyncJobCronTrigger.Overlap.allCases.map(\.rawValue)).flatMap(SyncJobCronTrigger.Overlap.init(rawValue:))
         let schedule = CronSchedule.read(expression: expression, timezone: timezone, failures: failures)
         try failures.throwIfAny()
         let now = api.now
         let trigger = try await api.store.transaction { session in
             _ = try await RunReferences.resolve(settings!, environmentId: env, session: session)
             let trigger = SyncJobCronTrigger(
-                environmentId: env, settings: settings!, cronExpression: expression!, timezone: timezone,
+                environmentId: env, settings: settings!, cronExpression: expression!, timezone: timezone, overlap: overlap ?? .skip,
                 nextFireAt: schedule?.next(after: now), createdAt: now, updatedAt: now
             )
             try await session.insert(trigger)
@@ -57,6 +70,7 @@ struct CronTriggerRoutes {
         let args = reader.object("args")
         let expression = reader.string("cron_expression")
         let timezone = reader.string("timezone")
+        let overlap = reader.oneOf("overlap", SyncJobCronTrigger.Overlap.allCases.map(\.rawValue)).flatMap(SyncJobCronTrigger.Overlap.init(rawValue:))
         try failures.throwIfAny()
         let now = api.now
         let trigger = try await api.store.transaction { session in
@@ -69,6 +83,7 @@ struct CronTriggerRoutes {
             if let args { trigger.settings.args = args }
             if let expression { trigger.cronExpression = expression }
             if reader.has("timezone") { trigger.timezone = timezone }
+            if let overlap { trigger.overlap = overlap }
             let check = FailureCollector()
             let schedule = CronSchedule.read(expression: trigger.cronExpression, timezone: trigger.timezone, failures: check)
             try check.throwIfAny()

@@ -39,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
             store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
             configuration: engine.configuration, logger: logger
         )
-        try await runUntilSignalled([app, runner], httpClient: httpClient, store: database, logger: logger)
+        let scheduler = CronScheduler(store: database, logger: logger)
+        try await runUntilSignalled([app, runner, scheduler], httpClient: httpClient, store: database, logger: logger)
     }
 }

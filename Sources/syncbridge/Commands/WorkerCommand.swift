@@ -20,6 +20,7 @@ struct WorkerCommand: AsyncParsableCommand {
             store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
             configuration: engine.configuration, logger: logger
         )
-        try await runUntilSignalled([service], httpClient: httpClient, store: database, logger: logger)
+        let scheduler = CronScheduler(store: database, logger: logger)
+        try await runUntilSignalled([service, scheduler], httpClient: httpClient, store: database, logger: logger)
     }
 }

@@ -121,11 +121,11 @@ let testEngineConfiguration: EngineConfiguration = {
 
 /// Runs the sandbox, the receiver, the API and the engine over a fresh store of `kind` for the duration of `body`.
 func withEngine<R: Sendable>(
-    _ kind: StoreKind, tickets: Int = 120, configuration: EngineConfiguration = testEngineConfiguration,
+    _ kind: StoreKind, tickets: Int = 120, configuration: EngineConfiguration = testEngineConfiguration, engineRunning: Bool = true,
     _ body: @Sendable @escaping (EngineHarness) async throws -> R
 ) async throws -> R {
     try await withStore(kind) { store in
-        try await withEngine(store: store, tickets: tickets, configuration: configuration, body)
+        try await withEngine(store: store, tickets: tickets, configuration: configuration, engineRunning: engineRunning, body)
     }
 }
 

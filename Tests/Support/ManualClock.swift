@@ -1,0 +1,14 @@
+import Foundation
+import Synchronization
+import SyncBridgeCore
+
+/// A wall clock tests set and advance by hand.
+public final class ManualClock: WallClock, Sendable {
+    private let current: Mutex<Date>
+
+    public init(_ start: Date = Date()) { current = Mutex(start) }
+
+    public func now() -> Date { current.withLock { $0 } }
+    public func set(_ date: Date) { current.withLock { $0 = date } }
+    public func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
