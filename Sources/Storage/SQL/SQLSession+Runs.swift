@@ -7,17 +7,37 @@ extension SQLSession {
     /// Runs that can be taken: unfinished and not leased (or leased with the lease expired).
     static let claimableStatuses = [SyncJobRun.Status.created, .running, .rateLimited].map(\.rawValue)
 
+    /// A run of the same job on the same account holds a live lease (one run at a time per job and account).
+    static func heldSibling(_ nowText: String) -> SQLQueryString {
+        """
+        EXISTS (SELECT 1 FROM sync_job_runs AS held WHERE held.sync_job_id = sync_job_runs.sync_job_id
+          AND held.integrated_account_id = sync_job_runs.integrated_account_id AND held.id <> sync_job_runs.id
+          AND held.lease_expires_at >= \(bind: nowText))
+        """
+    }
+
     func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> SyncJobRun? {
         let nowText = Timestamp.format(now)
-        var select = db.select().columns("id", "data").from(SyncJobRun.table)
+        var select = db.select().columns("id", "data", "sync_job_id", "integrated_account_id").from(SyncJobRun.table)
             .where("status", .in, Self.claimableStatuses)
             .where { $0.where("lease_expires_at", .is, SQLLiteral.null).orWhere("lease_expires_at", .lessThan, nowText) }
+            .where(SQLQueryString("NOT ") + Self.heldSibling(nowText))
             .orderBy("created_at").orderBy("id").limit(1)
         // Postgres: concurrent claimers skip each other's rows instead of waiting; SQLite's write lock already
         // serializes transactions.
         if flavor == .postgres { select = select.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) }
         guard let row = try await select.first() else { return nil }
         let id = try row.decode(column: "id", as: String.self)
+        if flavor == .postgres {
+            // Two claimers may pick two runs of the same job and account at once: serialize them on the pair, then
+            // look again with a fresh statement, which sees the other's committed lease.
+            let pair = try row.decode(column: "sync_job_id", as: String.self) + "/" + row.decode(column: "integrated_account_id", as: String.self)
+            let locked = try await db.raw("SELECT pg_try_advisory_xact_lock(hashtext(\(bind: pair))) AS ok").first()
+            guard try locked?.decode(column: "ok", as: Bool.self) == true else { return nil }
+            let sibling = try await db.select().column("id").from(SyncJobRun.table).where("id", .equal, id)
+                .where(Self.heldSibling(nowText)).first()
+            if sibling != nil { return nil }
+        }
         try await db.update(SyncJobRun.table)
             .set("lease_owner", to: owner).set("lease_expires_at", to: Timestamp.format(leaseUntil))
             .where("id", .equal, id).run()
