@@ -23,10 +23,11 @@ public struct StoreConfiguration: Sendable, Equatable {
     }
 
     /// Opens the store the URL names and applies pending migrations.
-    public func open(secrets: SecretBox, logger: Logger) async throws -> any Store {
+    /// Opens and migrates the store. `ownsQueue` (serve, worker, demo) makes a SQLite file refuse a second such process.
+    public func open(secrets: SecretBox, logger: Logger, ownsQueue: Bool = false) async throws -> any Store {
         let store: any Store
         if let path = sqlitePath {
-            store = try await SQLiteStore.open(path: path, secrets: secrets, logger: logger)
+            store = try await SQLiteStore.open(path: path, secrets: secrets, logger: logger, ownsQueue: ownsQueue)
         } else if databaseURL.hasPrefix("postgres://") || databaseURL.hasPrefix("postgresql://") {
             store = try PostgresStore(url: databaseURL, secrets: secrets, logger: logger)
         } else {

@@ -81,6 +81,20 @@ import Testing
         #expect(broken.stderr.hasPrefix("error S0207 at position 3"))
     }
 
+    /// A second engine process on the same SQLite file is refused with a clear error; short commands still work.
+    @Test func secondEngineOnOneSQLiteFileIsRefused() async throws {
+        let (serve, _) = try CLIProcess.serve(database: "sqlite://owned.sqlite", directory: directory)
+        defer {
+            serve.terminate()
+            serve.waitUntilExit()
+        }
+        let worker = try CLIProcess.run(["worker", "--database-url", "sqlite://owned.sqlite"], directory: directory)
+        #expect(worker.status == 1)
+        #expect(worker.stderr.contains("database_in_use: owned.sqlite is already used by another SyncBridge process (pid \(serve.processIdentifier))"), "\(worker.stderr)")
+        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", "sqlite://owned.sqlite"], directory: directory)
+        #expect(token.status == 0)
+    }
+
     /// A process-level restart: data written through one `syncbridge serve` is served by the next, killed with -9
     /// in between, on the same SQLite file.
     @Test func serveSurvivesKillAndRestart() async throws {

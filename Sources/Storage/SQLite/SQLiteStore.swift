@@ -18,8 +18,11 @@ public final class SQLiteStore: SQLStoreDriver {
     let beginStatement = "BEGIN IMMEDIATE"
     /// The database file.
     public let path: String
+    /// Held while this process owns the run queue (see ``SQLiteOwnerLock``).
+    let ownerLock: SQLiteOwnerLock?
 
-    private init(connection: SQLiteConnection, path: String, secrets: SecretBox, logger: Logger) {
+    private init(connection: SQLiteConnection, path: String, secrets: SecretBox, logger: Logger, ownerLock: SQLiteOwnerLock?) {
+        self.ownerLock = ownerLock
         self.connection = connection
         self.path = path
         self.secrets = secrets
@@ -27,12 +30,15 @@ public final class SQLiteStore: SQLStoreDriver {
     }
 
     /// Opens (creating if needed) the database at `path`. Pass `":memory:"` for a private in-memory database.
-    public static func open(path: String, secrets: SecretBox, logger: Logger) async throws -> SQLiteStore {
+    /// With `ownsQueue`, takes the file's owner lock first: a second engine process on the same file is refused
+    /// with `database_in_use`.
+    public static func open(path: String, secrets: SecretBox, logger: Logger, ownsQueue: Bool = false) async throws -> SQLiteStore {
+        let lock = ownsQueue && path != ":memory:" ? try SQLiteOwnerLock(databasePath: path) : nil
         let storage: SQLiteConnection.Storage = path == ":memory:" ? .memory : .file(path: path)
         let connection = try await SQLiteConnection.open(
             storage: storage, threadPool: .singleton, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
         ).get()
-        let store = SQLiteStore(connection: connection, path: path, secrets: secrets, logger: logger)
+        let store = SQLiteStore(connection: connection, path: path, secrets: secrets, logger: logger, ownerLock: lock)
         let db = connection.sql()
         if path != ":memory:" {
             try await db.raw("PRAGMA journal_mode=WAL").run()

@@ -37,7 +37,7 @@ struct StoreOptions: ParsableArguments {
         return logger
     }
 
-    func openStore(logger: Logger) async throws -> any Store {
-        try await storeConfiguration.open(secrets: try secretBox(), logger: logger)
+    func openStore(logger: Logger, ownsQueue: Bool = false) async throws -> any Store {
+        try await storeConfiguration.open(secrets: try secretBox(), logger: logger, ownsQueue: ownsQueue)
     }
 }

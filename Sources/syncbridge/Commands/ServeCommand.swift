@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let logger = store.logger("syncbridge")
-        let database = try await store.openStore(logger: logger)
+        let database = try await store.openStore(logger: logger, ownsQueue: true)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let configuration = APIConfiguration(
             host: host ?? env["SYNCBRIDGE_HOST"] ?? "127.0.0.1",

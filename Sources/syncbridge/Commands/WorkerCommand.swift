@@ -14,7 +14,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = store.logger("syncbridge")
-        let database = try await store.openStore(logger: logger)
+        let database = try await store.openStore(logger: logger, ownsQueue: true)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let service = Engine(
             store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
