@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "SyncBridgeCLITests",
             dependencies: [
-                "JSONCore", "SyncBridgeTestSupport", "ZendeskSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "JSONCore", "Storage", "SyncBridgeTestSupport", "ZendeskSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -62,5 +62,19 @@ struct CLIProcess {
         throw CLIError(message: "serve did not report its URL: \(seen)")
     }
 
+    /// Starts `syncbridge worker` (engine only); its log goes to `log` in `directory`.
+    static func worker(database: String, directory: URL, log: String, extra: [String] = []) throws -> Process {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["worker", "--database-url", database] + extra
+        process.currentDirectoryURL = directory
+        let url = directory.appendingPathComponent(log)
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: url)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     struct CLIError: Error { let message: String }
 }

@@ -17,10 +17,19 @@ public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
     let flavor = SQLFlavor.postgres
     let beginStatement = "BEGIN"
 
-    /// Connects to `url` (`postgres://user:pass@host:port/db`). `searchPath` selects a schema (tests use one each).
+    /// Connects to `url` (`postgres://user:pass@host:port/db`, optionally `?search_path=schema`). `searchPath`
+    /// selects a schema (tests use one each); it overrides the URL's.
     public init(url: String, searchPath: [String]? = nil, maxConnections: Int = 8, secrets: SecretBox, logger: Logger) throws {
+        var url = url
+        var pathFromURL: [String]?
+        if var components = URLComponents(string: url), let items = components.queryItems, let item = items.first(where: { $0.name == "search_path" }) {
+            pathFromURL = item.value?.split(separator: ",").map(String.init)
+            components.queryItems = items.filter { $0.name != "search_path" }
+            if components.queryItems?.isEmpty == true { components.queryItems = nil }
+            url = components.string ?? url
+        }
         var configuration = try SQLPostgresConfiguration(url: url)
-        configuration.searchPath = searchPath
+        configuration.searchPath = searchPath ?? pathFromURL
         self.pool = EventLoopGroupConnectionPool(
             source: PostgresConnectionSource(sqlConfiguration: configuration),
             maxConnectionsPerEventLoop: max(1, maxConnections / System.coreCount),

@@ -1,0 +1,91 @@
+import AsyncHTTPClient
+import Foundation
+import JSONCore
+import Storage
+import SyncBridgeTestSupport
+import Testing
+import ZendeskSandbox
+
+/// Several engine processes on one PostgreSQL database: every run executes once, and a worker killed with -9
+/// mid-run is taken over after its lease, with no record lost.
+@Suite struct WorkerPoolTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("syncbridge-pool-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    func workersDrainTheQueueOnceAndSurviveAKill() async throws {
+        let location = try await TestStores.newLocation(.postgres)
+        let base = TestStores.postgresURL!
+        let database = base + (base.contains("?") ? "&" : "?") + "search_path=\(location.name)"
+        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
+        #expect(token.status == 0, "\(token.stderr)")
+        let api = ProcessAPI(client: HTTPClientForTests.shared, token: token.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        var configuration = SandboxConfiguration()
+        configuration.tickets = 60
+        configuration.recentWindow = 0
+        let sandbox = ZendeskSandbox(configuration: configuration, httpClient: HTTPClientForTests.shared, logger: TestStores.logger)
+        let receiver = WebhookReceiver()
+        let dir = directory
+        try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
+            try await receiver.run { receiverURL in
+                let lease = ["--lease-seconds", "2"]
+                let (serve, url) = try CLIProcess.serve(database: database, directory: dir, extra: lease)
+                var workers = [
+                    try CLIProcess.worker(database: database, directory: dir, log: "w1.log", extra: lease),
+                    try CLIProcess.worker(database: database, directory: dir, log: "w2.log", extra: lease),
+                ]
+                defer {
+                    for p in workers + [serve] where p.isRunning {
+                        p.terminate()
+                        p.waitUntilExit()
+                    }
+                }
+                let webhook = try await api.create(url, "/webhook", ["target_url": .string(receiverURL + "/hook")])
+                let job = try await api.create(url, "/sync-job", ["integration_name": "zendesk", "resources": seedJob])
+                var runs: [String] = []
+                for i in 0..<8 {
+                    let account = try await api.create(
+                        url, "/integrated-account",
+                        [
+                            "integration_name": "zendesk", "tenant_id": .string("t\(i)"),
+                            "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
+                        ]
+                    )
+                    runs.append(
+                        try await api.create(url, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)])
+                    )
+                }
+                // Kill one worker once a quarter of the work has arrived.
+                try await KillResumeTests.waitUntil { receiver.runEvents().filter { $0.event == "sync_job_run:record" }.count >= 120 }
+                kill(workers[0].processIdentifier, SIGKILL)
+                workers[0].waitUntilExit()
+                workers.removeFirst()
+                let killedLog = (try? String(contentsOf: dir.appendingPathComponent("w1.log"), encoding: .utf8)) ?? ""
+                #expect(killedLog.contains("run started") || killedLog.contains("sync_job_run_id"), "the killed worker was executing runs")
+                try await KillResumeTests.waitUntil { receiver.runEvents().filter { $0.event == "sync_job_run:completed" }.count >= 8 }
+
+                let truth = try await SandboxReader(client: HTTPClientForTests.shared, baseURL: sandboxURL).ticketsAndCommentCount()
+                let events = receiver.runEvents()
+                for run in runs {
+                    let mine = events.filter { ($0.payload["sync_job_run_id"] ?? $0.payload["id"])?.stringValue == run }
+                    #expect(mine.filter { $0.event == "sync_job_run:started" }.count == 1, "run \(run) started once")
+                    #expect(mine.filter { $0.event == "sync_job_run:completed" }.count == 1)
+                    let delivered = DeliveredRecords(mine)
+                    #expect(delivered.repeatedPages <= 1, "run \(run): at most one page twice (\(delivered.repeatedPages))")
+                    let tickets = delivered.ids["ticketing/tickets"] ?? []
+                    let comments = delivered.ids["ticketing/comments"] ?? []
+                    let ticketsMatch = tickets.sorted() == truth.tickets.sorted()
+                    #expect(ticketsMatch, "run \(run): every ticket once")
+                    let (count, distinct) = (comments.count, Set(comments).count)
+                    #expect(count == truth.comments && distinct == truth.comments, "run \(run): every comment once")
+                    let final = try await api.get(url, "/sync-job-run/\(run)")
+                    #expect(final["status"] == "completed")
+                }
+            }
+        }
+    }
+}
