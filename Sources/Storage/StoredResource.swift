@@ -70,3 +70,11 @@ extension SyncJobCronTrigger: StoredResource {
         return c
     }
 }
+
+extension SyncJobEventTrigger: StoredResource {
+    public static let table = "sync_job_event_triggers"
+    public static let filterColumns: Set<String> = ["sync_job_id", "webhook_id", "event", "status"]
+    public var indexedColumns: [String: String] {
+        ["sync_job_id": syncJobId.lowercased, "webhook_id": webhookId.lowercased, "event": event.rawValue, "status": status.rawValue]
+    }
+}

@@ -35,6 +35,7 @@ public struct APIServer: Sendable {
         SyncJobRoutes(api: services).register(registrar)
         SyncJobRunRoutes(api: services).register(registrar)
         CronTriggerRoutes(api: services).register(registrar)
+        EventTriggerRoutes(api: services).register(registrar)
         return (router, open.routes + registrar.routes)
     }
 

@@ -72,6 +72,12 @@ enum Migrations {
                 """
             ]
         ),
+        Migration(
+            version: 4, name: "account event triggers",
+            statements: resourceTable("sync_job_event_triggers", ["sync_job_id", "webhook_id", "event", "status"]) + [
+                "CREATE INDEX sync_job_event_triggers_event ON sync_job_event_triggers (environment_id, event, status)"
+            ]
+        ),
     ]
 
     /// A resource table: id, environment, timestamps, the JSON document, and indexed columns.

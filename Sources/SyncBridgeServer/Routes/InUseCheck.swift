@@ -16,11 +16,14 @@ enum InUseCheck {
                 SyncJobRun.self, environmentId: environmentId, where: [column: id.lowercased, "status": status.rawValue]
             )
         }
-        let triggers = try await session.count(SyncJobCronTrigger.self, environmentId: environmentId, where: [column: id.lowercased])
+        var triggers = try await session.count(SyncJobCronTrigger.self, environmentId: environmentId, where: [column: id.lowercased])
+        if SyncJobEventTrigger.filterColumns.contains(column) {
+            triggers += try await session.count(SyncJobEventTrigger.self, environmentId: environmentId, where: [column: id.lowercased])
+        }
         if unfinished > 0 || triggers > 0 {
             throw SyncBridgeError(
                 .conflict, code: code,
-                message: "\(noun) is used by \(unfinished) unfinished run(s) and \(triggers) cron trigger(s); stop or delete those first."
+                message: "\(noun) is used by \(unfinished) unfinished run(s) and \(triggers) trigger(s); stop or delete those first."
             )
         }
     }

@@ -20,6 +20,7 @@ struct IntegratedAccountRoutes {
         r.add(.get, "/integrated-account/:id") { _, context in try await api.get(IntegratedAccount.self, context) }
         r.add(.patch, "/integrated-account/:id") { request, context in try await update(request, context) }
         r.add(.delete, "/integrated-account/:id") { _, context in try await delete(context) }
+        r.add(.post, "/integrated-account/:id/post-connect-form") { request, context in try await submitForm(request, context) }
     }
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -51,6 +52,7 @@ struct IntegratedAccountRoutes {
             try await session.insert(account)
             let events: [EventType] = account.status == .active ? [.integratedAccountCreated, .integratedAccountActive] : [.integratedAccountCreated]
             try await session.enqueue(EventRecorder.accountEvents(events, account: account, session: session, now: now))
+            _ = try await AccountEventRuns.create(for: events, account: account, session: session, now: now)
         }
         return JSONResponse.make(account.apiJSON, status: .created)
     }
@@ -85,6 +87,40 @@ struct IntegratedAccountRoutes {
             var events: [EventType] = [.integratedAccountUpdated]
             if !wasActive && account.status == .active { events.append(.integratedAccountActive) }
             try await session.enqueue(EventRecorder.accountEvents(events, account: account, session: session, now: now))
+            _ = try await AccountEventRuns.create(for: events, account: account, session: session, now: now)
+            return account
+        }
+        return JSONResponse.make(account.apiJSON)
+    }
+
+    /// The account's post-connect form was submitted: `{"values": {...}}` is merged into its context (the
+    /// `post_connect_user_form` member), `integrated_account:post_connect_form_submitted` is sent, and event triggers
+    /// listening for it create their runs.
+    func submitForm(_ request: Request, _ context: APIRequestContext) async throws -> Response {
+        let env = try context.requireEnvironment()
+        let id = try api.pathId(context, IntegratedAccount.self)
+        let failures = FailureCollector()
+        let reader = FieldReader(try await api.body(request), failures: failures)
+        reader.rejectUnknown(["values"])
+        let values = reader.object("values", required: true)
+        try failures.throwIfAny()
+        let now = api.now
+        let account = try await api.store.transaction { session in
+            var account = try await session.require(IntegratedAccount.self, id: id, environmentId: env, forUpdate: true)
+            guard account.status == .active else {
+                throw SyncBridgeError(
+                    .conflict, code: "integrated_account_not_active",
+                    message: "Integrated account is '\(account.status.rawValue)'; its post-connect form can be submitted once it is active."
+                )
+            }
+            var merged = account.fullContext
+            merged["post_connect_user_form"] = .object(values!)
+            (account.context, account.credentials) = IntegratedAccount.split(context: merged)
+            account.updatedAt = now
+            try await session.update(account)
+            let events: [EventType] = [.integratedAccountPostConnectFormSubmitted]
+            try await session.enqueue(EventRecorder.accountEvents(events, account: account, session: session, now: now))
+            _ = try await AccountEventRuns.create(for: events, account: account, session: session, now: now)
             return account
         }
         return JSONResponse.make(account.apiJSON)

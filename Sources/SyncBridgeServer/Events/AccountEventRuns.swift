@@ -1,0 +1,31 @@
+import Foundation
+import Storage
+import SyncBridgeCore
+
+/// Creates the runs event triggers ask for when an account event happens, in the transaction that records the event
+/// (so an account that became active always gets its runs, exactly once).
+enum AccountEventRuns {
+    static func create(for events: [EventType], account: IntegratedAccount, session: any StoreSession, now: Date) async throws -> [SyncJobRun] {
+        guard account.status == .active else { return [] }
+        var runs: [SyncJobRun] = []
+        for event in events where SyncJobEventTrigger.events.contains(event) {
+            var query = ListQuery(limit: ListQuery.maximumLimit, equals: ["event": event.rawValue, "status": SyncJobEventTrigger.Status.active.rawValue])
+            while true {
+                let page = try await session.list(SyncJobEventTrigger.self, environmentId: account.environmentId, query: query)
+                for trigger in page.items {
+                    guard let job = try await session.fetch(SyncJob.self, id: trigger.syncJobId, environmentId: account.environmentId),
+                        job.integrationName == account.integrationName,
+                        let webhook = try await session.fetch(Webhook.self, id: trigger.webhookId, environmentId: account.environmentId)
+                    else { continue }
+                    let run = SyncJobRun(environmentId: account.environmentId, settings: trigger.settings(for: account.id), createdAt: now, updatedAt: now)
+                    try await session.insert(run)
+                    if let created = OutboxEvent.about(run, .syncJobRunCreated, webhook: webhook, now: now) { try await session.enqueue([created]) }
+                    runs.append(run)
+                }
+                guard let next = page.nextCursor else { break }
+                query.cursor = next
+            }
+        }
+        return runs
+    }
+}
