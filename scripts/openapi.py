@@ -17,6 +17,14 @@ EVENTS = ["sync_job_run:created", "sync_job_run:updated", "sync_job_run:started"
           "integrated_account:post_connect_form_submitted"]
 
 common = {"id": uuid, "environment_id": uuid, "created_at": ts(), "updated_at": ts()}
+run_ids = {"sync_job_run_id": uuid, "sync_job_id": uuid, "integrated_account_id": uuid}
+overlap = {"type": "string", "enum": ["skip", "queue"], "default": "skip",
+           "description": "A fire while the trigger's previous run is still going: skip records it as skipped; queue creates the run anyway."}
+event_trigger = {"sync_job_id": uuid, "webhook_id": uuid,
+    "event": {"type": "string", "enum": ["integrated_account:active", "integrated_account:post_connect_form_submitted"]},
+    "args": {"type": "object", "description": "Validated against the sync job's args_schema."},
+    "error_handling": {"type": "string", "enum": ["ignore", "fail_fast"], "default": "ignore"},
+    "ignore_previous_run": {"type": "boolean", "default": False}, "status": {"type": "string", "enum": ["active", "paused"], "default": "active"}}
 run_settings = {
     "sync_job_id": uuid, "integrated_account_id": uuid, "webhook_id": uuid,
     "error_handling": {"type": "string", "enum": ["ignore", "fail_fast"], "default": "ignore"},
@@ -63,14 +71,47 @@ schemas = {
         "status": {"type": "string", "enum": ["created", "running", "rate_limited", "completed", "failed", "stopped"]},
         "resource_stats": {"type": "object"}, "error": nullable({"type": "string"}),
         "sync_job_cron_trigger_id": nullable(uuid), "started_at": nullable(ts()), "finished_at": nullable(ts())}},
+    "SyncJobRunRecordPayload": {"type": "object",
+        "description": "One page of records (one record for method get), in order; the engine waits for the 2xx before fetching on.",
+        "required": ["sync_job_run_id", "sync_job_id", "integrated_account_id", "resource", "method", "records", "meta"],
+        "properties": {**run_ids, "resource": {"type": "string", "example": "ticketing/tickets"}, "method": {"type": "string", "example": "list"},
+            "records": {"type": "array", "items": {"type": "object"},
+                        "description": "Unified records (with remote_data unless truto_ignore_remote_data) or the provider's objects for proxy resources."},
+            "meta": {"type": "object", "required": ["page", "next_cursor", "is_last_page"], "properties": {
+                "page": {"type": "integer", "minimum": 1, "description": "Page number within this resource (and parent record)."},
+                "next_cursor": nullable({"type": "string", "description": "Opaque cursor of the next page; null on the last page."}),
+                "is_last_page": {"type": "boolean"},
+                "parent": nullable({"type": "object", "properties": {"resource": {"type": "string"}, "id": {"oneOf": [{"type": "string"}, {"type": "number"}]}},
+                                    "description": "The parent record a dependent resource was fetched for."})}}}},
+    "SyncJobRunRecordErrorPayload": {"type": "object", "description": "A request failed for good (error_handling ignore); the run goes on.",
+        "required": ["sync_job_run_id", "sync_job_id", "integrated_account_id", "resource", "method", "error"],
+        "properties": {**run_ids, "resource": {"type": "string"}, "method": {"type": "string"},
+            "error": {"type": "object", "required": ["status", "message"], "properties": {
+                "status": nullable({"type": "integer", "description": "The provider's HTTP status; null for network errors."}),
+                "code": {"type": "string", "description": "rate_limited, unauthorized, not_found, transient, invalid_request, unsupported or bad_response"},
+                "message": {"type": "string"},
+                "request": nullable({"type": "string", "description": "The provider request that failed (method and URL)."})}}}},
+    "SyncJobRunRateLimitedPayload": {"type": "object", "description": "The provider throttled the run; it waits retry_after seconds, then goes on.",
+        "required": ["sync_job_run_id", "sync_job_id", "integrated_account_id", "resource", "retry_after", "resume_at"],
+        "properties": {**run_ids, "resource": {"type": "string"}, "retry_after": {"type": "number", "description": "Seconds the engine waits."},
+                       "resume_at": ts()}},
     "SyncJobRunInput": {"type": "object", "additionalProperties": False, "required": ["sync_job_id", "integrated_account_id", "webhook_id"],
         "properties": run_settings},
     "SyncJobRunPatch": {"type": "object", "additionalProperties": False, "properties": {"status": {"type": "string", "enum": ["stopped"]}}},
     "SyncJobCronTrigger": {"type": "object", "properties": {**common, **run_settings, "cron_expression": {"type": "string", "example": "0 */6 * * *"},
-        "timezone": nullable({"type": "string"}), "status": {"type": "string", "enum": ["active", "paused"]},
+        "timezone": nullable({"type": "string"}), "status": {"type": "string", "enum": ["active", "paused"]}, "overlap": overlap,
         "last_fired_at": nullable(ts()), "next_fire_at": nullable(ts())}},
     "SyncJobCronTriggerInput": {"type": "object", "additionalProperties": False, "properties": {**run_settings,
-        "cron_expression": {"type": "string"}, "timezone": {"type": "string", "description": "IANA name; UTC when omitted."}}},
+        "cron_expression": {"type": "string"}, "timezone": {"type": "string", "description": "IANA name; UTC when omitted."}, "overlap": overlap}},
+    "CronFire": {"type": "object", "required": ["scheduled_at", "outcome", "fired_at"], "properties": {
+        "scheduled_at": ts("The cron slot."), "outcome": {"type": "string", "enum": ["fired", "skipped"]},
+        "sync_job_run_id": nullable(uuid), "reason": nullable({"type": "string", "description": "Why no run was created."}),
+        "fired_at": ts("When the scheduler acted.")}},
+    "SyncJobEventTrigger": {"type": "object",
+        "description": "Runs a sync job for every account of its integration that becomes active or submits its post-connect form.",
+        "properties": {**common, **event_trigger}},
+    "SyncJobEventTriggerInput": {"type": "object", "additionalProperties": False, "required": ["sync_job_id", "webhook_id", "event"],
+        "properties": event_trigger},
     "Event": {"type": "object", "description": "The envelope every webhook delivery carries.", "properties": {
         "id": uuid, "event": {"type": "string"}, "payload": {"type": "object"}, "environment_id": uuid, "created_at": ts(), "webhook_id": uuid}},
 }
@@ -115,8 +156,40 @@ paths = {
                ["sync_job_id", "integrated_account_id", "webhook_id", "status"]),
     "/sync-job-cron-trigger/{id}/schedule": {"parameters": id_param, "post": {"summary": "(Re)activate a trigger",
         "responses": ok(ref("SyncJobCronTrigger"))}},
+    "/sync-job-cron-trigger/{id}/fires": {"parameters": id_param, "get": {"summary": "Recent fires of a cron trigger",
+        "description": "Newest first, up to 100: each slot, whether it created a run, and if not why. Each slot fires once however many "
+                       "schedulers run; slots missed while nothing ran are caught up with one run.",
+        "responses": ok({"type": "object", "properties": {"result": {"type": "array", "items": ref("CronFire")}}})}},
+    **resource("sync-job-event-trigger", "SyncJobEventTrigger", "SyncJobEventTriggerInput", ["sync_job_id", "webhook_id", "event", "status"]),
+    "/sync-job-run/{id}/resume": {"parameters": id_param, "post": {"summary": "Resume a failed run from its checkpoint",
+        "description": "A run that failed (for example because a page could not be delivered) continues from the first unacknowledged page: "
+                       "status running, a sync_job_run:updated event, the same event ids for re-sent pages. 409 sync_job_run_not_resumable "
+                       "when the run is not failed or never fetched anything.",
+        "responses": ok(ref("SyncJobRun"))}},
+    "/integrated-account/{id}/post-connect-form": {"parameters": id_param, "post": {"summary": "Submit the account's post-connect form",
+        "description": "Merges values into the account's context (post_connect_user_form), sends integrated_account:post_connect_form_submitted "
+                       "and creates the runs of event triggers listening for it. 409 when the account is not active.",
+        "requestBody": body({"type": "object", "additionalProperties": False, "required": ["values"], "properties": {"values": {"type": "object"}}}),
+        "responses": ok(ref("IntegratedAccount"))}},
 }
 paths["/webhook"]["post"]["responses"] = ok(ref("WebhookCreated"), "201", "Created")
+
+SIGNED = " Signed with X-Truto-Signature and the Standard Webhooks headers; the event id is stable across redelivery."
+EVENT_TEXT = {
+    "sync_job_run:created": "A run was created (queued).",
+    "sync_job_run:started": "The run started. Answer 400 to refuse it: the run ends stopped before anything is fetched.",
+    "sync_job_run:updated": "The run changed outside its normal course: stopped by request, or resumed after a failure.",
+    "sync_job_run:completed": "Every resource was fetched and every page acknowledged.",
+    "sync_job_run:failed": "The run failed; payload.error says why. A run that failed on an undeliverable page can be resumed.",
+    "sync_job_run:record": "One page of records.",
+    "sync_job_run:record_error": "A request failed and error_handling is ignore.",
+    "sync_job_run:rate_limited": "The provider throttled the run.",
+}
+def payload(e):
+    special = {"sync_job_run:record": "SyncJobRunRecordPayload", "sync_job_run:record_error": "SyncJobRunRecordErrorPayload",
+               "sync_job_run:rate_limited": "SyncJobRunRateLimitedPayload"}
+    if e in special: return ref(special[e])
+    return ref("SyncJobRun") if e.startswith("sync_job_run:") else ref("IntegratedAccount")
 
 doc = {
     "openapi": "3.1.0",
@@ -125,7 +198,11 @@ doc = {
     "servers": [{"url": "http://localhost:8080"}],
     "security": [{"bearer": []}],
     "paths": paths,
-    "webhooks": {e: {"post": {"summary": e, "requestBody": body(ref("Event")), "responses": {"200": {"description": "Acknowledged"}}}}
+    "webhooks": {e: {"post": {"summary": e, "description": EVENT_TEXT.get(e, e) + SIGNED,
+                              "requestBody": body({"allOf": [ref("Event"), {"type": "object", "properties": {"event": {"const": e}, "payload": payload(e)}}]}),
+                              "responses": {"200": {"description": "Acknowledged: the engine moves on."},
+                                            "400": {"description": "For sync_job_run:started only: refuse the run (it ends stopped)."},
+                                            "default": {"description": "Not acknowledged: redelivered with backoff, honouring Retry-After."}}}}
                  for e in EVENTS},
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas},
 }
