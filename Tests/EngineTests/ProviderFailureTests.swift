@@ -101,6 +101,19 @@ import Testing
             let run = try await h.run(job: try await h.job(Self.job), account: account, webhook: webhook.id)
             #expect(run["status"] == "failed")
             #expect(run["error"]?.stringValue?.hasPrefix("ticketing/users: the provider rejected the account's credentials") == true, "\(run.jsonString())")
+            // The account now needs re-authentication, says why, and the webhook hears about it.
+            let after = try await h.api.request(.GET, "/integrated-account/\(account)").json
+            #expect(after["status"] == "needs_reauth")
+            #expect(after["last_error"]?.stringValue?.hasPrefix("authentication failed:") == true, "\(after.jsonString())")
+            try await waitUntil {
+                h.receiver.deliveries.contains { (try? JSONParser.parse($0.body)["event"]?.stringValue) == "integrated_account:authentication_error" }
+            }
+            let again = try await h.api.request(
+                .POST, "/sync-job-run", json: ["sync_job_id": run["sync_job_id"]!, "integrated_account_id": .string(account), "webhook_id": .string(webhook.id)]
+            )
+            #expect(again.status == 409, "no new runs until the credentials are fixed")
+            let fixed = try await h.api.request(.PATCH, "/integrated-account/\(account)", json: ["context": ["api_token": "sandbox-token"]])
+            #expect(fixed.json["status"] == "active")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Connectors
 import Foundation
+import Storage
 import SyncBridgeCore
 
 /// Provider requests with their failure handling: rate limits wait (with a `rate_limited` event), transient errors
@@ -30,6 +31,7 @@ extension RunExecutor {
                 logger.notice("provider request failed; retrying", metadata: ["error": "\(error)", "wait_seconds": "\(wait)"])
                 try await Task.sleep(for: .seconds(wait))
             } else if error.code == .unauthorized {
+                try await markNeedsReauth(error)
                 throw RunInterruption.failed("\(step.resource): the provider rejected the account's credentials (\(error.message))")
             } else {
                 try await fetchFailed(step, error)
@@ -75,6 +77,22 @@ extension RunExecutor {
             resource: step.resource, method: step.method, id: id, query: query, body: step.body?.renderingTemplates(in: scope.value),
             cursor: cursor
         )
+    }
+
+    /// The provider refused the credentials: the account becomes `needs_reauth` with the reason in `last_error`,
+    /// and `integrated_account:authentication_error` goes to the subscribed webhooks (through the outbox).
+    func markNeedsReauth(_ error: ConnectorError) async throws {
+        let (env, accountId, now) = (self.env, account.id, self.now)
+        let reason = "authentication failed: \(error.message)"
+        try await store.transaction { session in
+            guard var account = try await session.fetch(IntegratedAccount.self, id: accountId, environmentId: env, forUpdate: true) else { return }
+            account.status = .needsReauth
+            account.lastError = reason
+            account.updatedAt = now
+            try await session.update(account)
+            try await session.enqueue(try await AccountEvents.outbox([.integratedAccountAuthenticationError], account: account, session: session, now: now))
+        }
+        logger.warning("the provider rejected the account's credentials; account needs re-authentication", metadata: ["integrated_account_id": "\(accountId.lowercased)"])
     }
 
     /// The compiled query expression (compiled once per run and source).

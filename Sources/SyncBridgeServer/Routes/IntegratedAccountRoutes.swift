@@ -51,7 +51,7 @@ struct IntegratedAccountRoutes {
         try await api.store.transaction { session in
             try await session.insert(account)
             let events: [EventType] = account.status == .active ? [.integratedAccountCreated, .integratedAccountActive] : [.integratedAccountCreated]
-            try await session.enqueue(EventRecorder.accountEvents(events, account: account, session: session, now: now))
+            try await session.enqueue(AccountEvents.outbox(events, account: account, session: session, now: now))
             _ = try await AccountEventRuns.create(for: events, account: account, session: session, now: now)
         }
         return JSONResponse.make(account.apiJSON, status: .created)
@@ -86,7 +86,7 @@ struct IntegratedAccountRoutes {
             try await session.update(account)
             var events: [EventType] = [.integratedAccountUpdated]
             if !wasActive && account.status == .active { events.append(.integratedAccountActive) }
-            try await session.enqueue(EventRecorder.accountEvents(events, account: account, session: session, now: now))
+            try await session.enqueue(AccountEvents.outbox(events, account: account, session: session, now: now))
             _ = try await AccountEventRuns.create(for: events, account: account, session: session, now: now)
             return account
         }
@@ -119,7 +119,7 @@ struct IntegratedAccountRoutes {
             account.updatedAt = now
             try await session.update(account)
             let events: [EventType] = [.integratedAccountPostConnectFormSubmitted]
-            try await session.enqueue(EventRecorder.accountEvents(events, account: account, session: session, now: now))
+            try await session.enqueue(AccountEvents.outbox(events, account: account, session: session, now: now))
             _ = try await AccountEventRuns.create(for: events, account: account, session: session, now: now)
             return account
         }
@@ -136,7 +136,7 @@ struct IntegratedAccountRoutes {
                 column: "integrated_account_id", id: id, environmentId: env, session: session, code: "integrated_account_in_use",
                 noun: "Integrated account"
             )
-            try await session.enqueue(EventRecorder.accountEvents([.integratedAccountDeleted], account: account, session: session, now: now))
+            try await session.enqueue(AccountEvents.outbox([.integratedAccountDeleted], account: account, session: session, now: now))
             _ = try await session.delete(IntegratedAccount.self, id: id, environmentId: env)
         }
         return JSONResponse.deleted(id.lowercased)

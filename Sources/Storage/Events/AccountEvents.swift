@@ -1,12 +1,11 @@
 import Foundation
-import Storage
 import SyncBridgeCore
 
 /// Builds the outbox rows of account events: they go to every active webhook of the environment that subscribed to
 /// them. (Run events go to the run's own webhook: `OutboxEvent.about`.)
-enum EventRecorder {
+public enum AccountEvents {
     /// Events about an integrated account, for every subscribed webhook.
-    static func accountEvents(
+    public static func outbox(
         _ events: [EventType], account: IntegratedAccount, session: any StoreSession, now: Date
     ) async throws -> [OutboxEvent] {
         let webhooks = try await activeWebhooks(environmentId: account.environmentId, session: session)
@@ -24,7 +23,7 @@ enum EventRecorder {
         return out
     }
 
-    static func activeWebhooks(environmentId: UUID, session: any StoreSession) async throws -> [Webhook] {
+    public static func activeWebhooks(environmentId: UUID, session: any StoreSession) async throws -> [Webhook] {
         var all: [Webhook] = []
         var query = ListQuery(limit: ListQuery.maximumLimit, equals: ["is_active": "true"])
         while true {
