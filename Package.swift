@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "SyncBridgeServer",
             dependencies: [
-                "SyncBridgeCore", "Storage", "Delivery",
+                "SyncBridgeCore", "Storage", "Delivery", "Connectors",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -132,6 +132,26 @@ def listing(item, filters):
         "result": {"type": "array", "items": ref(item)}, "next_cursor": nullable({"type": "string"}), "limit": {"type": "integer"}}})}
 id_param = [{"name": "id", "in": "path", "required": True, "schema": uuid}]
 
+live_list = {"type": "object", "properties": {"result": {"type": "array", "items": {"type": "object"}},
+    "next_cursor": nullable({"type": "string", "description": "Pass back as next_cursor for the next page."}),
+    "prev_cursor": {"type": "null"}, "result_count": {"type": "integer"}}}
+account_param = {"name": "integrated_account_id", "in": "query", "required": True, "schema": uuid}
+cursor_param = {"name": "next_cursor", "in": "query", "schema": {"type": "string"}}
+def path_params(*names): return [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names]
+LIVE_TEXT = ("Calls the provider now through the account's connector. Other query parameters go to the connector; "
+             "brackets nest (updated_at[gt]=2024-01-01T00:00:00Z). Provider failures: 404 remote_not_found, 429 remote_rate_limited "
+             "(with Retry-After), 502 remote_error or remote_unauthorized.")
+live_paths = {
+    "/unified/{api}/{resource}": {"parameters": path_params("api", "resource"), "get": {"summary": "List unified records (e.g. ticketing/tickets)",
+        "description": LIVE_TEXT, "parameters": [account_param, cursor_param], "responses": ok(live_list)}},
+    "/unified/{api}/{resource}/{id}": {"parameters": path_params("api", "resource", "id"), "get": {"summary": "Get one unified record",
+        "description": LIVE_TEXT, "parameters": [account_param], "responses": ok({"type": "object"})}},
+    "/proxy/{resource}": {"parameters": path_params("resource"), "get": {"summary": "List the provider's objects (e.g. tickets)",
+        "description": LIVE_TEXT, "parameters": [account_param, cursor_param], "responses": ok(live_list)}},
+    "/proxy/{resource}/{id}": {"parameters": path_params("resource", "id"), "get": {"summary": "Get one provider object",
+        "description": LIVE_TEXT, "parameters": [account_param], "responses": ok({"type": "object"})}},
+}
+
 def resource(path, item, inp, filters, patch=None):
     return {
         f"/{path}": {"post": {"summary": f"Create a {item}", "requestBody": body(ref(inp)), "responses": ok(ref(item), "201", "Created")},
@@ -166,6 +186,7 @@ paths = {
                        "status running, a sync_job_run:updated event, the same event ids for re-sent pages. 409 sync_job_run_not_resumable "
                        "when the run is not failed or never fetched anything.",
         "responses": ok(ref("SyncJobRun"))}},
+    **live_paths,
     "/integrated-account/{id}/post-connect-form": {"parameters": id_param, "post": {"summary": "Submit the account's post-connect form",
         "description": "Merges values into the account's context (post_connect_user_form), sends integrated_account:post_connect_form_submitted "
                        "and creates the runs of event triggers listening for it. 409 when the account is not active.",

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Connectors
 import Delivery
 import Foundation
 import Hummingbird
@@ -18,7 +19,7 @@ public struct APIServer: Sendable {
     ) {
         services = APIServices(
             store: store, clock: clock, sender: WebhookSender(client: httpClient, timeout: .seconds(10), clock: clock),
-            configuration: configuration, logger: logger
+            configuration: configuration, logger: logger, connectors: .standard(client: ProviderClient(http: httpClient))
         )
     }
 
@@ -36,6 +37,7 @@ public struct APIServer: Sendable {
         SyncJobRunRoutes(api: services).register(registrar)
         CronTriggerRoutes(api: services).register(registrar)
         EventTriggerRoutes(api: services).register(registrar)
+        LiveAPIRoutes(api: services).register(registrar)
         return (router, open.routes + registrar.routes)
     }
 

@@ -9,6 +9,11 @@ public struct ConnectorRegistry: Sendable {
         self.connectors = byName
     }
 
+    /// The connectors this build ships, sharing one provider client.
+    public static func standard(client: ProviderClient) -> ConnectorRegistry {
+        ConnectorRegistry([ZendeskConnector(client: client)])
+    }
+
     /// The connector for an integration.
     public func connector(for integrationName: String) -> (any Connector)? {
         connectors[integrationName]

@@ -29,7 +29,7 @@ public struct Engine: Service {
 
     /// The connectors this build ships, on one HTTP client.
     public static func standardConnectors(httpClient: HTTPClient) -> ConnectorRegistry {
-        ConnectorRegistry([ZendeskConnector(client: ProviderClient(http: httpClient))])
+        ConnectorRegistry.standard(client: ProviderClient(http: httpClient))
     }
 
     public func run() async throws {

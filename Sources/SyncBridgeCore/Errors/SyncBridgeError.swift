@@ -5,6 +5,10 @@ public struct SyncBridgeError: Error, Sendable, Equatable, CustomStringConvertib
     /// The class of failure, which decides the HTTP status.
     public enum Kind: String, Sendable, Equatable {
         case badRequest, unauthorized, forbidden, notFound, conflict, payloadTooLarge, unsupportedMediaType, unprocessable
+        /// The provider throttled a live request (429, with its Retry-After).
+        case tooManyRequests
+        /// The provider failed or refused a live request (502).
+        case badGateway
         case internalError
     }
 
@@ -16,6 +20,8 @@ public struct SyncBridgeError: Error, Sendable, Equatable, CustomStringConvertib
     public var message: String
     /// The fields that failed validation, if any.
     public var failures: [FieldFailure]
+    /// Seconds to wait before trying again (sent as `Retry-After` with a 429).
+    public var retryAfter: Double?
 
     /// Creates an error.
     public init(_ kind: Kind, code: String, message: String, failures: [FieldFailure] = []) {

@@ -17,6 +17,8 @@ enum ErrorResponse {
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .unprocessable: .unprocessableContent
+        case .tooManyRequests: .tooManyRequests
+        case .badGateway: .badGateway
         case .internalError: .internalServerError
         }
     }
@@ -61,6 +63,9 @@ enum ErrorResponse {
         var response = JSONResponse.make(.object(body), status: status)
         if error.kind == .unauthorized {
             response.headers[.wwwAuthenticate] = "Bearer"
+        }
+        if let wait = error.retryAfter {
+            response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
         }
         return response
     }

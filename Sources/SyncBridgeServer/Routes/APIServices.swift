@@ -1,3 +1,4 @@
+import Connectors
 import AsyncHTTPClient
 import Delivery
 import Foundation
@@ -13,6 +14,8 @@ struct APIServices: Sendable {
     let sender: WebhookSender
     let configuration: APIConfiguration
     let logger: Logger
+    /// For the live `/unified` and `/proxy` APIs.
+    let connectors: ConnectorRegistry
 
     var now: Date { clock.now() }
 
