@@ -18,6 +18,11 @@ public struct SandboxConfiguration: Sendable {
     public var rateLimit: Int = 0
     /// Requests per minute for `/incremental/*` (0 = unlimited); Zendesk's is 10.
     public var incrementalRateLimit: Int = 0
+    /// Length of the rate-limit window in seconds (Zendesk: 60). Tests shorten it to exercise limits quickly.
+    public var rateLimitWindow: Int = 60
+    /// Each cursor-export page after the first repeats this many items of the previous page (0 = none, as Zendesk).
+    /// Lets tests prove that clients drop repeated records.
+    public var exportOverlap: Int = 0
     /// Items changed in the last S seconds are left out of incremental exports (Zendesk: 60).
     public var recentWindow: Int = 60
     /// Added to every response, plus up to `jitterMs` more.

@@ -48,18 +48,27 @@ struct CLIProcess {
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
         try process.run()
+        // Reads until the listen line or end of output. No wall-clock deadline: on a loaded two-core CI machine
+        // start-up can take long, and a process that dies closes its stderr, which ends the loop.
         var seen = ""
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
+        while true {
             let chunk = err.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
             if let range = seen.range(of: #"url=http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
+                drain(err.fileHandleForReading)
                 return (process, String(seen[range].dropFirst(4)))
             }
         }
-        process.terminate()
-        throw CLIError(message: "serve did not report its URL: \(seen)")
+        process.waitUntilExit()
+        throw CLIError(message: "serve exited with status \(process.terminationStatus) before reporting its URL: \(seen)")
+    }
+
+    /// Keeps reading a pipe until its end, so a chatty process never blocks on a full pipe buffer.
+    private static func drain(_ handle: FileHandle) {
+        Thread.detachNewThread {
+            while !handle.availableData.isEmpty {}
+        }
     }
 
     /// Starts `syncbridge worker` (engine only); its log goes to `log` in `directory`.

@@ -32,7 +32,7 @@ import ZendeskSandbox
             try await receiver.run { receiverURL in
                 let api = ProcessAPI(client: client, token: token)
                 // A short lease, so the restarted process takes the dead one's run over quickly.
-                let serve = ["--lease-seconds", "2"]
+                let serve = ["--lease-seconds", "2", "--account-requests-per-minute", "0"]
                 let (first, url1) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
                 let webhook = try await api.create(url1, "/webhook", ["target_url": .string(receiverURL + "/hook")])
                 let account = try await api.create(

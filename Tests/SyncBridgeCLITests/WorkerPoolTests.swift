@@ -32,7 +32,7 @@ import ZendeskSandbox
         let dir = directory
         try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
             try await receiver.run { receiverURL in
-                let lease = ["--lease-seconds", "2"]
+                let lease = ["--lease-seconds", "2", "--account-requests-per-minute", "0"]
                 let (serve, url) = try CLIProcess.serve(database: database, directory: dir, extra: lease)
                 var workers = [
                     try CLIProcess.worker(database: database, directory: dir, log: "w1.log", extra: lease),

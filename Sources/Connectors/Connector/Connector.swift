@@ -13,9 +13,19 @@ public protocol Connector: Sendable {
     /// The resource names it knows, unified (`ticketing/tickets`) and proxy (`tickets`).
     var resources: [String] { get }
 
+    /// How long a change may stay invisible to this provider's incremental lists (Zendesk's exports leave out the
+    /// last minute, and its timestamps have whole seconds). `previous_run_date` is moved back by this much, so a
+    /// change made just before the previous run started is delivered by the next run instead of being lost.
+    var changeVisibilityLag: TimeInterval { get }
+
     /// Performs one request and returns one page of records.
     /// - Throws: ``ConnectorError`` with a stable code (rate limited, unauthorized, not found, transient, invalid).
     func fetch(_ request: ConnectorRequest, account: ConnectorAccount, logger: Logger) async throws(ConnectorError) -> ConnectorPage
+}
+
+extension Connector {
+    /// No lag: the provider's lists show every change at once.
+    public var changeVisibilityLag: TimeInterval { 0 }
 }
 
 /// The account a connector calls the provider for: its id and its settings and secrets together.

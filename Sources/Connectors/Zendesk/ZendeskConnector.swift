@@ -18,6 +18,9 @@ public struct ZendeskConnector: Connector {
         self.clock = clock
     }
 
+    /// Exports leave out the last 60 seconds of changes, and timestamps have whole seconds.
+    public var changeVisibilityLag: TimeInterval { 61 }
+
     public var resources: [String] {
         ["ticketing/users", "ticketing/contacts", "ticketing/tickets", "ticketing/comments", "tickets", "users", "organizations", "ticket_comments"]
     }
@@ -25,7 +28,8 @@ public struct ZendeskConnector: Connector {
     public func fetch(_ request: ConnectorRequest, account: ConnectorAccount, logger: Logger) async throws(ConnectorError) -> ConnectorPage {
         let zendesk = try ZendeskAccount(account)
         let plan = try plan(request, baseURL: zendesk.baseURL)
-        let path = try request.cursor.map { c throws(ConnectorError) in try ZendeskCursor.decode(c) } ?? plan.path
+        let cursor = try request.cursor.map { c throws(ConnectorError) in try ZendeskCursor.decode(c) }
+        let path = cursor?.path ?? plan.path
         let display = "GET \(path)"
         let answer = try await client.json(url: zendesk.baseURL + path, headers: zendesk.headers, display: display, logger: logger)
         let dropRemote = request.query["truto_ignore_remote_data"].map { $0 == .bool(true) || $0 == .string("true") } ?? false
@@ -47,13 +51,24 @@ public struct ZendeskConnector: Connector {
             guard let items = answer[plan.key]?.arrayValue else {
                 throw ConnectorError(.badResponse, message: "answer has no '\(plan.key)' array", request: display)
             }
-            let records = items.filter(plan.keep).map(shape)
-            return ConnectorPage(records: records, nextCursor: next(answer, paging: plan.paging))
+            guard plan.paging == .incremental else {
+                return ConnectorPage(records: items.filter(plan.keep).map(shape), nextCursor: next(answer, paging: plan.paging))
+            }
+            // Exports: drop what an earlier page already returned, remember how far this page went.
+            var last = cursor?.after
+            var records: [JSONValue] = []
+            for item in items {
+                let position = ExportPosition(item)
+                if let position, let last, position <= last { continue }
+                if let position { last = position }
+                if plan.keep(item) { records.append(shape(item)) }
+            }
+            return ConnectorPage(records: records, nextCursor: next(answer, paging: .incremental, after: last))
         }
     }
 
     /// The next page's cursor, or nil on the last page.
-    func next(_ answer: JSONValue, paging: ZendeskPlan.Paging) -> String? {
+    func next(_ answer: JSONValue, paging: ZendeskPlan.Paging, after: ExportPosition? = nil) -> String? {
         switch paging {
         case .single: return nil
         case .cursor:
@@ -61,7 +76,7 @@ public struct ZendeskConnector: Connector {
             return ZendeskCursor.encode(url)
         case .incremental:
             guard answer["end_of_stream"]?.boolValue == false, let url = answer["after_url"]?.stringValue else { return nil }
-            return ZendeskCursor.encode(url)
+            return ZendeskCursor.encode(url, after: after)
         }
     }
 }

@@ -12,6 +12,8 @@ struct EngineServices: Sendable {
     let sender: WebhookSender
     let configuration: EngineConfiguration
     let clock: any WallClock
+    /// Shared by every executor of the process (nil: no budget).
+    let budget: AccountRequestBudget?
 
     var delivery: AcknowledgedDelivery { AcknowledgedDelivery(sender: sender, policy: configuration.delivery) }
     var leaseUntil: Date { clock.now().addingTimeInterval(configuration.leaseDuration) }

@@ -43,6 +43,11 @@ extension RunExecutor {
     /// One connector call as a result.
     func call(_ request: ConnectorRequest) async -> Result<ConnectorPage, ConnectorError> {
         do {
+            try await services.budget?.acquire(account.id)
+        } catch {
+            return .failure(ConnectorError(.transient, message: "interrupted while waiting for the account's request budget"))
+        }
+        do {
             return .success(try await connector.fetch(request, account: ConnectorAccount(account), logger: logger))
         } catch {
             return .failure(error)

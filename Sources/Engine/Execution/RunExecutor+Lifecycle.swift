@@ -4,7 +4,8 @@ import SyncBridgeCore
 
 /// Status changes and the lifecycle events that go with them (written to the outbox with the change, then sent).
 extension RunExecutor {
-    /// created → running: fixes `previous_run_date`, stamps `started_at`, queues `sync_job_run:started`.
+    /// created → running: fixes `previous_run_date` (the last completed run's start, less the connector's
+    /// ``Connector/changeVisibilityLag``), stamps `started_at`, queues `sync_job_run:started`.
     func start() async throws {
         let (env, settings, now, runId) = (self.env, run.settings, self.now, run.id)
         let previous: Date? =
@@ -13,7 +14,8 @@ extension RunExecutor {
             : try await store.transaction {
                 try await $0.lastCompletedRunStart(syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env)
             }
-        position = RunPosition(previousRunDate: previous.map(Timestamp.format) ?? Timestamp.distantPastString)
+        let lag = connector.changeVisibilityLag
+        position = RunPosition(previousRunDate: previous.map { Timestamp.format($0.addingTimeInterval(-lag)) } ?? Timestamp.distantPastString)
         run.status = .running
         run.startedAt = now
         run.updatedAt = now

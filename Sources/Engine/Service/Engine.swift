@@ -22,7 +22,7 @@ public struct Engine: Service {
     ) {
         services = EngineServices(
             store: store, connectors: connectors, sender: WebhookSender(client: httpClient, timeout: .seconds(30), clock: clock),
-            configuration: configuration, clock: clock
+            configuration: configuration, clock: clock, budget: configuration.accountBudget.map(AccountRequestBudget.init)
         )
         self.logger = logger
     }

@@ -28,7 +28,7 @@ struct SandboxAPI: Sendable {
         let (settings, remaining, reset, serial) = state.read { s in
             s.stats.record(r, status: status, path: path)
             let remaining = s.settings.rateLimit > 0 ? max(0, s.settings.rateLimit - s.limiter.used) : nil
-            return (s.settings, remaining, s.limiter.reset(now: now), s.requestCount)
+            return (s.settings, remaining, s.limiter.reset(now: now, window: Int64(s.settings.rateLimitWindow)), s.requestCount)
         }
         let limit = settings.rateLimit > 0 ? settings.rateLimit : 700
         response.headers += [
@@ -68,7 +68,10 @@ struct SandboxAPI: Sendable {
                 if fault.status == 429 || fault.status == 503 { headers.append(("Retry-After", String(fault.retryAfter))) }
                 throw SandboxError(status: fault.status, error: fault.status == 429 ? "TooManyRequests" : "ServerError", description: "Injected fault", headers: headers)
             }
-            let (retry, _) = s.limiter.admit(now: now, incremental: incremental, limit: s.settings.rateLimit, incrementalLimit: s.settings.incrementalRateLimit)
+            let (retry, _) = s.limiter.admit(
+                now: now, incremental: incremental, limit: s.settings.rateLimit, incrementalLimit: s.settings.incrementalRateLimit,
+                window: Int64(s.settings.rateLimitWindow)
+            )
             if let retry {
                 throw SandboxError(status: 429, error: "TooManyRequests", description: "Rate limit exceeded", headers: [("Retry-After", String(retry))])
             }

@@ -3,7 +3,7 @@ import JSONCore
 /// `/__sandbox/…`: statistics and runtime controls for tests (no authentication).
 ///
 /// - `GET /__sandbox/stats`, `POST /__sandbox/stats/reset`
-/// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "latency_ms", "jitter_ms", "error_rate", "recent_window"}`
+/// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "rate_limit_window", "export_overlap", "latency_ms", "jitter_ms", "error_rate", "recent_window"}`
 /// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false}`
 struct AdminRoutes: Sendable {
     let state: SandboxState
@@ -23,6 +23,8 @@ struct AdminRoutes: Sendable {
             let settings = state.read { st -> RuntimeSettings in
                 if let v = o["rate_limit"]?.numberValue { st.settings.rateLimit = Int(v) }
                 if let v = o["incremental_rate_limit"]?.numberValue { st.settings.incrementalRateLimit = Int(v) }
+                if let v = o["rate_limit_window"]?.numberValue { st.settings.rateLimitWindow = max(1, Int(v)) }
+                if let v = o["export_overlap"]?.numberValue { st.settings.exportOverlap = max(0, Int(v)) }
                 if let v = o["latency_ms"]?.numberValue { st.settings.latencyMs = Int(v) }
                 if let v = o["jitter_ms"]?.numberValue { st.settings.jitterMs = Int(v) }
                 if let v = o["error_rate"]?.numberValue { st.settings.errorRate = v }
@@ -32,6 +34,7 @@ struct AdminRoutes: Sendable {
             }
             return .json([
                 "rate_limit": .number(Double(settings.rateLimit)), "incremental_rate_limit": .number(Double(settings.incrementalRateLimit)),
+                "rate_limit_window": .number(Double(settings.rateLimitWindow)), "export_overlap": .number(Double(settings.exportOverlap)),
                 "latency_ms": .number(Double(settings.latencyMs)), "error_rate": .number(settings.errorRate),
                 "recent_window": .number(Double(settings.recentWindow)),
             ])

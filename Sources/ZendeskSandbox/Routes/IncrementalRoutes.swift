@@ -135,7 +135,10 @@ struct IncrementalRoutes: Sendable {
         var items = source.items(after: position, limit: limit + 1, cutoff: cutoff)
         let more = items.count > limit
         if more { items.removeLast() }
-        let after = Self.encodeCursor(items.last ?? position)
+        // With `export_overlap` set, the next page starts that many items back, as flaky exports repeat records.
+        let overlap = context.state.read { $0.settings.exportOverlap }
+        let anchor = overlap > 0 && items.count > overlap ? items[items.count - 1 - overlap] : items.last
+        let after = Self.encodeCursor(anchor ?? position)
         let include = r.query["include"].map { "&include=\(Pagination.escape($0))" } ?? ""
         let perPageParam = r.query["per_page"].map { "&per_page=\($0)" } ?? ""
         var w = source.page(items)

@@ -1,7 +1,7 @@
 import JSONCore
 import SyncBridgeCore
 
-/// `/tickets…`: list, show, show_many, count, comments; create, update, delete, create_many.
+/// `/tickets…`: list, show, show_many, count, comments; create, update, update_many, delete, create_many.
 struct TicketRoutes: Sendable {
     let context: RouteContext
     let notifier: WebhookNotifier
@@ -22,6 +22,7 @@ struct TicketRoutes: Sendable {
         case ("POST", 1): return try await create()
         case ("POST", 2) where s[1] == "create_many":
             return try await BulkRoutes(context: context, notifier: notifier).createMany(importing: false)
+        case ("PUT", 2) where s[1] == "update_many": return try await updateMany()
         case ("PUT", 2): return try await update(context.id(1))
         case ("DELETE", 2): return try delete(context.id(1))
         default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
@@ -111,6 +112,42 @@ struct TicketRoutes: Sendable {
         w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false)
         w.key("audit"); w.value(audit(t, now: context.now)); w.endObject()
         return .json(w)
+    }
+
+    /// `PUT /tickets/update_many.json?ids=1,2,3` with one `ticket` change for all (≤ 100): applied at one instant, as
+    /// one bulk job does, so the tickets share an `updated_at`. Answered with a job status.
+    func updateMany() async throws(SandboxError) -> SandboxResponse {
+        guard let o = try r.json()["ticket"]?.objectValue else { throw SandboxError.invalid("Request body must contain a ticket object") }
+        let ids = (r.query["ids"] ?? "").split(separator: ",").compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        guard !ids.isEmpty else { throw SandboxError.invalid("ids: at least one ticket id is required") }
+        guard ids.count <= 100 else {
+            throw SandboxError(status: 400, error: "InvalidValue", description: "Too many tickets: at most 100 per request (got \(ids.count))")
+        }
+        let (job, changed) = state.read { s -> (JobStatus, [Ticket]) in
+            let at = s.changeTime(context.now)
+            var results: [JSONValue] = []
+            var changed: [Ticket] = []
+            for (i, id) in ids.enumerated() {
+                do throws(SandboxError) {
+                    guard var t = s.world.ticket(id) else { throw SandboxError.notFound() }
+                    guard t.status != "closed" else { throw TicketInput.invalid("status", "Status: closed prevents ticket update") }
+                    try TicketInput.apply(o, to: &t, world: s.world)
+                    t.updatedAt = at
+                    t.generatedTimestamp = at
+                    s.world.store(t)
+                    changed.append(t)
+                    results.append(["index": .number(Double(i)), "id": .number(Double(id)), "action": "update", "success": true, "status": "Updated"])
+                } catch {
+                    results.append(["index": .number(Double(i)), "id": .number(Double(id)), "error": .string(error.error), "details": .string(error.description ?? "")])
+                }
+            }
+            let jobId = String(format: "%016llx%016llx", state.random.value(11, s.requestCount), state.random.value(12, s.requestCount))
+            let job = JobStatus(id: jobId, jobType: "Bulk Update", total: ids.count, results: results)
+            s.jobs[jobId] = job
+            return (job, changed)
+        }
+        for t in changed { await notifier.ticketChanged(t, created: false, state: state, base: context.base) }
+        return .json(["job_status": job.json(base: context.base)])
     }
 
     func delete(_ id: Int64) throws(SandboxError) -> SandboxResponse {

@@ -5,14 +5,14 @@ struct RateLimiter: Sendable {
     var incrementalUsed = 0
 
     /// Counts a request made at `now`; returns the seconds to wait when over budget.
-    mutating func admit(now: Int64, incremental: Bool, limit: Int, incrementalLimit: Int) -> (retryAfter: Int?, remaining: Int) {
-        let current = now / 60
+    mutating func admit(now: Int64, incremental: Bool, limit: Int, incrementalLimit: Int, window length: Int64 = 60) -> (retryAfter: Int?, remaining: Int) {
+        let current = now / length
         if current != window {
             window = current
             used = 0
             incrementalUsed = 0
         }
-        let retry = Int(max(1, (current + 1) * 60 - now))
+        let retry = Int(max(1, (current + 1) * length - now))
         if limit > 0 && used >= limit { return (retry, 0) }
         if incremental && incrementalLimit > 0 && incrementalUsed >= incrementalLimit { return (retry, 0) }
         used += 1
@@ -21,7 +21,7 @@ struct RateLimiter: Sendable {
     }
 
     /// Seconds until the window resets.
-    func reset(now: Int64) -> Int { Int((now / 60 + 1) * 60 - now) }
+    func reset(now: Int64, window length: Int64 = 60) -> Int { Int((now / length + 1) * length - now) }
 }
 
 /// Faults queued by tests through the admin API: the next N matching requests fail with a given status.

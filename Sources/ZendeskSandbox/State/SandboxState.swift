@@ -52,6 +52,8 @@ extension SandboxState.Inner {
 struct RuntimeSettings: Sendable {
     var rateLimit: Int
     var incrementalRateLimit: Int
+    var rateLimitWindow: Int
+    var exportOverlap: Int
     var latencyMs: Int
     var jitterMs: Int
     var errorRate: Double
@@ -60,6 +62,8 @@ struct RuntimeSettings: Sendable {
     init(_ c: SandboxConfiguration) {
         rateLimit = c.rateLimit
         incrementalRateLimit = c.incrementalRateLimit
+        rateLimitWindow = max(1, c.rateLimitWindow)
+        exportOverlap = max(0, c.exportOverlap)
         latencyMs = c.latencyMs
         jitterMs = c.jitterMs
         errorRate = c.errorRate

@@ -13,11 +13,20 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Name of this worker in run leases (env SYNCBRIDGE_WORKER_ID, default host:pid)")
     var workerId: String?
 
+    @Option(help: "Provider requests per minute per account, shared by its runs; 0 = no budget (env SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE, default 600)")
+    var accountRequestsPerMinute: Double?
+
+    @Option(help: "Burst of requests an account may make at once (env SYNCBRIDGE_ACCOUNT_BURST, default 60)")
+    var accountBurst: Double?
+
     var configuration: EngineConfiguration {
         let env = ProcessInfo.processInfo.environment
         var c = EngineConfiguration(workerId: workerId ?? env["SYNCBRIDGE_WORKER_ID"] ?? EngineConfiguration.defaultWorkerId)
         if let n = maxConcurrentRuns ?? env["SYNCBRIDGE_MAX_CONCURRENT_RUNS"].flatMap(Int.init) { c.maxConcurrentRuns = max(1, n) }
         if let s = leaseSeconds ?? env["SYNCBRIDGE_LEASE_SECONDS"].flatMap(Double.init) { c.leaseDuration = max(1, s) }
+        let perMinute = accountRequestsPerMinute ?? env["SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE"].flatMap(Double.init) ?? 600
+        let burst = accountBurst ?? env["SYNCBRIDGE_ACCOUNT_BURST"].flatMap(Double.init) ?? 60
+        c.accountBudget = perMinute > 0 ? RequestBudget(perMinute: perMinute, burst: burst) : nil
         return c
     }
 }

@@ -21,6 +21,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("oauth-token"), help: "An accepted OAuth bearer token") var oauthToken: String = "sandbox-oauth-token"
     @Option(name: .customLong("rate-limit"), help: "Requests per minute (0 = unlimited)") var rateLimit: Int = 0
     @Option(name: .customLong("incremental-rate-limit"), help: "Incremental-export requests per minute (0 = unlimited)") var incrementalRateLimit: Int = 0
+    @Option(name: .customLong("rate-limit-window"), help: "Seconds per rate-limit window (Zendesk: 60)") var rateLimitWindow: Int = 60
     @Option(name: .customLong("recent-window"), help: "Seconds of recent changes held back from incremental exports") var recentWindow: Int = 60
     @Option(name: .customLong("latency-ms"), help: "Added latency per response") var latencyMs: Int = 0
     @Option(name: .customLong("jitter-ms"), help: "Random extra latency, up to this") var jitterMs: Int = 0
@@ -38,6 +39,7 @@ struct SandboxCommand: AsyncParsableCommand {
         c.oauthToken = oauthToken
         c.rateLimit = rateLimit
         c.incrementalRateLimit = incrementalRateLimit
+        c.rateLimitWindow = rateLimitWindow
         c.recentWindow = recentWindow
         c.latencyMs = latencyMs
         c.jitterMs = jitterMs

@@ -116,6 +116,7 @@ let testEngineConfiguration: EngineConfiguration = {
     c.pollInterval = .milliseconds(20)
     c.delivery = RetryPolicy(quickRetries: 2, quickDelay: 0.02, baseDelay: 0.05, maxDelay: 0.2, maxAttempts: 6, jitter: 0)
     c.fetch = RetryPolicy(quickRetries: 1, quickDelay: 0.02, baseDelay: 0.05, maxDelay: 0.1, maxAttempts: 2, jitter: 0)
+    c.accountBudget = nil
     return c
 }()
 

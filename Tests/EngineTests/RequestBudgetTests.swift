@@ -1,0 +1,74 @@
+import Engine
+import Foundation
+import SyncBridgeCore
+import SyncBridgeTestSupport
+import Testing
+
+/// The per-account request budget: several runs on one account share one token bucket, so together they stay under
+/// the provider's limit instead of provoking a storm of 429s.
+@Suite struct RequestBudgetTests {
+    /// Tickets, then each ticket's comments: 1 + 12 requests per run.
+    static let job: JSONValue = [
+        ["resource": "ticketing/tickets", "method": "list"],
+        [
+            "resource": "ticketing/comments", "method": "list", "depends_on": "ticketing/tickets",
+            "query": ["ticket_id": "{{resources.ticketing.tickets.id}}"],
+        ],
+    ]
+
+    /// Three runs of three jobs on one account at once, against a sandbox allowing 20 requests per 2-second window.
+    /// Returns the sandbox's request statistics and the events received.
+    func threeConcurrentRuns(budget: RequestBudget?) async throws -> (stats: JSONValue, events: [ReceivedEvent], runs: [JSONValue]) {
+        var configuration = testEngineConfiguration
+        configuration.accountBudget = budget
+        configuration.maxConcurrentRuns = 3
+        return try await withEngine(.sqlite, tickets: 12, configuration: configuration) { h in
+            let webhook = try await h.webhook()
+            let account = try await h.account()
+            var jobs: [String] = []
+            for _ in 0..<3 { jobs.append(try await h.job(Self.job)) }
+            _ = try await h.zendesk(.POST, "/__sandbox/settings", ["rate_limit": 20, "rate_limit_window": 2])
+            _ = try await h.zendesk(.POST, "/__sandbox/stats/reset")
+            var ids: [String] = []
+            for job in jobs { ids.append(try await h.startRun(job: job, account: account, webhook: webhook.id)) }
+            var runs: [JSONValue] = []
+            for id in ids { runs.append(try await h.waitForRun(id)) }
+            let stats = try await h.zendesk(.GET, "/__sandbox/stats")
+            return (stats, h.events(), runs)
+        }
+    }
+
+    /// At 360 requests a minute with bursts of 1 (at most 13 in any 2 seconds) the sandbox's 20 per window is never
+    /// hit; the margin absorbs requests bunched up by a busy machine.
+    @Test func sharedBudgetProvokesNo429() async throws {
+        let (stats, events, runs) = try await threeConcurrentRuns(budget: RequestBudget(perMinute: 360, burst: 1))
+        #expect(stats["rate_limited"] == 0, "\(stats.jsonString())")
+        #expect(stats["requests_total"] == 39, "\(stats.jsonString())")
+        #expect(runs.map { $0["status"] } == ["completed", "completed", "completed"])
+        #expect(events.filter { $0.event == "sync_job_run:rate_limited" || $0.event == "sync_job_run:record_error" }.isEmpty)
+        for run in runs {
+            let mine = events.filter { $0.payload["sync_job_run_id"] == run["id"] }
+            #expect(mine.filter { $0.resource == "ticketing/tickets" }.flatMap(\.records).count == 12)
+            #expect(mine.filter { $0.resource == "ticketing/comments" }.count == 12)
+        }
+    }
+
+    /// The bucket itself: one account's requests are spaced to the rate after the burst, while another account's
+    /// are not held up by them. (Lower bounds only: a busy machine can make them slower, never faster.)
+    @Test func oneAccountWaitsItsTurnAnotherDoesNot() async throws {
+        let budget = AccountRequestBudget(RequestBudget(perMinute: 1200, burst: 2))
+        let busy = UUID()
+        let other = UUID()
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<12 { group.addTask { try await budget.acquire(busy) } }
+            try await group.waitForAll()
+        }
+        // 12 requests, 2 at once, then 20 a second: the last may start no earlier than 0.5 s in.
+        #expect(ContinuousClock.now - start >= .milliseconds(490))
+        let otherStart = ContinuousClock.now
+        try await budget.acquire(other)
+        try await budget.acquire(other)
+        #expect(ContinuousClock.now - otherStart < .milliseconds(490))
+    }
+}
