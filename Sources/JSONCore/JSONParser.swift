@@ -33,6 +33,9 @@ public struct JSONParser {
     struct Cursor {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// Member count of the last object seen at each of the first depths: arrays of like objects (a page of
+        /// tickets) then build each dictionary at its final size instead of growing and rehashing it.
+        var sizeHints = [Int](repeating: 0, count: 16)
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -77,12 +80,13 @@ public struct JSONParser {
 
         mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
             index += 1
-            var members: [String: JSONValue] = [:]
             skipWhitespace()
             if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return .object([:])
             }
+            let hint = depth < sizeHints.count ? sizeHints[depth] : 0
+            var members = [String: JSONValue](minimumCapacity: hint)
             while true {
                 skipWhitespace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -98,6 +102,7 @@ public struct JSONParser {
                     index += 1
                 } else if bytes[index] == UInt8(ascii: "}") {
                     index += 1
+                    if depth < sizeHints.count { sizeHints[depth] = members.count }
                     return .object(members)
                 } else {
                     throw error("expected ',' or '}'")

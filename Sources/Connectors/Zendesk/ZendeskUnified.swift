@@ -56,29 +56,37 @@ enum ZendeskUnified {
         return [["email": .string(email), "is_primary": true]]
     }
 
+    /// Built member by member into a dictionary of its final size: this runs for every ticket of every sync.
     static func ticket(_ t: JSONValue, baseURL: String) -> JSONValue {
-        let status = t["status"]?.stringValue ?? "open"
-        let ticketId = id(t["id"])
+        guard case .object(let raw) = t else { return .null }
+        let status = raw["status"]?.stringValue ?? "open"
+        let ticketId = id(raw["id"])
+        let updatedAt = raw["updated_at"] ?? .null
         var assignees: [JSONValue] = []
-        if let a = t["assignee_id"], !a.isNull { assignees.append(["id": id(a)]) }
-        return [
-            "id": ticketId,
-            "number": ticketId,
-            "name": t["subject"] ?? .null,
-            "description": t["description"] ?? .null,
-            "status": ["id": .string(status), "name": .string(status)],
-            "priority": t["priority"] ?? .null,
-            "type": t["type"] ?? .null,
-            "assignees": .array(assignees),
-            "created_by": ref(t["submitter_id"]),
-            "contact": ref(t["requester_id"]),
-            "tags": t["tags"] ?? [],
-            "ticket_url": ticketId.stringValue.map { .string("\(baseURL)/agent/tickets/\($0)") } ?? .null,
-            "created_at": t["created_at"] ?? .null,
-            "updated_at": t["updated_at"] ?? .null,
-            "etag": .string("\(ticketId.stringValue ?? ""):\(t["updated_at"]?.stringValue ?? "")"),
-            "remote_data": t,
-        ]
+        if let a = raw["assignee_id"], !a.isNull { assignees.append(.object(["id": id(a)])) }
+        var o = [String: JSONValue](minimumCapacity: 17)
+        o["id"] = ticketId
+        o["number"] = ticketId
+        o["name"] = raw["subject"] ?? .null
+        o["description"] = raw["description"] ?? .null
+        o["status"] = .object(["id": .string(status), "name": .string(status)])
+        o["priority"] = raw["priority"] ?? .null
+        o["type"] = raw["type"] ?? .null
+        o["assignees"] = .array(assignees)
+        o["created_by"] = ref(raw["submitter_id"])
+        o["contact"] = ref(raw["requester_id"])
+        o["tags"] = raw["tags"] ?? []
+        if case .string(let idText) = ticketId {
+            o["ticket_url"] = .string(baseURL + "/agent/tickets/" + idText)
+            o["etag"] = .string(idText + ":" + (updatedAt.stringValue ?? ""))
+        } else {
+            o["ticket_url"] = .null
+            o["etag"] = .string(":" + (updatedAt.stringValue ?? ""))
+        }
+        o["created_at"] = raw["created_at"] ?? .null
+        o["updated_at"] = updatedAt
+        o["remote_data"] = t
+        return .object(o)
     }
 
     static func comment(_ c: JSONValue, ticketId: String) -> JSONValue {
