@@ -66,4 +66,25 @@ import Testing
             }
         }
     }
+
+    /// OAuth accounts (`context.access_token`) call Zendesk with a Bearer token; the sandbox accepts only its own.
+    @Test func oauthBearerAccounts() async throws {
+        try await withEngine(.sqlite, tickets: 20, engineRunning: false) { h in
+            func account(_ token: String) async throws -> String {
+                let r = try await h.api.request(
+                    .POST, "/integrated-account",
+                    json: ["integration_name": "zendesk", "tenant_id": "oauth", "context": ["base_url": .string(h.sandboxURL), "access_token": .string(token)]]
+                )
+                return try #require(r.string("id"))
+            }
+            let good = try await h.api.request(.GET, "/unified/ticketing/tickets/3?integrated_account_id=\(try await account("sandbox-oauth-token"))")
+            #expect(good.status == 200)
+            #expect(good.json["id"] == "3")
+            let bad = try await h.api.request(.GET, "/unified/ticketing/tickets/3?integrated_account_id=\(try await account("stolen"))")
+            #expect(bad.status == 502)
+            #expect(bad.json["code"] == "remote_unauthorized")
+            let log = try await h.zendesk(.GET, "/__sandbox/stats")["log"]?.arrayValue ?? []
+            #expect(log.suffix(2).map { $0["status"] } == [200, 401])
+        }
+    }
 }
