@@ -192,6 +192,25 @@ paths = {
                        "and creates the runs of event triggers listening for it. 409 when the account is not active.",
         "requestBody": body({"type": "object", "additionalProperties": False, "required": ["values"], "properties": {"values": {"type": "object"}}}),
         "responses": ok(ref("IntegratedAccount"))}},
+    "/bridges/talkdesk/contacts": {"post": {"summary": "Talkdesk contact-synchronization bridge", "security": [],
+        "description": "Speaks Talkdesk's contact synchronization protocol: configure this URL as the bridge endpoint. auth.api_token is a "
+                       "SyncBridge API token and auth.integrated_account_id the account whose contacts (Zendesk end-users, company from "
+                       "their organization) to serve. Without meta.synchronization_checkpoint every contact is returned (initial sync), "
+                       "with one only those changed after it; contacts come in ascending order of the checkpoint (updated_at, then id), "
+                       "next_offset pages, and every answer's checkpoint is the last contact handed over ('2026-11-23 16:50:01 UTC #1000123'; "
+                       "a bare date such as '2012-11-20 23:01:00 UTC' is accepted too).",
+        "requestBody": body({"type": "object", "required": ["auth"], "properties": {
+            "auth": {"type": "object", "required": ["api_token", "integrated_account_id"], "properties": {
+                "api_token": {"type": "string"}, "integrated_account_id": uuid}},
+            "meta": {"type": "object", "properties": {"synchronization_checkpoint": nullable({"type": "string"}),
+                "offset": nullable({"type": "string"}), "context": {}}}}}),
+        "responses": ok({"type": "object", "required": ["contacts", "next_offset", "synchronization_checkpoint", "context"], "properties": {
+            "contacts": {"type": "array", "items": {"type": "object", "required": ["id", "name"], "properties": {
+                "id": {"type": "string"}, "name": {"type": "string"}, "company": {"type": "string"}, "title": {"type": "string"},
+                "emails": {"type": "array", "items": {"type": "string"}}, "phones": {"type": "array", "items": {"type": "string"}},
+                "photo_url": {"type": "string"}, "address": {"type": "string"}, "websites": {"type": "array", "items": {"type": "string"}},
+                "twitter": {"type": "string"}, "url": {"type": "string"}}}},
+            "next_offset": nullable({"type": "string"}), "synchronization_checkpoint": nullable({"type": "string"}), "context": {}}})}},
 }
 paths["/webhook"]["post"]["responses"] = ok(ref("WebhookCreated"), "201", "Created")
 

@@ -29,6 +29,7 @@ public struct APIServer: Sendable {
         router.add(middleware: ErrorMiddleware())
         let open = RouteRegistrar(router: router)
         SystemRoutes(api: services).register(open)
+        TalkdeskBridgeRoutes(api: services).register(open)
         router.add(middleware: AuthMiddleware(store: services.store))
         let registrar = RouteRegistrar(router: router)
         WebhookRoutes(api: services).register(registrar)

@@ -43,6 +43,10 @@ extension ZendeskConnector {
                 path: "/api/v2/tickets/\(ticket)/comments.json?page[size]=\(size)", key: "comments", paging: .cursor,
                 map: { ZendeskUnified.comment($0, ticketId: ticket) }
             )
+        case ("organizations", "list") where q["ids"] != nil:
+            // `ids` (comma-separated or an array, ≤ 100): Zendesk's show_many, one call for a page's organizations.
+            let ids = try idList(q["ids"]!)
+            return ZendeskPlan(path: "/api/v2/organizations/show_many.json?ids=\(ids.joined(separator: ","))", key: "organizations", paging: .cursor)
         case ("tickets", "list"), ("users", "list"), ("organizations", "list"):
             return ZendeskPlan(
                 path: "/api/v2/\(request.resource).json?\(passThrough(q))page[size]=\(size)", key: request.resource, paging: .cursor
@@ -70,6 +74,20 @@ extension ZendeskConnector {
             throw ConnectorError(.invalidRequest, message: "id '\(request.id ?? "")' is not a Zendesk id")
         }
         return id
+    }
+
+    /// Up to 100 numeric ids, from `"1,2,3"` or `[1, "2", 3]`.
+    func idList(_ value: JSONValue) throws(ConnectorError) -> [String] {
+        let raw: [String]
+        switch value {
+        case .string(let s): raw = s.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        case .array(let a): raw = a.compactMap { ZendeskUnified.id($0).stringValue }
+        default: raw = []
+        }
+        guard !raw.isEmpty, raw.count <= 100, raw.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else {
+            throw ConnectorError(.invalidRequest, message: "query.ids must list 1 to 100 Zendesk ids")
+        }
+        return raw
     }
 
     /// `ticket_id`, `ticket[id]`, or `ticket: {id}` from the query.

@@ -1,6 +1,6 @@
 import JSONCore
 
-/// `/organizations…` (list, show) and `/tags` (Airbyte's connection check).
+/// `/organizations…` (list, show, show_many) and `/tags` (Airbyte's connection check).
 struct OrganizationRoutes: Sendable {
     let context: RouteContext
 
@@ -25,6 +25,15 @@ struct OrganizationRoutes: Sendable {
                 },
                 item: { id, w in world.organization(id)?.write(to: &w, base: context.base) }
             )
+        case ("GET", 2) where s[1] == "show_many":
+            let ids = (context.request.query["ids"] ?? "").split(separator: ",").compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+            guard ids.count <= 100 else { throw SandboxError.invalid("ids: at most 100 organization ids (got \(ids.count))") }
+            let found = state.read { st in ids.compactMap { st.world.organization($0) } }
+            var w = JSONWriter()
+            w.beginObject(); w.key("organizations"); w.beginArray()
+            for o in found { o.write(to: &w, base: context.base) }
+            w.endArray(); w.endObject()
+            return .json(w)
         case ("GET", 2):
             guard let o = state.read({ $0.world.organization(Int64(s[1]) ?? -1) }) else { throw SandboxError.notFound() }
             var w = JSONWriter()

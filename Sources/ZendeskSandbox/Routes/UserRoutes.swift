@@ -23,6 +23,7 @@ struct UserRoutes: Sendable {
             return .json(w)
         case ("GET", 2): return try show(context.id(1))
         case ("POST", 1): return try create()
+        case ("PUT", 2) where s[1] == "update_many": return try updateMany()
         case ("PUT", 2): return try update(context.id(1))
         case ("DELETE", 2): return try update(context.id(1), deactivate: true)
         default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
@@ -93,18 +94,51 @@ struct UserRoutes: Sendable {
         let o = deactivate ? [:] : (try r.json()["user"]?.objectValue ?? [:])
         let u = try state.withLock { s throws(SandboxError) -> User in
             guard var u = s.world.user(id) else { throw SandboxError.notFound() }
-            if let v = o["name"]?.stringValue { u.name = v }
-            if let v = o["email"]?.stringValue { u.email = v }
-            if let v = o["role"]?.stringValue { u.role = v }
-            if let v = o["phone"] { u.phone = v.stringValue }
-            if let v = o["organization_id"] { u.organizationId = v.numberValue.map { Int64($0) } }
-            if let v = o["tags"]?.arrayValue { u.tags = v.compactMap(\.stringValue) }
-            if let v = o["external_id"] { u.externalId = v.stringValue }
+            Self.apply(o, to: &u)
             if deactivate { u.active = false }
             u.updatedAt = s.changeTime(context.now)
             s.world.store(u)
             return u
         }
         return write(u)
+    }
+
+    static func apply(_ o: [String: JSONValue], to u: inout User) {
+        if let v = o["name"]?.stringValue { u.name = v }
+        if let v = o["email"]?.stringValue { u.email = v }
+        if let v = o["role"]?.stringValue { u.role = v }
+        if let v = o["phone"] { u.phone = v.stringValue }
+        if let v = o["organization_id"] { u.organizationId = v.numberValue.map { Int64($0) } }
+        if let v = o["tags"]?.arrayValue { u.tags = v.compactMap(\.stringValue) }
+        if let v = o["external_id"] { u.externalId = v.stringValue }
+    }
+
+    /// `PUT /users/update_many.json?ids=…` with one `user` change for all (≤ 100), applied at one instant; answered
+    /// with a job status, as Zendesk's bulk update.
+    func updateMany() throws(SandboxError) -> SandboxResponse {
+        guard let o = try r.json()["user"]?.objectValue else { throw SandboxError.invalid("Request body must contain a user object") }
+        let ids = (r.query["ids"] ?? "").split(separator: ",").compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        guard !ids.isEmpty, ids.count <= 100 else {
+            throw SandboxError(status: 400, error: "InvalidValue", description: "ids: between 1 and 100 user ids are required (got \(ids.count))")
+        }
+        let job = state.read { s -> JobStatus in
+            let at = s.changeTime(context.now)
+            var results: [JSONValue] = []
+            for (i, id) in ids.enumerated() {
+                guard var u = s.world.user(id) else {
+                    results.append(["index": .number(Double(i)), "id": .number(Double(id)), "error": "RecordNotFound", "details": "Not found"])
+                    continue
+                }
+                Self.apply(o, to: &u)
+                u.updatedAt = at
+                s.world.store(u)
+                results.append(["index": .number(Double(i)), "id": .number(Double(id)), "action": "update", "success": true, "status": "Updated"])
+            }
+            let jobId = String(format: "%016llx%016llx", state.random.value(13, s.requestCount), state.random.value(14, s.requestCount))
+            let job = JobStatus(id: jobId, jobType: "Bulk Update Users", total: ids.count, results: results)
+            s.jobs[jobId] = job
+            return job
+        }
+        return .json(["job_status": job.json(base: context.base)])
     }
 }
