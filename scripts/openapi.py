@@ -25,6 +25,21 @@ event_trigger = {"sync_job_id": uuid, "webhook_id": uuid,
     "args": {"type": "object", "description": "Validated against the sync job's args_schema."},
     "error_handling": {"type": "string", "enum": ["ignore", "fail_fast"], "default": "ignore"},
     "ignore_previous_run": {"type": "boolean", "default": False}, "status": {"type": "string", "enum": ["active", "paused"], "default": "active"}}
+push_trigger = {"sync_job_id": uuid, "integrated_account_id": uuid, "webhook_id": uuid,
+    "args": {"type": "object", "description": "Validated against the sync job's args_schema."},
+    "error_handling": {"type": "string", "enum": ["ignore", "fail_fast"], "default": "ignore"},
+    "ignore_previous_run": {"type": "boolean", "default": False},
+    "debounce_seconds": {"type": "number", "minimum": 0, "maximum": 3600, "default": 5,
+                         "description": "Quiet time after the last notification before the run is created."},
+    "max_delay_seconds": {"type": "number", "minimum": 1, "maximum": 86400, "default": 60,
+                          "description": "Longest wait after the first notification of a burst."},
+    "safety_net_cron": {"type": ["string", "null"], "description": "Cron expression (UTC) that also creates runs, in case notifications stop."},
+    "status": {"type": "string", "enum": ["active", "paused"], "default": "active"}}
+push_trigger_state = {
+    "registration": {"type": "object", "description": "What was registered with the provider (Zendesk: webhook_id, trigger_id)."},
+    "pending_since": {"type": ["string", "null"], "format": "date-time"}, "last_notified_at": {"type": ["string", "null"], "format": "date-time"},
+    "next_safety_net_at": {"type": ["string", "null"], "format": "date-time"}, "due_at": {"type": ["string", "null"], "format": "date-time"},
+    "notifications": {"type": "integer"}, "runs_created": {"type": "integer"}, "last_run_id": {"type": ["string", "null"], "format": "uuid"}}
 run_settings = {
     "sync_job_id": uuid, "integrated_account_id": uuid, "webhook_id": uuid,
     "error_handling": {"type": "string", "enum": ["ignore", "fail_fast"], "default": "ignore"},
@@ -112,6 +127,11 @@ schemas = {
         "properties": {**common, **event_trigger}},
     "SyncJobEventTriggerInput": {"type": "object", "additionalProperties": False, "required": ["sync_job_id", "webhook_id", "event"],
         "properties": event_trigger},
+    "SyncJobPushTrigger": {"type": "object",
+        "description": "Runs a sync job for an account when the provider notifies a change: notifications are debounced into one incremental run.",
+        "properties": {**common, **push_trigger, **push_trigger_state}},
+    "SyncJobPushTriggerInput": {"type": "object", "additionalProperties": False, "required": ["sync_job_id", "integrated_account_id", "webhook_id"],
+        "properties": push_trigger},
     "Event": {"type": "object", "description": "The envelope every webhook delivery carries.", "properties": {
         "id": uuid, "event": {"type": "string"}, "payload": {"type": "object"}, "environment_id": uuid, "created_at": ts(), "webhook_id": uuid}},
 }
@@ -181,6 +201,16 @@ paths = {
                        "schedulers run; slots missed while nothing ran are caught up with one run.",
         "responses": ok({"type": "object", "properties": {"result": {"type": "array", "items": ref("CronFire")}}})}},
     **resource("sync-job-event-trigger", "SyncJobEventTrigger", "SyncJobEventTriggerInput", ["sync_job_id", "webhook_id", "event", "status"]),
+    **resource("sync-job-push-trigger", "SyncJobPushTrigger", "SyncJobPushTriggerInput",
+               ["sync_job_id", "integrated_account_id", "webhook_id", "status"]),
+    "/inbound/push/{id}": {"parameters": id_param, "post": {"summary": "Change notification from the provider (push trigger endpoint)",
+        "security": [],
+        "description": "Registered with the provider when the push trigger is created. Authenticated by the provider's signature "
+                       "(Zendesk: X-Zendesk-Webhook-Signature = base64 HMAC-SHA256 of timestamp + body, X-Zendesk-Webhook-Signature-Timestamp "
+                       "within five minutes): 401 missing_signature, stale_signature or invalid_signature otherwise. A valid notification "
+                       "marks the trigger pending, durably, before the 200.",
+        "requestBody": body({"type": "object"}),
+        "responses": ok({"type": "object", "properties": {"received": {"type": "boolean"}, "pending_since": {"type": ["string", "null"]}}})}},
     "/sync-job-run/{id}/resume": {"parameters": id_param, "post": {"summary": "Resume a failed run from its checkpoint",
         "description": "A run that failed (for example because a page could not be delivered) continues from the first unacknowledged page: "
                        "status running, a sync_job_run:updated event, the same event ids for re-sent pages. 409 sync_job_run_not_resumable "

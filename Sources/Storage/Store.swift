@@ -93,6 +93,14 @@ public protocol StoreSession: Sendable {
     func fires(triggerId: UUID, limit: Int) async throws -> [CronFire]
     /// Whether a run created by the trigger has not finished yet.
     func hasUnfinishedRun(cronTriggerId: UUID, environmentId: UUID) async throws -> Bool
+
+    // MARK: Push triggers
+
+    /// A resource by id whatever its environment (for inbound calls that carry only an id). `forUpdate` locks it.
+    func find<R: StoredResource>(_ type: R.Type, id: UUID, forUpdate: Bool) async throws -> R?
+    /// Active push triggers due by `now`, earliest first, across environments; locked and skipped by others on
+    /// PostgreSQL.
+    func duePushTriggers(now: Date, limit: Int) async throws -> [SyncJobPushTrigger]
 }
 
 extension StoreSession {

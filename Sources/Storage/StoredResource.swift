@@ -78,3 +78,16 @@ extension SyncJobEventTrigger: StoredResource {
         ["sync_job_id": syncJobId.lowercased, "webhook_id": webhookId.lowercased, "event": event.rawValue, "status": status.rawValue]
     }
 }
+
+extension SyncJobPushTrigger: StoredResource {
+    public static let table = "sync_job_push_triggers"
+    public static let filterColumns: Set<String> = ["sync_job_id", "integrated_account_id", "webhook_id", "status"]
+    public var indexedColumns: [String: String] {
+        var columns = [
+            "sync_job_id": settings.syncJobId.lowercased, "integrated_account_id": settings.integratedAccountId.lowercased,
+            "webhook_id": settings.webhookId.lowercased, "status": status.rawValue,
+        ]
+        if let dueAt { columns["due_at"] = Timestamp.format(dueAt) }
+        return columns
+    }
+}

@@ -6,6 +6,9 @@ public struct APIConfiguration: Sendable {
     public var port: Int
     /// Largest request body accepted; larger bodies get 413.
     public var maxBodyBytes: Int
+    /// The URL providers reach this API at (for push notification endpoints), e.g. `https://sync.example.com`.
+    /// Nil: taken from the `Host` of the request that creates the push trigger.
+    public var publicURL: String?
 
     /// Creates a configuration.
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 1024 * 1024) {

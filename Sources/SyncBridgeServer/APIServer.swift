@@ -30,6 +30,7 @@ public struct APIServer: Sendable {
         let open = RouteRegistrar(router: router)
         SystemRoutes(api: services).register(open)
         TalkdeskBridgeRoutes(api: services).register(open)
+        InboundPushRoutes(api: services).register(open)
         router.add(middleware: AuthMiddleware(store: services.store))
         let registrar = RouteRegistrar(router: router)
         WebhookRoutes(api: services).register(registrar)
@@ -38,6 +39,7 @@ public struct APIServer: Sendable {
         SyncJobRunRoutes(api: services).register(registrar)
         CronTriggerRoutes(api: services).register(registrar)
         EventTriggerRoutes(api: services).register(registrar)
+        PushTriggerRoutes(api: services).register(registrar)
         LiveAPIRoutes(api: services).register(registrar)
         return (router, open.routes + registrar.routes)
     }

@@ -52,6 +52,8 @@ public struct ProviderClient: Sendable {
         guard (200..<300).contains(status) else {
             throw Self.error(status: status, headers: responseHeaders, body: bytes, display: display)
         }
+        // 204 No Content (a DELETE) and other empty answers are JSON null.
+        if bytes.readableBytes == 0 { return .null }
         do {
             return try bytes.withUnsafeReadableBytes { raw throws(JSONParseError) in try JSONParser.parse(bytes: raw) }
         } catch {

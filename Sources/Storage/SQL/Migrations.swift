@@ -78,6 +78,13 @@ enum Migrations {
                 "CREATE INDEX sync_job_event_triggers_event ON sync_job_event_triggers (environment_id, event, status)"
             ]
         ),
+        Migration(
+            version: 5, name: "push triggers",
+            statements: resourceTable("sync_job_push_triggers", ["sync_job_id", "integrated_account_id", "webhook_id", "status", "due_at"]) + [
+                // The scheduler's only query: active triggers due by now, earliest first.
+                "CREATE INDEX sync_job_push_triggers_due ON sync_job_push_triggers (status, due_at)"
+            ]
+        ),
     ]
 
     /// A resource table: id, environment, timestamps, the JSON document, and indexed columns.

@@ -55,4 +55,21 @@ extension SQLSession {
             .where("status", .in, unfinished).limit(1).first()
         return row != nil
     }
+
+    func find<R: StoredResource>(_ type: R.Type, id: UUID, forUpdate: Bool) async throws -> R? {
+        var query = db.select().column("data").from(R.table).where("id", .equal, id.lowercased)
+        if forUpdate { query = query.for(.update) }
+        guard let row = try await query.first() else { return nil }
+        return try resource(R.self, from: row.decode(column: "data", as: String.self))
+    }
+
+    func duePushTriggers(now: Date, limit: Int) async throws -> [SyncJobPushTrigger] {
+        var select = db.select().column("data").from(SyncJobPushTrigger.table)
+            .where("status", .equal, SyncJobPushTrigger.Status.active.rawValue)
+            .where("due_at", .isNot, SQLLiteral.null)
+            .where("due_at", .lessThanOrEqual, Timestamp.format(now))
+            .orderBy("due_at").limit(limit)
+        if flavor == .postgres { select = select.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) }
+        return try await select.all().map { try resource(SyncJobPushTrigger.self, from: $0.decode(column: "data", as: String.self)) }
+    }
 }

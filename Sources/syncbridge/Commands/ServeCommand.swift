@@ -22,15 +22,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (env SYNCBRIDGE_PORT, default 8080)")
     var port: Int?
 
+    @Option(name: .customLong("public-url"), help: "URL providers reach this API at, for push notifications (env SYNCBRIDGE_PUBLIC_URL)")
+    var publicURL: String?
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let logger = store.logger("syncbridge")
         let database = try await store.openStore(logger: logger, ownsQueue: true)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        let configuration = APIConfiguration(
+        var settings = APIConfiguration(
             host: host ?? env["SYNCBRIDGE_HOST"] ?? "127.0.0.1",
             port: port ?? env["SYNCBRIDGE_PORT"].flatMap(Int.init) ?? 8080
         )
+        settings.publicURL = publicURL ?? env["SYNCBRIDGE_PUBLIC_URL"]
+        let configuration = settings
         let api = APIServer(store: database, httpClient: httpClient, configuration: configuration, logger: logger)
         let app = api.makeApplication { port in
             logger.notice("SyncBridge API listening", metadata: ["url": "http://\(configuration.host):\(port)", "database": "\(database.driverName)"])
@@ -40,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: engine.configuration, logger: logger
         )
         let scheduler = CronScheduler(store: database, logger: logger)
-        try await runUntilSignalled([app, runner, scheduler], httpClient: httpClient, store: database, logger: logger)
+        let pushScheduler = PushScheduler(store: database, logger: logger)
+        try await runUntilSignalled([app, runner, scheduler, pushScheduler], httpClient: httpClient, store: database, logger: logger)
     }
 }

@@ -21,6 +21,7 @@ struct WorkerCommand: AsyncParsableCommand {
             configuration: engine.configuration, logger: logger
         )
         let scheduler = CronScheduler(store: database, logger: logger)
-        try await runUntilSignalled([service, scheduler], httpClient: httpClient, store: database, logger: logger)
+        let pushScheduler = PushScheduler(store: database, logger: logger)
+        try await runUntilSignalled([service, scheduler, pushScheduler], httpClient: httpClient, store: database, logger: logger)
     }
 }

@@ -26,9 +26,14 @@ struct EngineHarness: Sendable {
             store: store, connectors: Engine.standardConnectors(httpClient: client), httpClient: client, configuration: configuration,
             logger: TestStores.logger
         )
+        let push = PushScheduler(store: store, pollInterval: .milliseconds(50), logger: TestStores.logger)
         return try await whileServing({ (ready: @Sendable @escaping (Bool) -> Void) in
             ready(true)
-            try await engine.run()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await engine.run() }
+                group.addTask { try await push.run() }
+                try await group.waitForAll()
+            }
         }) { _ in try await body() }
     }
 
