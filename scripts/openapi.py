@@ -45,6 +45,11 @@ run_settings = {
     "error_handling": {"type": "string", "enum": ["ignore", "fail_fast"], "default": "ignore"},
     "ignore_previous_run": {"type": "boolean", "default": False},
     "args": {"type": "object", "description": "Validated against the sync job's args_schema."},
+    "mode": {"type": "string", "enum": ["batch", "continuous"], "default": "batch",
+             "description": "continuous: after catching up, keep polling the root resource's incremental export every polling_period "
+                            "seconds and deliver changes as they come (checkpointed per acknowledged page) until stopped. "
+                            "The job must have one root resource."},
+    "polling_period": {"type": "number", "minimum": 0.05, "maximum": 86400, "default": 6, "description": "Seconds between polls of a continuous run."},
 }
 schemas = {
     "Error": {"type": "object", "required": ["statusCode", "error", "message", "code"], "properties": {

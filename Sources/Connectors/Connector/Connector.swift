@@ -80,10 +80,14 @@ public struct ConnectorPage: Sendable {
     public var records: [JSONValue]
     /// Where the next page starts; `nil` on the last page. Opaque and stable across processes.
     public var nextCursor: String?
+    /// For incremental exports: where to ask again later for changes made after this page, also on the last page
+    /// (Zendesk's `after_url` at end of stream). Continuous runs poll it.
+    public var pollCursor: String?
 
     /// Creates a page.
-    public init(records: [JSONValue], nextCursor: String?) {
+    public init(records: [JSONValue], nextCursor: String?, pollCursor: String? = nil) {
         self.records = records
         self.nextCursor = nextCursor
+        self.pollCursor = pollCursor
     }
 }

@@ -63,7 +63,8 @@ public struct ZendeskConnector: Connector {
                 if let position { last = position }
                 if plan.keep(item) { records.append(shape(item)) }
             }
-            return ConnectorPage(records: records, nextCursor: next(answer, paging: .incremental, after: last))
+            let poll = answer["after_url"]?.stringValue.flatMap { ZendeskCursor.encode($0, after: last) }
+            return ConnectorPage(records: records, nextCursor: next(answer, paging: .incremental, after: last), pollCursor: poll)
         }
     }
 

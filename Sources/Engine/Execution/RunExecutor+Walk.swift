@@ -42,6 +42,7 @@ extension RunExecutor {
                     records = page.records
                     frame.loaded = true
                     frame.next = page.nextCursor
+                    frame.poll = page.pollCursor
                     frame.record = 0
                     frame.child = 0
                     position.frames[depth] = frame
@@ -72,9 +73,16 @@ extension RunExecutor {
                     frame.child = 0
                     position.frames[depth] = frame
                 }
-                guard let next = frame.next else { break pages }
+                var following = frame.next
+                if following == nil, depth == 0, run.settings.mode == .continuous, let poll = frame.poll {
+                    // Caught up: wait, then ask the export for what changed since the last page.
+                    try await pollingPause()
+                    following = poll
+                }
+                guard let next = following else { break pages }
                 frame.cursor = next
                 frame.next = nil
+                frame.poll = nil
                 frame.loaded = false
                 frame.page += 1
                 frame.record = 0
@@ -84,11 +92,23 @@ extension RunExecutor {
             frame.loop += 1
             frame.cursor = nil
             frame.next = nil
+            frame.poll = nil
             frame.loaded = false
             frame.page = 1
             frame.record = 0
             frame.child = 0
             position.frames[depth] = frame
+        }
+    }
+
+    /// A continuous run's wait between polls, in slices that keep the lease renewed and notice a stop request.
+    func pollingPause() async throws {
+        let slice = max(0.05, min(run.settings.pollingPeriod, services.configuration.leaseDuration / 3))
+        var left = run.settings.pollingPeriod
+        while left > 0 {
+            try await Task.sleep(for: .milliseconds(Int64(min(slice, left) * 1000)))
+            left -= slice
+            try await save()
         }
     }
 

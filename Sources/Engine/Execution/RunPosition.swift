@@ -19,6 +19,8 @@ struct RunPosition: Sendable, Equatable {
         var loaded = false
         /// The cursor after the current page, once loaded (`nil`: it was the last).
         var next: String?
+        /// Where a continuous run polls for later changes, once the current page is loaded.
+        var poll: String?
         /// The next record of the current page whose dependents have not all run.
         var record = 0
         /// For that record, the index (among the resource's children) of the dependent being run.
@@ -28,7 +30,7 @@ struct RunPosition: Sendable, Equatable {
             [
                 "resource": .number(Double(resource)), "loop": .number(Double(loop)), "cursor": cursor.map(JSONValue.string) ?? .null,
                 "page": .number(Double(page)), "loaded": .bool(loaded), "next": next.map(JSONValue.string) ?? .null,
-                "record": .number(Double(record)), "child": .number(Double(child)),
+                "record": .number(Double(record)), "child": .number(Double(child)), "poll": poll.map(JSONValue.string) ?? .null,
             ]
         }
 
@@ -46,6 +48,7 @@ struct RunPosition: Sendable, Equatable {
             next = v["next"]?.stringValue
             record = Int(v["record"]?.numberValue ?? 0)
             child = Int(v["child"]?.numberValue ?? 0)
+            poll = v["poll"]?.stringValue
         }
     }
 

@@ -8,6 +8,15 @@ public enum ErrorHandling: String, Sendable, CaseIterable {
     case failFast = "fail_fast"
 }
 
+/// How a run ends.
+public enum RunMode: String, Sendable, CaseIterable {
+    /// Fetch everything once, then complete (Truto's runs).
+    case batch
+    /// Keep polling the root resource's incremental cursor every `polling_period` seconds and deliver changes as
+    /// they come, until stopped (seed 004's continuous source). The job must have one root resource.
+    case continuous
+}
+
 /// What a run (or a cron trigger that creates runs) executes: job, account, destination and options.
 public struct RunSettings: Sendable, Equatable {
     public var syncJobId: UUID
@@ -18,6 +27,10 @@ public struct RunSettings: Sendable, Equatable {
     public var ignorePreviousRun: Bool
     /// Arguments, validated against the job's `args_schema`.
     public var args: [String: JSONValue]
+    /// `batch` (default) or `continuous`.
+    public var mode: RunMode = .batch
+    /// Seconds between polls of a continuous run once it has caught up (default 6, as Conduit's).
+    public var pollingPeriod: Double = 6
 
     /// Creates settings.
     public init(
@@ -34,7 +47,7 @@ public struct RunSettings: Sendable, Equatable {
 
     /// The members accepted in a request.
     public static let fields: Set<String> = [
-        "sync_job_id", "integrated_account_id", "webhook_id", "error_handling", "ignore_previous_run", "args",
+        "sync_job_id", "integrated_account_id", "webhook_id", "error_handling", "ignore_previous_run", "args", "mode", "polling_period",
     ]
 
     /// The members as JSON.
@@ -46,6 +59,8 @@ public struct RunSettings: Sendable, Equatable {
             "error_handling": .string(errorHandling.rawValue),
             "ignore_previous_run": .bool(ignorePreviousRun),
             "args": .object(args),
+            "mode": .string(mode.rawValue),
+            "polling_period": .number(pollingPeriod),
         ]
     }
 
@@ -57,10 +72,17 @@ public struct RunSettings: Sendable, Equatable {
         let handling = r.oneOf("error_handling", ErrorHandling.allCases.map(\.rawValue)).flatMap(ErrorHandling.init(rawValue:))
         let ignore = r.bool("ignore_previous_run")
         let args = r.object("args")
+        let mode = r.oneOf("mode", RunMode.allCases.map(\.rawValue)).flatMap(RunMode.init(rawValue:))
+        var period: Double?
+        if let v = r.present("polling_period") {
+            if let n = v.numberValue, n >= 0.05, n <= 86_400 { period = n } else { r.failures.add(r.path("polling_period"), "must be a number of seconds from 0.05 to 86400") }
+        }
         guard let job, let account, let webhook else { return nil }
         self.init(
             syncJobId: job, integratedAccountId: account, webhookId: webhook, errorHandling: handling ?? .ignore,
             ignorePreviousRun: ignore ?? false, args: args ?? [:]
         )
+        self.mode = mode ?? .batch
+        self.pollingPeriod = period ?? 6
     }
 }

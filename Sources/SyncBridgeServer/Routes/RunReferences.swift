@@ -31,6 +31,9 @@ enum RunReferences {
         if let schema = job?.argsSchema {
             failures += try ArgsSchema(schema).check(settings.args)
         }
+        if settings.mode == .continuous, let job, job.resources.filter({ $0.dependsOn == nil }).count != 1 {
+            failures.append(.init(path: "mode", message: "continuous runs need a sync job with exactly one root resource (one without depends_on)"))
+        }
         if !failures.isEmpty { throw SyncBridgeError.validation(failures) }
         return Resolved(job: job!, account: account!, webhook: webhook!)
     }
