@@ -50,6 +50,13 @@ run_settings = {
                             "seconds and deliver changes as they come (checkpointed per acknowledged page) until stopped. "
                             "The job must have one root resource."},
     "polling_period": {"type": "number", "minimum": 0.05, "maximum": 86400, "default": 6, "description": "Seconds between polls of a continuous run."},
+    "destination": {"oneOf": [{"type": "null"}, {"type": "object", "additionalProperties": False, "required": ["type", "integrated_account_id"],
+        "description": "Write records into this account instead of sending them to the webhook (which still gets the lifecycle events). "
+                       "zendesk_ticket_import: Zendesk's ticket bulk import, buffer_size per call, job status polled, 429 waited out up to "
+                       "max_retries times; each ticket's external_id is syncbridge:<source id>, so a page re-sent after a crash is not imported twice.",
+        "properties": {"type": {"type": "string", "enum": ["zendesk_ticket_import"]}, "integrated_account_id": uuid,
+                       "buffer_size": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100},
+                       "max_retries": {"type": "integer", "minimum": 0, "maximum": 10, "default": 3}}}]},
 }
 schemas = {
     "Error": {"type": "object", "required": ["statusCode", "error", "message", "code"], "properties": {

@@ -14,6 +14,8 @@ struct EngineServices: Sendable {
     let clock: any WallClock
     /// Shared by every executor of the process (nil: no budget).
     let budget: AccountRequestBudget?
+    /// For destinations (runs that write records into a provider instead of the webhook).
+    let providerClient: ProviderClient
 
     var delivery: AcknowledgedDelivery { AcknowledgedDelivery(sender: sender, policy: configuration.delivery) }
     var leaseUntil: Date { clock.now().addingTimeInterval(configuration.leaseDuration) }

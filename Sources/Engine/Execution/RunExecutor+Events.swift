@@ -1,3 +1,4 @@
+import Connectors
 import Foundation
 import Storage
 import SyncBridgeCore
@@ -18,6 +19,12 @@ extension RunExecutor {
     /// Sends an event and waits for the acknowledgement, then saves the position. Events the webhook does not want
     /// are skipped (the position is still saved).
     func send(_ type: EventType, _ payload: JSONValue) async throws {
+        if type == .syncJobRunRecord, let destination {
+            try await write(payload, to: destination)
+            position.acknowledged += 1
+            try await save()
+            return
+        }
         if webhook.wants(type.rawValue) {
             let id = EventIdentity.id(run: run.id, sequence: position.acknowledged)
             let event = OutboxEvent(id: id, environmentId: env, webhookId: webhook.id, runId: run.id, event: type.rawValue, payload: payload, createdAt: now)
@@ -28,6 +35,22 @@ extension RunExecutor {
             position.acknowledged += 1
         }
         try await save()
+    }
+
+    /// Writes a page's records to the run's destination; the page counts as acknowledged only once all are written.
+    func write(_ payload: JSONValue, to destination: ZendeskTicketImport) async throws {
+        let resource = payload["resource"]?.stringValue ?? ""
+        do throws(ConnectorError) {
+            let outcome = try await destination.write(payload["records"]?.arrayValue ?? [], skipExisting: destinationMayHavePage, logger: logger)
+            destinationMayHavePage = false
+            count(resource, "written", outcome.written)
+            if outcome.skipped > 0 {
+                count(resource, "already_written", outcome.skipped)
+                logger.notice("page written again after a resume: tickets already in the destination skipped", metadata: ["skipped": "\(outcome.skipped)"])
+            }
+        } catch {
+            throw RunInterruption.failed("destination write failed: \(error.message)")
+        }
     }
 
     /// Saves the position, the statistics and the status, and renews the lease; notices a stop requested meanwhile.

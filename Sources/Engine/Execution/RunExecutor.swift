@@ -18,6 +18,10 @@ final class RunExecutor {
     var connector: (any Connector)!
     var position = RunPosition(previousRunDate: Timestamp.distantPastString)
     var compiledQueries: [String: QueryExpression] = [:]
+    /// Where records are written instead of the webhook, when the run has a destination.
+    var destination: ZendeskTicketImport?
+    /// A resumed run's first page may already be in the destination: check before writing it.
+    var destinationMayHavePage = false
 
     init(run: SyncJobRun, services: EngineServices, logger: Logger) {
         self.run = run
@@ -107,6 +111,18 @@ final class RunExecutor {
         self.webhook = webhook
         self.connector = connector
         self.graph = graph
-        if let saved = RunPosition(checkpoint) { position = saved }
+        if let saved = RunPosition(checkpoint) {
+            position = saved
+            destinationMayHavePage = !saved.frames.isEmpty
+        }
+        if let target = run.settings.destination {
+            let account = try await store.transaction { try await $0.fetch(IntegratedAccount.self, id: target.integratedAccountId, environmentId: env) }
+            guard let account, account.status == .active else {
+                throw RunInterruption.failed("destination account \(target.integratedAccountId.lowercased) is missing or not active")
+            }
+            destination = ZendeskTicketImport(
+                client: services.providerClient, account: ConnectorAccount(account), bufferSize: target.bufferSize, maxRetries: target.maxRetries
+            )
+        }
     }
 }

@@ -22,7 +22,8 @@ public struct Engine: Service {
     ) {
         services = EngineServices(
             store: store, connectors: connectors, sender: WebhookSender(client: httpClient, timeout: .seconds(30), clock: clock),
-            configuration: configuration, clock: clock, budget: configuration.accountBudget.map(AccountRequestBudget.init)
+            configuration: configuration, clock: clock, budget: configuration.accountBudget.map(AccountRequestBudget.init),
+            providerClient: ProviderClient(http: httpClient)
         )
         self.logger = logger
     }

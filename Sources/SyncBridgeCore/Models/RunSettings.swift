@@ -31,6 +31,8 @@ public struct RunSettings: Sendable, Equatable {
     public var mode: RunMode = .batch
     /// Seconds between polls of a continuous run once it has caught up (default 6, as Conduit's).
     public var pollingPeriod: Double = 6
+    /// Where records are written instead of the webhook; nil: the webhook gets them.
+    public var destination: RunDestination?
 
     /// Creates settings.
     public init(
@@ -47,7 +49,7 @@ public struct RunSettings: Sendable, Equatable {
 
     /// The members accepted in a request.
     public static let fields: Set<String> = [
-        "sync_job_id", "integrated_account_id", "webhook_id", "error_handling", "ignore_previous_run", "args", "mode", "polling_period",
+        "sync_job_id", "integrated_account_id", "webhook_id", "error_handling", "ignore_previous_run", "args", "mode", "polling_period", "destination",
     ]
 
     /// The members as JSON.
@@ -61,6 +63,7 @@ public struct RunSettings: Sendable, Equatable {
             "args": .object(args),
             "mode": .string(mode.rawValue),
             "polling_period": .number(pollingPeriod),
+            "destination": destination?.json ?? .null,
         ]
     }
 
@@ -77,6 +80,7 @@ public struct RunSettings: Sendable, Equatable {
         if let v = r.present("polling_period") {
             if let n = v.numberValue, n >= 0.05, n <= 86_400 { period = n } else { r.failures.add(r.path("polling_period"), "must be a number of seconds from 0.05 to 86400") }
         }
+        let destination = RunDestination(reading: r)
         guard let job, let account, let webhook else { return nil }
         self.init(
             syncJobId: job, integratedAccountId: account, webhookId: webhook, errorHandling: handling ?? .ignore,
@@ -84,5 +88,6 @@ public struct RunSettings: Sendable, Equatable {
         )
         self.mode = mode ?? .batch
         self.pollingPeriod = period ?? 6
+        self.destination = destination
     }
 }

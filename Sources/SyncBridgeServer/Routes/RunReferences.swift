@@ -31,6 +31,16 @@ enum RunReferences {
         if let schema = job?.argsSchema {
             failures += try ArgsSchema(schema).check(settings.args)
         }
+        if let destination = settings.destination {
+            let target = try await session.fetch(IntegratedAccount.self, id: destination.integratedAccountId, environmentId: env)
+            if target == nil {
+                failures.append(.init(path: "destination.integrated_account_id", message: "no integrated account with this id"))
+            } else if target?.integrationName != "zendesk" {
+                failures.append(.init(path: "destination.integrated_account_id", message: "zendesk_ticket_import writes to a 'zendesk' account"))
+            } else if target?.status != .active {
+                failures.append(.init(path: "destination.integrated_account_id", message: "the account is '\(target!.status.rawValue)'; it must be active"))
+            }
+        }
         if settings.mode == .continuous, let job, job.resources.filter({ $0.dependsOn == nil }).count != 1 {
             failures.append(.init(path: "mode", message: "continuous runs need a sync job with exactly one root resource (one without depends_on)"))
         }

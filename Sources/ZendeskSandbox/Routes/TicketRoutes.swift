@@ -36,6 +36,17 @@ struct TicketRoutes: Sendable {
     }
 
     func list() throws(SandboxError) -> SandboxResponse {
+        if let external = r.query["external_id"] {
+            // `?external_id=`: the tickets carrying it, unpaginated, as Zendesk answers it.
+            let found = state.read { s in (s.world.ticketsByExternalId[external] ?? []).sorted().compactMap { s.world.ticket($0) } }
+            var w = JSONWriter()
+            w.beginObject(); w.key("tickets"); w.beginArray()
+            for t in found { t.write(to: &w, base: context.base, export: false) }
+            w.endArray()
+            w.key("next_page"); w.null(); w.key("previous_page"); w.null(); w.field("count", Int64(found.count))
+            w.endObject()
+            return .json(w)
+        }
         let world = state.read { $0.world }
         return try Pagination.page(
             r, key: "tickets", base: context.base, total: { world.liveTicketCount },

@@ -9,6 +9,8 @@ struct World: Sendable {
     var tickets: [Int64: Ticket] = [:]
     var deletedTickets: Set<Int64> = []
     var ticketChanges = ChangeLog()
+    /// Tickets with an `external_id`, by it (generated tickets have none), for `?external_id=` lookups.
+    var ticketsByExternalId: [String: Set<Int64>] = [:]
     var nextTicketId: Int64
     var comments: [Int64: [Comment]] = [:]
     var nextCommentSerial: Int64 = 1
@@ -71,6 +73,8 @@ struct World: Sendable {
     var liveTicketCount: Int { Int(nextTicketId - 1) - deletedTickets.count }
 
     mutating func store(_ t: Ticket) {
+        if let old = tickets[t.id]?.externalId { ticketsByExternalId[old]?.remove(t.id) }
+        if let external = t.externalId { ticketsByExternalId[external, default: []].insert(t.id) }
         tickets[t.id] = t
         ticketChanges.record(id: t.id, ts: t.generatedTimestamp)
     }

@@ -1,0 +1,130 @@
+import AsyncHTTPClient
+import Foundation
+import SyncBridgeCore
+import SyncBridgeTestSupport
+import Testing
+import ZendeskSandbox
+
+/// A run with a `zendesk_ticket_import` destination copies tickets from one Zendesk (sandbox) into another with the
+/// bulk import API (seed 004's source → destination pipeline).
+@Suite struct DestinationTests {
+    static let job: JSONValue = [["resource": "ticketing/tickets", "method": "list"]]
+
+    /// Runs `body` with a second, empty sandbox (the destination) with the same users as the source.
+    static func withDestination<R: Sendable>(users: Int, _ body: @Sendable @escaping (SandboxReader, String) async throws -> R) async throws -> R {
+        var configuration = SandboxConfiguration()
+        configuration.tickets = 0
+        configuration.users = users
+        configuration.recentWindow = 0
+        let sandbox = ZendeskSandbox(configuration: configuration, httpClient: nil, logger: TestStores.logger)
+        return try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { url in
+            try await body(SandboxReader(client: HTTPClientForTests.shared, baseURL: url), url)
+        }
+    }
+
+    static func account(_ h: EngineHarness, _ url: String, tenant: String) async throws -> String {
+        let r = try await h.api.request(
+            .POST, "/integrated-account",
+            json: [
+                "integration_name": "zendesk", "tenant_id": .string(tenant),
+                "context": ["base_url": .string(url), "email": "admin@example.com", "api_token": "sandbox-token"],
+            ]
+        )
+        return try #require(r.string("id"))
+    }
+
+    /// External ids in the destination, all pages.
+    static func copied(_ destination: SandboxReader) async throws -> [String] {
+        try await destination.all("/api/v2/tickets.json", key: "tickets").compactMap { $0["external_id"]?.stringValue }
+    }
+
+    @Test func copiesEveryTicketOnceThroughInjected429s() async throws {
+        try await withEngine(.sqlite, tickets: 250) { h in
+            try await Self.withDestination(users: 50) { destination, url in
+                let webhook = try await h.webhook(eventTypes: ["sync_job_run:record", "sync_job_run:completed"])
+                let source = try await h.account()
+                let target = try await Self.account(h, url, tenant: "copy")
+                let job = try await h.job(Self.job)
+                // Two throttled import calls, each answered 429 with Retry-After: 1.
+                _ = try await destination.call(.POST, "/__sandbox/faults", ["status": 429, "count": 2, "path_contains": "imports", "retry_after": 1])
+                let run = try await h.run(
+                    job: job, account: source, webhook: webhook.id,
+                    ["destination": ["type": "zendesk_ticket_import", "integrated_account_id": .string(target), "buffer_size": 50]]
+                )
+                #expect(run["status"] == "completed", "\(run.jsonString())")
+                #expect(run["resource_stats"]?["ticketing/tickets"]?["written"] == 250)
+                let copied = try await Self.copied(destination)
+                #expect(copied.count == 250)
+                #expect(Set(copied) == Set((1...250).map { "syncbridge:\($0)" }))
+                // Records went to the destination, not to the webhook.
+                #expect(!h.events().contains { $0.event == "sync_job_run:record" })
+                let stats = try await destination.call(.GET, "/__sandbox/stats")
+                #expect(stats["rate_limited"] == 2)
+                // Content survives: subject and status of a sample.
+                let original = try await h.zendesk(.GET, "/api/v2/tickets/17.json")["ticket"]!
+                let copy = try await destination.call(.GET, "/api/v2/tickets.json?external_id=syncbridge:17")["tickets"]?.arrayValue?.first
+                #expect(copy?["subject"] == original["subject"])
+                #expect(copy?["status"] == original["status"])
+                #expect(copy?["created_at"] == original["created_at"])
+            }
+        }
+    }
+
+    /// More 429s than `max_retries`: the run fails saying so, the throttled page is not acknowledged, and a resume
+    /// finishes the copy with every ticket exactly once.
+    @Test func tooManyRetriesFailTheRunAndResumeCompletesIt() async throws {
+        try await withEngine(.sqlite, tickets: 250) { h in
+            try await Self.withDestination(users: 50) { destination, url in
+                let webhook = try await h.webhook(eventTypes: ["sync_job_run:completed", "sync_job_run:failed"])
+                let source = try await h.account()
+                let target = try await Self.account(h, url, tenant: "copy")
+                let job = try await h.job(Self.job)
+                // A slow source, so the second page is still being fetched when the first is in the destination.
+                _ = try await h.zendesk(.POST, "/__sandbox/settings", ["latency_ms": 500])
+                let runId = try await h.startRun(
+                    job: job, account: source, webhook: webhook.id,
+                    ["destination": ["type": "zendesk_ticket_import", "integrated_account_id": .string(target), "max_retries": 1]]
+                )
+                while (try await destination.call(.GET, "/api/v2/tickets/count.json")["count"]?["value"]?.numberValue ?? 0) < 100 {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                // The next import call is throttled three times; max_retries 1 allows two attempts.
+                _ = try await destination.call(.POST, "/__sandbox/faults", ["status": 429, "count": 3, "path_contains": "imports", "retry_after": 1])
+                let failed = try await h.waitForRun(runId)
+                #expect(failed["status"] == "failed")
+                #expect(failed["error"]?.stringValue?.contains("destination write failed: still rate limited after 1 retries") == true, "\(failed.jsonString())")
+                let written = Int(failed["resource_stats"]?["ticketing/tickets"]?["written"]?.numberValue ?? 0)
+                #expect(written == 100)
+                #expect(try await Self.copied(destination).count == written)
+                let resumed = try await h.api.request(.POST, "/sync-job-run/\(runId)/resume")
+                #expect(resumed.status == 200, "\(resumed.json.jsonString())")
+                let final = try await h.waitForRun(runId)
+                #expect(final["status"] == "completed", "\(final.jsonString())")
+                let copied = try await Self.copied(destination)
+                #expect(copied.count == 250)
+                #expect(Set(copied).count == 250)
+            }
+        }
+    }
+
+    @Test func destinationIsValidated() async throws {
+        try await withEngine(.sqlite, tickets: 5, engineRunning: false) { h in
+            let webhook = try await h.webhook()
+            let source = try await h.account()
+            let job = try await h.job(Self.job)
+            let base: [String: JSONValue] = ["sync_job_id": .string(job), "integrated_account_id": .string(source), "webhook_id": .string(webhook.id)]
+            func post(_ destination: JSONValue) async throws -> (Int, String) {
+                var body = base
+                body["destination"] = destination
+                let r = try await h.api.request(.POST, "/sync-job-run", json: .object(body))
+                return (r.status, r.json.jsonString())
+            }
+            let (s1, e1) = try await post(["type": "csv", "integrated_account_id": .string(source)])
+            #expect(s1 == 422 && e1.contains("destination.type"))
+            let (s2, e2) = try await post(["type": "zendesk_ticket_import", "integrated_account_id": .string(UUID().uuidString), "buffer_size": 500])
+            #expect(s2 == 422 && e2.contains("destination.buffer_size"))
+            let (s3, e3) = try await post(["type": "zendesk_ticket_import", "integrated_account_id": .string(UUID().uuidString)])
+            #expect(s3 == 422 && e3.contains("destination.integrated_account_id"))
+        }
+    }
+}
