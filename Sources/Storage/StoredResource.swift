@@ -81,6 +81,7 @@ extension SyncJobEventTrigger: StoredResource {
 
 extension SyncJobPushTrigger: StoredResource {
     public static let table = "sync_job_push_triggers"
+    public static let sealedMembers = ["signing_secret"]
     public static let filterColumns: Set<String> = ["sync_job_id", "integrated_account_id", "webhook_id", "status"]
     public var indexedColumns: [String: String] {
         var columns = [

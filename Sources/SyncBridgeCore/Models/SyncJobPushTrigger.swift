@@ -25,7 +25,7 @@ public struct SyncJobPushTrigger: Resource, Equatable {
     public var status: Status
     /// What the provider registration created (for Zendesk `webhook_id` and `trigger_id`), for deregistration.
     public var registration: [String: JSONValue]
-    /// The secret the provider signs notifications with. Stored, never shown.
+    /// The secret the provider signs notifications with. Stored encrypted, never shown.
     public var signingSecret: String
     /// First notification not yet turned into a run.
     public var pendingSince: Date?

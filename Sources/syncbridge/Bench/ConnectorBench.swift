@@ -80,19 +80,8 @@ struct ConnectorBench: AsyncParsableCommand {
 
     /// What a user would write: fetch each cursor page, parse it, follow `links.next`.
     static func rawLoop(http: HTTPClient, sandboxURL: String, expected: Int) async throws -> Double {
-        let auth = "Basic " + Data("admin@example.com/token:sandbox-token".utf8).base64EncodedString()
-        let started = ContinuousClock.now
-        var next: String? = sandboxURL + "/api/v2/tickets.json?page%5Bsize%5D=100"
-        var records = 0
-        while let url = next {
-            var request = HTTPClientRequest(url: url)
-            request.headers.add(name: "Authorization", value: auth)
-            let response = try await http.execute(request, timeout: .seconds(30))
-            let page = try JSONParser.parse(String(buffer: try await response.body.collect(upTo: 64 << 20)))
-            records += page["tickets"]?.arrayValue?.count ?? 0
-            next = page["meta"]?["has_more"]?.boolValue == true ? page["links"]?["next"]?.stringValue : nil
-        }
+        let (records, seconds) = try await RawLoop(http: http, sandboxURL: sandboxURL, receiverURL: nil).run()
         guard records == expected else { throw ValidationError("the raw loop listed \(records) of \(expected) tickets") }
-        return EngineBench.seconds(ContinuousClock.now - started)
+        return seconds
     }
 }

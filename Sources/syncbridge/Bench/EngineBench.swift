@@ -136,11 +136,11 @@ struct EngineBench: AsyncParsableCommand {
 }
 
 /// The baseline: what a user writes without SyncBridge. Fetches every 100-ticket cursor page and posts its tickets
-/// to the receiver, one page at a time.
+/// to the receiver, one page at a time (without a receiver: fetches and parses only).
 struct RawLoop: Sendable {
     let http: HTTPClient
     let sandboxURL: String
-    let receiverURL: String
+    let receiverURL: String?
 
     func run() async throws -> (records: Int, seconds: Double) {
         let auth = "Basic " + Data("admin@example.com/token:sandbox-token".utf8).base64EncodedString()
@@ -154,13 +154,14 @@ struct RawLoop: Sendable {
             let page = try JSONParser.parse(String(buffer: try await response.body.collect(upTo: 64 << 20)))
             let tickets = page["tickets"]?.arrayValue ?? []
             records += tickets.count
+            next = page["meta"]?["has_more"]?.boolValue == true ? page["links"]?["next"]?.stringValue : nil
+            guard let receiverURL else { continue }
             var post = HTTPClientRequest(url: receiverURL)
             post.method = .POST
             post.headers.add(name: "Content-Type", value: "application/json")
             post.body = .bytes(ByteBuffer(string: JSONValue.object(["records": .array(tickets)]).jsonString()))
             let answer = try await http.execute(post, timeout: .seconds(30))
             _ = try await answer.body.collect(upTo: 1 << 20)
-            next = page["meta"]?["has_more"]?.boolValue == true ? page["links"]?["next"]?.stringValue : nil
         }
         return (records, EngineBench.seconds(ContinuousClock.now - started))
     }
