@@ -1,0 +1,75 @@
+import AsyncHTTPClient
+import Foundation
+import JSONCore
+import SyncBridgeTestSupport
+import Testing
+import ZendeskSandbox
+
+/// SIGTERM: `syncbridge serve` stops claiming, checkpoints the run in flight, releases its lease and exits 0. The next
+/// process takes the run over at once — long before the (two-minute) lease would have lapsed — and finishes it with
+/// no record lost.
+@Suite struct GracefulShutdownTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("syncbridge-term-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    @Test func sigtermReleasesTheRunForTheNextProcess() async throws {
+        let database = "sqlite://term.sqlite"
+        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = HTTPClientForTests.shared
+        var configuration = SandboxConfiguration()
+        configuration.tickets = 150
+        configuration.recentWindow = 0
+        configuration.latencyMs = 20
+        let sandbox = ZendeskSandbox(configuration: configuration, httpClient: client, logger: TestStores.logger)
+        let receiver = WebhookReceiver()
+        let dir = directory
+        try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
+            try await receiver.run { receiverURL in
+                let api = ProcessAPI(client: client, token: token)
+                // A lease far longer than the test may wait: only a released lease lets the next process continue.
+                let serve = ["--lease-seconds", "120", "--account-requests-per-minute", "0"]
+                let (first, url1) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                let webhook = try await api.create(url1, "/webhook", ["target_url": .string(receiverURL + "/hook")])
+                let account = try await api.create(
+                    url1, "/integrated-account",
+                    [
+                        "integration_name": "zendesk", "tenant_id": "acme",
+                        "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
+                    ]
+                )
+                let job = try await api.create(url1, "/sync-job", ["integration_name": "zendesk", "resources": seedJob])
+                let run = try await api.create(
+                    url1, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)]
+                )
+                try await KillResumeTests.waitUntil { receiver.runEvents().filter { $0.resource == "ticketing/comments" }.count >= 20 }
+                first.terminate()  // SIGTERM
+                first.waitUntilExit()
+                #expect(first.terminationReason == .exit)
+                #expect(first.terminationStatus == 0)
+                let beforeStop = receiver.runEvents()
+                #expect(!beforeStop.contains { $0.event == "sync_job_run:completed" }, "stopped mid-run")
+
+                let (second, url2) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                defer {
+                    second.terminate()
+                    second.waitUntilExit()
+                }
+                try await KillResumeTests.waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
+                let final = try await api.get(url2, "/sync-job-run/\(run)")
+                #expect(final["status"] == "completed", "\(final.jsonString())")
+                let events = receiver.runEvents()
+                #expect(events.filter { $0.event == "sync_job_run:started" }.count == 1)
+                let truth = try await SandboxReader(client: client, baseURL: sandboxURL).ticketsAndCommentCount()
+                let delivered = DeliveredRecords(events)
+                #expect(delivered.repeatedPages <= 1)
+                #expect((delivered.ids["ticketing/tickets"] ?? []).sorted() == truth.tickets.sorted())
+                #expect(Set(delivered.ids["ticketing/comments"] ?? []).count == truth.comments)
+            }
+        }
+    }
+}
