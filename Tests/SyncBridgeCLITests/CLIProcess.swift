@@ -38,8 +38,35 @@ struct CLIProcess {
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
-    /// Starts `syncbridge serve` on a free port and returns the process and its base URL once it listens.
-    static func serve(database: String, directory: URL, extra: [String] = []) throws -> (Process, String) {
+    /// Starts `syncbridge serve` on a free port and returns the process and its base URL once it listens. The
+    /// blocking reads happen on a thread of their own: a cooperative thread blocked here would stall the in-process
+    /// sandbox and receiver the server talks to.
+    static func serve(database: String, directory: URL, extra: [String] = []) async throws -> (Process, String) {
+        try await onThread { try serveBlocking(database: database, directory: directory, extra: extra) }
+    }
+
+    /// Waits for a process to end without blocking a cooperative thread.
+    static func waitForExit(_ process: Process) async {
+        await onThread { process.waitUntilExit() }
+    }
+
+    /// Runs blocking work on a new thread and awaits its result.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Swift.Result { try work() }) }
+        }
+    }
+
+    static func onThread(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                work()
+                continuation.resume()
+            }
+        }
+    }
+
+    static func serveBlocking(database: String, directory: URL, extra: [String]) throws -> (Process, String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve", "--port", "0", "--database-url", database] + extra

@@ -83,10 +83,9 @@ import Testing
 
     /// A second engine process on the same SQLite file is refused with a clear error; short commands still work.
     @Test func secondEngineOnOneSQLiteFileIsRefused() async throws {
-        let (serve, _) = try CLIProcess.serve(database: "sqlite://owned.sqlite", directory: directory)
+        let (serve, _) = try await CLIProcess.serve(database: "sqlite://owned.sqlite", directory: directory)
         defer {
             serve.terminate()
-            serve.waitUntilExit()
         }
         let worker = try CLIProcess.run(["worker", "--database-url", "sqlite://owned.sqlite"], directory: directory)
         #expect(worker.status == 1)
@@ -113,15 +112,14 @@ import Testing
             let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
             return (Int(response.status.code), try JSONParser.parse(text))
         }
-        let (first, url1) = try CLIProcess.serve(database: "sqlite://serve.sqlite", directory: directory)
+        let (first, url1) = try await CLIProcess.serve(database: "sqlite://serve.sqlite", directory: directory)
         let (status, created) = try await call(url1, .POST, "/webhook", #"{"target_url": "http://127.0.0.1:9/hook"}"#)
         #expect(status == 201)
         kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-        let (second, url2) = try CLIProcess.serve(database: "sqlite://serve.sqlite", directory: directory)
+        await CLIProcess.waitForExit(first)
+        let (second, url2) = try await CLIProcess.serve(database: "sqlite://serve.sqlite", directory: directory)
         defer {
             second.terminate()
-            second.waitUntilExit()
         }
         let id = try #require(created["id"]?.stringValue)
         let (again, fetched) = try await call(url2, .GET, "/webhook/\(id)")

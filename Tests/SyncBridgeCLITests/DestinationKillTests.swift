@@ -39,7 +39,7 @@ import ZendeskSandbox
                     let destination = SandboxReader(client: client, baseURL: targetURL)
                     let api = ProcessAPI(client: client, token: token)
                     let serve = ["--lease-seconds", "2", "--account-requests-per-minute", "0"]
-                    let (first, url1) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                    let (first, url1) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                     func account(_ url: String, _ tenant: String) async throws -> String {
                         try await api.create(
                             url1, "/integrated-account",
@@ -66,15 +66,14 @@ import ZendeskSandbox
                     }
                     while try await count() < 1500 { try await Task.sleep(for: .milliseconds(5)) }
                     kill(first.processIdentifier, SIGKILL)
-                    first.waitUntilExit()
+                    await CLIProcess.waitForExit(first)
                     let atKill = try await count()
                     #expect(atKill < 5000, "killed mid-copy")
                     _ = try await destination.call(.POST, "/__sandbox/faults", ["status": 429, "count": 2, "path_contains": "imports", "retry_after": 1])
 
-                    let (second, url2) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                    let (second, url2) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                     defer {
                         second.terminate()
-                        second.waitUntilExit()
                     }
                     try await KillResumeTests.waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
                     let final = try await api.get(url2, "/sync-job-run/\(run)")

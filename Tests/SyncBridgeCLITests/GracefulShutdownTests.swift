@@ -33,7 +33,7 @@ import ZendeskSandbox
                 let api = ProcessAPI(client: client, token: token)
                 // A lease far longer than the test may wait: only a released lease lets the next process continue.
                 let serve = ["--lease-seconds", "120", "--account-requests-per-minute", "0"]
-                let (first, url1) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                let (first, url1) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                 let webhook = try await api.create(url1, "/webhook", ["target_url": .string(receiverURL + "/hook")])
                 let account = try await api.create(
                     url1, "/integrated-account",
@@ -48,16 +48,15 @@ import ZendeskSandbox
                 )
                 try await KillResumeTests.waitUntil { receiver.runEvents().filter { $0.resource == "ticketing/comments" }.count >= 20 }
                 first.terminate()  // SIGTERM
-                first.waitUntilExit()
+                await CLIProcess.waitForExit(first)
                 #expect(first.terminationReason == .exit)
                 #expect(first.terminationStatus == 0)
                 let beforeStop = receiver.runEvents()
                 #expect(!beforeStop.contains { $0.event == "sync_job_run:completed" }, "stopped mid-run")
 
-                let (second, url2) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                let (second, url2) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                 defer {
                     second.terminate()
-                    second.waitUntilExit()
                 }
                 try await KillResumeTests.waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
                 let final = try await api.get(url2, "/sync-job-run/\(run)")

@@ -33,7 +33,7 @@ import ZendeskSandbox
                 let api = ProcessAPI(client: client, token: token)
                 // A short lease, so the restarted process takes the dead one's run over quickly.
                 let serve = ["--lease-seconds", "2", "--account-requests-per-minute", "0"]
-                let (first, url1) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                let (first, url1) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                 let webhook = try await api.create(url1, "/webhook", ["target_url": .string(receiverURL + "/hook")])
                 let account = try await api.create(
                     url1, "/integrated-account",
@@ -48,13 +48,12 @@ import ZendeskSandbox
                 )
                 try await Self.waitUntil { receiver.runEvents().filter { $0.resource == "ticketing/comments" }.count >= 30 }
                 kill(first.processIdentifier, SIGKILL)
-                first.waitUntilExit()
+                await CLIProcess.waitForExit(first)
                 let beforeKill = receiver.runEvents()
 
-                let (second, url2) = try CLIProcess.serve(database: database, directory: dir, extra: serve)
+                let (second, url2) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                 defer {
                     second.terminate()
-                    second.waitUntilExit()
                 }
                 try await Self.waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
                 let final = try await api.get(url2, "/sync-job-run/\(run)")

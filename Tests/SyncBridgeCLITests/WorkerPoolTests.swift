@@ -33,7 +33,7 @@ import ZendeskSandbox
         try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
             try await receiver.run { receiverURL in
                 let lease = ["--lease-seconds", "2", "--account-requests-per-minute", "0"]
-                let (serve, url) = try CLIProcess.serve(database: database, directory: dir, extra: lease)
+                let (serve, url) = try await CLIProcess.serve(database: database, directory: dir, extra: lease)
                 var workers = [
                     try CLIProcess.worker(database: database, directory: dir, log: "w1.log", extra: lease),
                     try CLIProcess.worker(database: database, directory: dir, log: "w2.log", extra: lease),
@@ -41,7 +41,6 @@ import ZendeskSandbox
                 defer {
                     for p in workers + [serve] where p.isRunning {
                         p.terminate()
-                        p.waitUntilExit()
                     }
                 }
                 let webhook = try await api.create(url, "/webhook", ["target_url": .string(receiverURL + "/hook")])
@@ -62,7 +61,7 @@ import ZendeskSandbox
                 // Kill one worker once a quarter of the work has arrived.
                 try await KillResumeTests.waitUntil { receiver.runEvents().filter { $0.event == "sync_job_run:record" }.count >= 120 }
                 kill(workers[0].processIdentifier, SIGKILL)
-                workers[0].waitUntilExit()
+                await CLIProcess.waitForExit(workers[0])
                 workers.removeFirst()
                 let killedLog = (try? String(contentsOf: dir.appendingPathComponent("w1.log"), encoding: .utf8)) ?? ""
                 #expect(killedLog.contains("run started") || killedLog.contains("sync_job_run_id"), "the killed worker was executing runs")

@@ -40,7 +40,7 @@ public struct WebhookSender: Sendable {
 
     /// POSTs `envelope` to the webhook, signed with its secret. The envelope's `id` is the `webhook-id`.
     public func send(envelope: JSONValue, messageId: String, to webhook: Webhook, logger: Logger) async -> DeliveryResult {
-        let body = Array(envelope.jsonString().utf8)
+        let body = envelope.jsonBytes()
         let timestamp = Int(clock.now().timeIntervalSince1970)
         var request = HTTPClientRequest(url: webhook.targetURL)
         request.method = .POST

@@ -19,10 +19,13 @@ extension RunExecutor {
     /// Sends an event and waits for the acknowledgement, then saves the position. Events the webhook does not want
     /// are skipped (the position is still saved).
     func send(_ type: EventType, _ payload: JSONValue) async throws {
+        // The previous page's checkpoint must be durable before the next page goes out: at most one page is ever
+        // sent twice.
+        try await flushSave()
         if type == .syncJobRunRecord, let destination {
             try await write(payload, to: destination)
             position.acknowledged += 1
-            try await save()
+            try await saveInBackground()
             return
         }
         if webhook.wants(type.rawValue) {
@@ -34,7 +37,7 @@ extension RunExecutor {
             }
             position.acknowledged += 1
         }
-        try await save()
+        try await saveInBackground()
     }
 
     /// Writes a page's records to the run's destination; the page counts as acknowledged only once all are written.
@@ -55,8 +58,37 @@ extension RunExecutor {
 
     /// Saves the position, the statistics and the status, and renews the lease; notices a stop requested meanwhile.
     func save() async throws {
+        try await flushSave()
+        try await saving()()
+    }
+
+    /// Starts saving while the caller goes on (the next page is fetched during the commit); ``flushSave()`` waits
+    /// for it. Nothing is sent before the save it follows is durable.
+    func saveInBackground() async throws {
+        try await flushSave()
+        let operation = saving()
+        pendingSave = Task { try await operation() }
+    }
+
+    /// Waits for a save started in the background, rethrowing its failure (a stop request, a lost lease).
+    func flushSave() async throws {
+        guard let pending = pendingSave else { return }
+        pendingSave = nil
+        try await pending.value
+    }
+
+    /// The save of the current position and statistics, captured now.
+    func saving() -> @Sendable () async throws -> Void {
         let (env, runId, owner, until, now) = (self.env, run.id, services.configuration.workerId, services.leaseUntil, self.now)
         let (stats, status, checkpoint) = (run.resourceStats, run.status, position.json)
+        let store = self.store
+        return { try await Self.save(store: store, env: env, runId: runId, owner: owner, until: until, now: now, stats: stats, status: status, checkpoint: checkpoint) }
+    }
+
+    static func save(
+        store: any Store, env: UUID, runId: UUID, owner: String, until: Date, now: Date, stats: [String: JSONValue], status: SyncJobRun.Status,
+        checkpoint: JSONValue
+    ) async throws {
         try await store.transaction { s in
             guard var current = try await s.fetch(SyncJobRun.self, id: runId, environmentId: env, forUpdate: true) else {
                 throw RunInterruption.stopped

@@ -114,6 +114,7 @@ extension RunExecutor {
 
     /// The provider throttled us: tell the receiver, wait what it asked (capped), and carry on.
     func waitOutRateLimit(_ step: SyncJobResource, _ error: ConnectorError) async throws {
+        try await flushSave()  // so resume_at is measured from when the event goes out
         let wait = min(services.configuration.maxRateLimitWait, max(0, error.retryAfter ?? 60))
         let resumeAt = now.addingTimeInterval(wait)
         run.status = .rateLimited

@@ -22,6 +22,8 @@ final class RunExecutor {
     var destination: ZendeskTicketImport?
     /// A resumed run's first page may already be in the destination: check before writing it.
     var destinationMayHavePage = false
+    /// The checkpoint being committed while the next page is fetched.
+    var pendingSave: Task<Void, any Error>?
 
     init(run: SyncJobRun, services: EngineServices, logger: Logger) {
         self.run = run
@@ -65,6 +67,7 @@ final class RunExecutor {
             if run.status == .created { try await start() }
             try await deliverPendingLifecycle()
             try await walk()
+            try await flushSave()
             try await finish(.completed, error: nil)
         } catch let interruption as RunInterruption {
             switch interruption {
