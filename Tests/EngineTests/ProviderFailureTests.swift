@@ -48,6 +48,20 @@ import Testing
         }
     }
 
+    /// A connection dropped in the middle of an answer is a transient failure: retried, and nobody notices.
+    @Test func droppedConnectionIsRetried() async throws {
+        try await withEngine(.sqlite, tickets: 10) { h in
+            let webhook = try await h.webhook()
+            try await inject(h, ["status": 200, "drop": true, "count": 1, "path_contains": "tickets.json"])
+            let run = try await h.run(job: try await h.job(Self.job), account: try await h.account(), webhook: webhook.id)
+            #expect(run["status"] == "completed")
+            #expect(h.events().map(\.label).contains("sync_job_run:record_error") == false)
+            #expect(h.events().filter { $0.resource == "ticketing/tickets" }.flatMap(\.records).count == 10)
+            let log = try await h.zendesk(.GET, "/__sandbox/stats")["log"]?.arrayValue ?? []
+            #expect(log.filter { $0["path"]?.stringValue?.contains("tickets.json") == true }.count == 2)
+        }
+    }
+
     /// `fail_fast`: the first failed request ends the run as failed, saying why.
     @Test(arguments: StoreKind.available)
     func failFastEndsTheRun(kind: StoreKind) async throws {

@@ -68,6 +68,15 @@ import Testing
         }
     }
 
+    /// `drop`: the answer starts, then the connection closes mid-body; the next request is served normally.
+    @Test func droppedConnectionsAreInjected() async throws {
+        try await withSandbox { zd async throws in
+            _ = try await zd.post("/__sandbox/faults", ["status": 200, "count": 1, "path_contains": "/tickets.json", "drop": true])
+            await #expect(throws: (any Error).self) { _ = try await zd.get("/api/v2/tickets.json") }
+            #expect(try await zd.get("/api/v2/tickets.json").status == 200)
+        }
+    }
+
     @Test func errorRateIsDeterministicUnderASeed() async throws {
         func statuses(seed: UInt64) async throws -> [Int] {
             try await withSandbox { $0.seed = seed; $0.errorRate = 0.3 } _: { zd async throws in

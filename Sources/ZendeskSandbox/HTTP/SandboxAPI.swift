@@ -61,6 +61,9 @@ struct SandboxAPI: Sendable {
         return try state.withLock { s throws(SandboxError) -> SandboxResponse? in
             s.requestCount += 1
             if let fault = s.faults.take(path: path) {
+                if fault.drop {
+                    return SandboxResponse(status: 200, body: Array(#"{"tickets":[{"id":1,"subject":"dro"#.utf8), dropConnection: true)
+                }
                 if fault.malformed {
                     return SandboxResponse(status: 200, body: Array(#"{"tickets":[{"id":1,"subject":"trunc"#.utf8))
                 }

@@ -39,6 +39,8 @@ struct SandboxResponse: Sendable {
     var status: Int
     var headers: [(String, String)] = []
     var body: [UInt8]
+    /// Close the connection part-way through the body (an injected dropped connection).
+    var dropConnection = false
 
     static func json(_ w: JSONWriter, status: Int = 200) -> SandboxResponse {
         SandboxResponse(status: status, body: w.bytes)

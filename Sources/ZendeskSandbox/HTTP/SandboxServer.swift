@@ -89,6 +89,17 @@ public struct ZendeskSandbox: Sendable {
         for (name, value) in r.headers {
             if let n = HTTPField.Name(name) { fields[n] = value }
         }
+        if r.dropConnection {
+            // Promise a long body, send the start of it, then fail the write: the server closes the connection.
+            let start = ByteBuffer(bytes: r.body)
+            return Response(
+                status: .init(code: r.status), headers: fields,
+                body: ResponseBody(contentLength: 64 * 1024) { writer in
+                    try await writer.write(start)
+                    throw CancellationError()
+                }
+            )
+        }
         return Response(status: .init(code: r.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
     }
 }

@@ -4,7 +4,7 @@ import JSONCore
 ///
 /// - `GET /__sandbox/stats`, `POST /__sandbox/stats/reset`
 /// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "rate_limit_window", "export_overlap", "latency_ms", "jitter_ms", "error_rate", "recent_window"}`
-/// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false}`
+/// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false, "drop": false}`
 struct AdminRoutes: Sendable {
     let state: SandboxState
 
@@ -44,7 +44,8 @@ struct AdminRoutes: Sendable {
             }
             let fault = FaultQueue.Fault(
                 status: Int(status), remaining: Int(o["count"]?.numberValue ?? 1), pathContains: o["path_contains"]?.stringValue,
-                retryAfter: Int(o["retry_after"]?.numberValue ?? 1), malformed: o["malformed"]?.boolValue ?? false
+                retryAfter: Int(o["retry_after"]?.numberValue ?? 1), malformed: o["malformed"]?.boolValue ?? false,
+                drop: o["drop"]?.boolValue ?? false
             )
             state.read { $0.faults.faults.append(fault) }
             return .json(["queued": .number(Double(fault.remaining))])

@@ -35,6 +35,8 @@ struct FaultQueue: Sendable {
         var retryAfter: Int
         /// Answer 200 with a truncated JSON body instead of an error status.
         var malformed: Bool
+        /// Drop the connection: headers go out, then the connection closes in the middle of the body.
+        var drop = false
     }
 
     var faults: [Fault] = []
