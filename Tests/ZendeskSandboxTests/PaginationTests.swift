@@ -28,6 +28,34 @@ import Testing
         }
     }
 
+    /// Groups and ticket fields: every one once with page[size]=2 cursors and with per_page=2 offsets, and by id.
+    @Test(arguments: [("groups", "group", 3), ("ticket_fields", "ticket_field", 9)])
+    func accountConfigurationPagesBothWays(collection: String, single: String, count: Int) async throws {
+        try await withSandbox { zd async throws in
+            var cursorIds: [Int64] = []
+            var next: String? = "/api/v2/\(collection).json?page%5Bsize%5D=2"
+            while let url = next {
+                let page = try await zd.get(url)
+                cursorIds += ids(page, collection)
+                next = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
+            }
+            var offsetIds: [Int64] = []
+            var offset: String? = "/api/v2/\(collection).json?per_page=2"
+            while let url = offset {
+                let page = try await zd.get(url)
+                #expect(page.json["count"]?.numberValue == Double(count))
+                offsetIds += ids(page, collection)
+                offset = page.json["next_page"]?.stringValue
+            }
+            #expect(cursorIds.count == count)
+            #expect(Set(cursorIds).count == count)
+            #expect(offsetIds == cursorIds)
+            let one = try await zd.get("/api/v2/\(collection)/\(cursorIds[1]).json")
+            #expect(one.json[single]?["id"]?.numberValue == Double(cursorIds[1]))
+            #expect(try await zd.get("/api/v2/\(collection)/1.json").status == 404)
+        }
+    }
+
     @Test func cursorPaginationRebuildingFromAfterCursorAsTapZendeskDoes() async throws {
         try await withSandbox { zd async throws in
             var seen: [Int64] = []

@@ -98,6 +98,7 @@ struct SandboxAPI: Sendable {
         case (_, "imports"), (_, "job_statuses"): return try await BulkRoutes(context: context, notifier: notifier).handle()
         case (_, "webhooks"), (_, "triggers"): return try WebhookRoutes(context: context).handle()
         case ("GET", "tags"): return try OrganizationRoutes(context: context).tags()
+        case ("GET", "groups"), ("GET", "ticket_fields"): return try ConfigurationRoutes(context: context).handle()
         default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
         }
     }
