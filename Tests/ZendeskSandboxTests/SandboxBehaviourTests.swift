@@ -17,6 +17,25 @@ import Testing
         }
     }
 
+    /// The account's API token with an agent's e-mail acts as that agent: tickets yes, admin-only endpoints 403;
+    /// an end-user gets 403 everywhere; an unknown e-mail 401.
+    @Test func rolesLimitWhatUsersMayCall() async throws {
+        try await withSandbox { zd async throws in
+            let users = try await zd.get("/api/v2/users.json?per_page=100").json["users"]?.arrayValue ?? []
+            let agent = try #require(users.first { $0["role"] == "agent" }?["email"]?.stringValue)
+            let endUser = try #require(users.first { $0["role"] == "end-user" }?["email"]?.stringValue)
+            func basic(_ email: String) -> String { "Basic " + Data("\(email)/token:sandbox-token".utf8).base64EncodedString() }
+            #expect(try await zd.get("/api/v2/tickets.json", auth: basic(agent)).status == 200)
+            let export = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0", auth: basic(agent))
+            #expect(export.status == 403)
+            #expect(export.json["error"] == "Forbidden")
+            #expect(try await zd.get("/api/v2/webhooks", auth: basic(agent)).status == 403)
+            #expect(try await zd.get("/api/v2/tickets.json", auth: basic(endUser)).status == 403)
+            #expect(try await zd.get("/api/v2/tickets.json", auth: basic("nobody@example.com")).status == 401)
+            #expect(try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0").status == 200)
+        }
+    }
+
     @Test func sameSeedSameWorld() async throws {
         let a = try await withSandbox { $0.seed = 7 } _: { try await $0.get("/api/v2/tickets/42.json").json }
         let b = try await withSandbox { $0.seed = 7 } _: { try await $0.get("/api/v2/tickets/42.json").json }

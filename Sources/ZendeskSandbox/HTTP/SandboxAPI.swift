@@ -14,7 +14,8 @@ struct SandboxAPI: Sendable {
         }
         var response: SandboxResponse
         do throws(SandboxError) {
-            try authenticate(r)
+            let role = try authenticate(r)
+            try authorize(r, role: role)
             if let early = try admit(r, path: path, now: now) {
                 response = early
             } else {
@@ -41,18 +42,33 @@ struct SandboxAPI: Sendable {
         return response
     }
 
-    /// Basic `{email}/token:{api_token}` or Bearer `{oauth token}`, as Zendesk checks them.
-    func authenticate(_ r: SandboxRequest) throws(SandboxError) {
+    /// Basic `{email}/token:{api_token}` or Bearer `{oauth token}`, as Zendesk checks them; returns the role of the
+    /// user the request acts as. The API token is the account's, so any user's e-mail with it acts as that user.
+    func authenticate(_ r: SandboxRequest) throws(SandboxError) -> String {
         let unauthorized = SandboxError(status: 401, error: "Couldn't authenticate you", description: nil)
         guard let header = r.authorization else { throw unauthorized }
         if header.hasPrefix("Bearer ") {
             guard header.dropFirst(7) == configuration.oauthToken else { throw unauthorized }
-            return
+            return "admin"
         }
         guard header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))),
-            let credentials = String(data: data, encoding: .utf8)
+            let credentials = String(data: data, encoding: .utf8), let separator = credentials.range(of: "/token:"),
+            credentials[separator.upperBound...] == configuration.apiToken
         else { throw unauthorized }
-        guard credentials == "\(configuration.adminEmail)/token:\(configuration.apiToken)" else { throw unauthorized }
+        let email = String(credentials[..<separator.lowerBound])
+        if email == configuration.adminEmail { return "admin" }
+        guard let user = state.read({ $0.world.user(email: email) }), user.active else { throw unauthorized }
+        return user.role
+    }
+
+    /// Admin-only endpoints (incremental exports, webhooks, triggers, imports) answer agents 403, as Zendesk does;
+    /// end-users get 403 everywhere.
+    func authorize(_ r: SandboxRequest, role: String) throws(SandboxError) {
+        let forbidden = SandboxError(
+            status: 403, error: "Forbidden", description: "You do not have access to this page. Please contact the account owner of this help desk for further help."
+        )
+        if role == "end-user" { throw forbidden }
+        if role != "admin", ["incremental", "webhooks", "triggers", "imports"].contains(r.segments.first ?? "") { throw forbidden }
     }
 
     /// Rate limits and queued or random faults; a response when the request must not reach its route.

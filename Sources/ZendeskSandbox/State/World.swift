@@ -101,6 +101,16 @@ struct World: Sendable {
         return generator.user(index: index, adminEmail: adminEmail)
     }
 
+    /// The user with this e-mail: changed or created users first, then the generated ones (whose address ends in
+    /// their index: `jane.doe17@example.com`).
+    func user(email: String) -> User? {
+        if let u = users.values.first(where: { $0.email == email }) { return u }
+        let local = email.split(separator: "@").first.map(String.init) ?? ""
+        let digits = String(local.reversed().prefix { $0.isNumber }.reversed())
+        guard let index = Int(digits), let u = user(Generator.userBase + Int64(index)), users[u.id] == nil, u.email == email else { return nil }
+        return u
+    }
+
     var userIdRange: Range<Int64> { Generator.userBase..<(Generator.userBase + Int64(nextUserIndex)) }
 
     mutating func store(_ u: User) {
