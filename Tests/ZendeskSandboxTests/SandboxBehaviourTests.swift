@@ -36,6 +36,21 @@ import Testing
         }
     }
 
+    /// `POST /webhooks/{id}/signing_secret` replaces the secret; reading it back gives the new one.
+    @Test func webhookSigningSecretReset() async throws {
+        try await withSandbox { zd async throws in
+            let hook = try await zd.post("/api/v2/webhooks", ["webhook": ["name": "h", "endpoint": "http://127.0.0.1:9/x"]])
+            let id = try #require(hook.json["webhook"]?["id"]?.stringValue)
+            let before = try await zd.get("/api/v2/webhooks/\(id)/signing_secret").json["signing_secret"]?["secret"]
+            let reset = try await zd.post("/api/v2/webhooks/\(id)/signing_secret", [:])
+            #expect(reset.status == 201)
+            let after = try await zd.get("/api/v2/webhooks/\(id)/signing_secret").json["signing_secret"]?["secret"]
+            #expect(after == reset.json["signing_secret"]?["secret"])
+            #expect(after != before)
+            #expect(try await zd.post("/api/v2/webhooks/nope/signing_secret", [:]).status == 404)
+        }
+    }
+
     @Test func sameSeedSameWorld() async throws {
         let a = try await withSandbox { $0.seed = 7 } _: { try await $0.get("/api/v2/tickets/42.json").json }
         let b = try await withSandbox { $0.seed = 7 } _: { try await $0.get("/api/v2/tickets/42.json").json }

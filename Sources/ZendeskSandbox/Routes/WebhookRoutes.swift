@@ -2,7 +2,7 @@ import Foundation
 import JSONCore
 import SyncBridgeCore
 
-/// `/webhooks` (CRUD, signing secret) and `/triggers` (CRUD) — enough for SyncBridge to register itself.
+/// `/webhooks` (CRUD, signing secret and its reset) and `/triggers` (CRUD) — enough for SyncBridge to register itself.
 struct WebhookRoutes: Sendable {
     let context: RouteContext
 
@@ -56,6 +56,16 @@ struct WebhookRoutes: Sendable {
         case ("GET", 3) where s[2] == "signing_secret":
             guard let hook = state.read({ $0.webhooks[s[1]] }) else { throw SandboxError.notFound() }
             return .json(["signing_secret": ["secret": .string(hook.signingSecret), "algorithm": "SHA256"]])
+        case ("POST", 3) where s[2] == "signing_secret":
+            // Resets the secret: later notifications are signed with the new one.
+            let secret = try state.withLock { st throws(SandboxError) -> String in
+                guard var hook = st.webhooks[s[1]] else { throw SandboxError.notFound() }
+                let n = state.random.value(15, st.requestCount)
+                hook.signingSecret = Data((0..<4).flatMap { i in withUnsafeBytes(of: state.random.value(16, n, UInt64(i))) { Array($0) } }).base64EncodedString()
+                st.webhooks[s[1]] = hook
+                return hook.signingSecret
+            }
+            return .json(["signing_secret": ["secret": .string(secret), "algorithm": "SHA256"]], status: 201)
         default:
             throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
         }
