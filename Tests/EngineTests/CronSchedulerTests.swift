@@ -130,7 +130,7 @@ import Testing
                 try await Task.sleep(for: .milliseconds(100))
                 #expect(try await runs(h, t.trigger).isEmpty)
                 clock.set(t.nextFire.addingTimeInterval(0.01))
-                let deadline = ContinuousClock.now + .seconds(30)
+                let deadline = ContinuousClock.now + TestPatience.long
                 while try await runs(h, t.trigger).isEmpty, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
                 #expect(try await runs(h, t.trigger).count == 1)
             }

@@ -54,7 +54,7 @@ import Testing
             let burst = ContinuousClock.now - burstStart
             // The burst settles into a run; give a second one every chance to appear.
             var state = JSONValue.null
-            let deadline = ContinuousClock.now + .seconds(30)
+            let deadline = ContinuousClock.now + TestPatience.long
             repeat {
                 try await Task.sleep(for: .milliseconds(100))
                 state = try await h.api.request(.GET, "/sync-job-push-trigger/\(trigger)").json

@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test(arguments: [("draft2020-12", SchemaDraft.draft2020_12), ("draft7", SchemaDraft.draft7)])
-    func suite(folder: String, draft: SchemaDraft) throws {
+    func suite(folder: String, draft: SchemaDraft) async throws {
         let root = try Self.suiteDirectory()
         let remotes = try Self.remotes(root)
         let dir = root.appendingPathComponent(folder)
@@ -74,7 +74,7 @@ import Testing
         ]
         let baseline = try Self.baseline()
         for (name, files, formats) in parts {
-            let tally = try Self.run(files: files, draft: draft, formatAssertion: formats, remotes: remotes)
+            let tally = try await offPool { try Self.run(files: files, draft: draft, formatAssertion: formats, remotes: remotes) }
             print("json-schema \(folder) \(name): \(tally.passed) passed, \(tally.failed) failed")
             for failure in tally.failures.prefix(40) { print("  ✗ \(failure)") }
             let key = "\(folder)/\(name)"

@@ -1,4 +1,5 @@
 import Foundation
+import SyncBridgeTestSupport
 
 /// Runs the built `syncbridge` executable as a separate process, the way people and scripts do.
 struct CLIProcess {
@@ -13,14 +14,18 @@ struct CLIProcess {
         return dir.appendingPathComponent("syncbridge")
     }
 
-    struct Result {
+    struct Result: Sendable {
         let status: Int32
         let stdout: String
         let stderr: String
     }
 
-    /// Runs to completion.
-    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL) throws -> Result {
+    /// Runs to completion, on a thread of its own (see `offPool`).
+    static func run(_ arguments: [String], environment: [String: String] = [:], directory: URL) async throws -> Result {
+        try await offPool { try runBlocking(arguments, environment: environment, directory: directory) }
+    }
+
+    static func runBlocking(_ arguments: [String], environment: [String: String], directory: URL) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -32,8 +37,10 @@ struct CLIProcess {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // stderr is read on a thread of its own so that neither pipe can fill up and block the child.
+        let stderrReader = PipeReader(err.fileHandleForReading)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        let stderr = stderrReader.wait()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
@@ -42,28 +49,12 @@ struct CLIProcess {
     /// blocking reads happen on a thread of their own: a cooperative thread blocked here would stall the in-process
     /// sandbox and receiver the server talks to.
     static func serve(database: String, directory: URL, extra: [String] = []) async throws -> (Process, String) {
-        try await onThread { try serveBlocking(database: database, directory: directory, extra: extra) }
+        try await offPool { try serveBlocking(database: database, directory: directory, extra: extra) }
     }
 
     /// Waits for a process to end without blocking a cooperative thread.
     static func waitForExit(_ process: Process) async {
-        await onThread { process.waitUntilExit() }
-    }
-
-    /// Runs blocking work on a new thread and awaits its result.
-    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Swift.Result { try work() }) }
-        }
-    }
-
-    static func onThread(_ work: @escaping @Sendable () -> Void) async {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                work()
-                continuation.resume()
-            }
-        }
+        await offPool { process.waitUntilExit() }
     }
 
     static func serveBlocking(database: String, directory: URL, extra: [String]) throws -> (Process, String) {
@@ -113,4 +104,22 @@ struct CLIProcess {
     }
 
     struct CLIError: Error { let message: String }
+}
+
+/// Reads a pipe to its end on a thread of its own; `wait()` blocks (off the cooperative pool) until it has.
+private final class PipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
 }

@@ -13,8 +13,8 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    @Test func tokenCreatePrintsOnlyTheToken() throws {
-        let r = try CLIProcess.run(["token", "create", "--name", "ci", "--environment", "staging"], directory: directory)
+    @Test func tokenCreatePrintsOnlyTheToken() async throws {
+        let r = try await CLIProcess.run(["token", "create", "--name", "ci", "--environment", "staging"], directory: directory)
         #expect(r.status == 0)
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 1)
@@ -24,59 +24,59 @@ import Testing
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
 
-    @Test func migrateReportsUpToDate() throws {
-        let r = try CLIProcess.run(["migrate", "--database-url", "sqlite://m.sqlite"], directory: directory)
+    @Test func migrateReportsUpToDate() async throws {
+        let r = try await CLIProcess.run(["migrate", "--database-url", "sqlite://m.sqlite"], directory: directory)
         #expect(r.status == 0)
         #expect(r.stdout == "Database is up to date (sqlite).\n")
-        let bad = try CLIProcess.run(["migrate", "--database-url", "mysql://x"], directory: directory)
+        let bad = try await CLIProcess.run(["migrate", "--database-url", "mysql://x"], directory: directory)
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("SYNCBRIDGE_DATABASE_URL must start with sqlite:// or postgres://"))
     }
 
-    @Test func cronPrintsFireTimesOrTheFieldAtFault() throws {
-        let r = try CLIProcess.run(["cron", "0 */6 * * *", "--after", "2024-02-28T23:59:30Z", "--count", "3"], directory: directory)
+    @Test func cronPrintsFireTimesOrTheFieldAtFault() async throws {
+        let r = try await CLIProcess.run(["cron", "0 */6 * * *", "--after", "2024-02-28T23:59:30Z", "--count", "3"], directory: directory)
         #expect(r.status == 0)
         #expect(r.stdout == "2024-02-29T00:00:00Z\n2024-02-29T06:00:00Z\n2024-02-29T12:00:00Z\n")
-        let bad = try CLIProcess.run(["cron", "0 24 * * *"], directory: directory)
+        let bad = try await CLIProcess.run(["cron", "0 24 * * *"], directory: directory)
         #expect(bad.status == 1)
         #expect(bad.stderr == "error: hour: 24 is out of range 0-23\n")
-        let never = try CLIProcess.run(["cron", "0 0 30 2 *"], directory: directory)
+        let never = try await CLIProcess.run(["cron", "0 0 30 2 *"], directory: directory)
         #expect(never.status == 1)
         #expect(never.stderr.contains("never fires"))
     }
 
-    @Test func validateChecksArgsAgainstASchema() throws {
+    @Test func validateChecksArgsAgainstASchema() async throws {
         try #"{"ticket_sync_start_date": {"type": "string", "format": "date-time"}}"#.write(
             to: directory.appendingPathComponent("schema.json"), atomically: true, encoding: .utf8)
         try #"{"ticket_sync_start_date": "2023-07-23T18:10:56.072Z"}"#.write(to: directory.appendingPathComponent("ok.json"), atomically: true, encoding: .utf8)
         try #"{"ticket_sync_start_date": "yesterday"}"#.write(to: directory.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
-        let ok = try CLIProcess.run(["validate", "--schema", "schema.json", "--input", "ok.json"], directory: directory)
+        let ok = try await CLIProcess.run(["validate", "--schema", "schema.json", "--input", "ok.json"], directory: directory)
         #expect(ok.status == 0)
         #expect(ok.stdout == "valid\n")
-        let bad = try CLIProcess.run(["validate", "--schema", "schema.json", "--input", "bad.json"], directory: directory)
+        let bad = try await CLIProcess.run(["validate", "--schema", "schema.json", "--input", "bad.json"], directory: directory)
         #expect(bad.status == 1)
         #expect(bad.stdout == "/ticket_sync_start_date: \"yesterday\" is not a valid date-time  [/properties/ticket_sync_start_date/format]\n")
         try #"{"x": {"type": "strng"}}"#.write(to: directory.appendingPathComponent("broken.json"), atomically: true, encoding: .utf8)
-        let broken = try CLIProcess.run(["validate", "--schema", "broken.json", "--input", "ok.json"], directory: directory)
+        let broken = try await CLIProcess.run(["validate", "--schema", "broken.json", "--input", "ok.json"], directory: directory)
         #expect(broken.status == 2)
         #expect(broken.stderr.hasPrefix("schema error: args_schema.x.type: "))
     }
 
     /// `syncbridge jsonata` prints the result as JSON, nothing for undefined, and the error code with exit 1.
-    @Test func jsonataEvaluatesExpressions() throws {
+    @Test func jsonataEvaluatesExpressions() async throws {
         try #"{"args": {}, "previous_run_date": "2025-01-01T00:00:00.000Z"}"#.write(
             to: directory.appendingPathComponent("scope.json"), atomically: true, encoding: .utf8
         )
         let query = "{ 'updated_at': { 'gt': args.since ? args.since : previous_run_date } }"
-        let r = try CLIProcess.run(["jsonata", query, "--input", "scope.json", "--compact"], directory: directory)
+        let r = try await CLIProcess.run(["jsonata", query, "--input", "scope.json", "--compact"], directory: directory)
         #expect(r.status == 0)
         #expect(r.stdout == #"{"updated_at":{"gt":"2025-01-01T00:00:00.000Z"}}"# + "\n")
-        let bound = try CLIProcess.run(["jsonata", "$x * 2", "--bindings", #"{"x": 21}"#], directory: directory)
+        let bound = try await CLIProcess.run(["jsonata", "$x * 2", "--bindings", #"{"x": 21}"#], directory: directory)
         #expect(bound.stdout == "42\n")
-        let undefined = try CLIProcess.run(["jsonata", "missing.field", "--input", "scope.json"], directory: directory)
+        let undefined = try await CLIProcess.run(["jsonata", "missing.field", "--input", "scope.json"], directory: directory)
         #expect(undefined.status == 0)
         #expect(undefined.stdout.isEmpty)
-        let broken = try CLIProcess.run(["jsonata", "1 +"], directory: directory)
+        let broken = try await CLIProcess.run(["jsonata", "1 +"], directory: directory)
         #expect(broken.status == 1)
         #expect(broken.stderr.hasPrefix("error S0207 at position 3"))
     }
@@ -87,17 +87,17 @@ import Testing
         defer {
             serve.terminate()
         }
-        let worker = try CLIProcess.run(["worker", "--database-url", "sqlite://owned.sqlite"], directory: directory)
+        let worker = try await CLIProcess.run(["worker", "--database-url", "sqlite://owned.sqlite"], directory: directory)
         #expect(worker.status == 1)
         #expect(worker.stderr.contains("database_in_use: owned.sqlite is already used by another SyncBridge process (pid \(serve.processIdentifier))"), "\(worker.stderr)")
-        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", "sqlite://owned.sqlite"], directory: directory)
+        let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", "sqlite://owned.sqlite"], directory: directory)
         #expect(token.status == 0)
     }
 
     /// A process-level restart: data written through one `syncbridge serve` is served by the next, killed with -9
     /// in between, on the same SQLite file.
     @Test func serveSurvivesKillAndRestart() async throws {
-        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", "sqlite://serve.sqlite"], directory: directory)
+        let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", "sqlite://serve.sqlite"], directory: directory)
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         func call(_ base: String, _ method: HTTPMethod, _ path: String, _ body: String? = nil) async throws -> (Int, JSONValue) {
@@ -108,7 +108,7 @@ import Testing
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.body = .bytes(ByteBuffer(string: body))
             }
-            let response = try await client.execute(request, timeout: .seconds(10))
+            let response = try await client.execute(request, timeout: .seconds(60))
             let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
             return (Int(response.status.code), try JSONParser.parse(text))
         }

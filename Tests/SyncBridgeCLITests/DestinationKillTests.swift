@@ -26,7 +26,7 @@ import ZendeskSandbox
 
     @Test func killedCopyFinishesWithExactlyTheSourceTickets() async throws {
         let database = "sqlite://copy.sqlite"
-        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
+        let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let client = HTTPClientForTests.shared
         let source = Self.sandbox(tickets: 5000, users: 1000)

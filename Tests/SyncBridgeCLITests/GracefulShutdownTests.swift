@@ -18,7 +18,7 @@ import ZendeskSandbox
 
     @Test func sigtermReleasesTheRunForTheNextProcess() async throws {
         let database = "sqlite://term.sqlite"
-        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
+        let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let client = HTTPClientForTests.shared
         var configuration = SandboxConfiguration()

@@ -19,7 +19,7 @@ import ZendeskSandbox
 
     @Test func killedServeResumesTheRunFromItsCheckpoint() async throws {
         let database = "sqlite://kill.sqlite"
-        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
+        let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
             .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let client = HTTPClientForTests.shared
         var configuration = SandboxConfiguration()
@@ -76,12 +76,12 @@ import ZendeskSandbox
         }
     }
 
-    /// Polls `condition` every 20 ms for up to 60 s.
+    /// Polls `condition` every 20 ms for up to `TestPatience.long`.
     static func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + TestPatience.long
         while !condition() {
             guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within 60 s")
+                Issue.record("condition not met within \(TestPatience.long)")
                 throw CancellationError()
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -112,7 +112,7 @@ struct ProcessAPI: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body.jsonString()))
         }
-        let response = try await client.execute(request, timeout: .seconds(10))
+        let response = try await client.execute(request, timeout: .seconds(60))
         let text = String(buffer: try await response.body.collect(upTo: 1 << 22))
         return (Int(response.status.code), try JSONParser.parse(text))
     }

@@ -21,7 +21,7 @@ import ZendeskSandbox
         let location = try await TestStores.newLocation(.postgres)
         let base = TestStores.postgresURL!
         let database = base + (base.contains("?") ? "&" : "?") + "search_path=\(location.name)"
-        let token = try CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
+        let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
         #expect(token.status == 0, "\(token.stderr)")
         let api = ProcessAPI(client: HTTPClientForTests.shared, token: token.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         var configuration = SandboxConfiguration()

@@ -27,8 +27,8 @@ public actor AccountRequestBudget {
         if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
     }
 
-    /// Takes a token (possibly one not refilled yet); returns how long to wait before using it.
-    private func reserve(_ account: UUID) -> Double {
+    /// Takes a token (possibly one not refilled yet); returns how long to wait, in seconds, before using it.
+    public func reserve(_ account: UUID) -> Double {
         let now = ContinuousClock.now
         let rate = budget.perMinute / 60
         var (tokens, at) = buckets[account] ?? (budget.burst, now)

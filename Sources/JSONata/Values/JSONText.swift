@@ -75,6 +75,8 @@ public enum JSONText {
     /// JavaScript's `Number.prototype.toString()` for finite numbers.
     public static func numberString(_ n: Double) -> String {
         if n == 0 { return "0" }
+        // Whole numbers below 10^18 print as their integer digits in JavaScript too; most numbers are such.
+        if n == n.rounded(.towardZero) && n.magnitude < 1e18 { return String(Int64(n)) }
         if n < 0 { return "-" + numberString(-n) }
         // Shortest round-trip digits and decimal exponent, from Swift's own shortest printing.
         let text = "\(n)"

@@ -81,9 +81,9 @@ struct EngineHarness: Sendable {
         return try #require(r.string("id"))
     }
 
-    /// Polls the run until it is finished (60 s deadline).
+    /// Polls the run until it is finished (`TestPatience.long` at most).
     func waitForRun(_ id: String, until done: Set<String> = ["completed", "failed", "stopped"]) async throws -> JSONValue {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + TestPatience.long
         while ContinuousClock.now < deadline {
             let r = try await api.request(.GET, "/sync-job-run/\(id)")
             if let status = r.string("status"), done.contains(status) { return r.json }
@@ -95,7 +95,7 @@ struct EngineHarness: Sendable {
 
     /// Waits until the receiver has seen an event of that name.
     func waitForEvent(_ name: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + TestPatience.long
         while ContinuousClock.now < deadline {
             if events().contains(where: { $0.event == name }) { return }
             try await Task.sleep(for: .milliseconds(20))
