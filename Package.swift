@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "ZendeskSandboxTests",
             dependencies: [
-                "ZendeskSandbox", "JSONCore", "SyncBridgeTestSupport",
+                "ZendeskSandbox", "JSONCore", "SyncBridgeCore", "SyncBridgeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -46,6 +46,20 @@ try:
     check("incremental time-based ticket export", len({t.id for t in zd.tickets.incremental(start_time=0, paginate_by_time=True)}), TICKETS)
     check("incremental user export", len({u.id for u in zd.users.incremental(start_time=0)}), USERS)
     check("me is the admin", zd.users.me().email, "admin@example.com")
+    audits = list(zd.tickets.audits(ticket=42))
+    check("audits of ticket 42 carry its comments", [a.events[0]["id"] for a in audits], [c.id for c in comments])
+    check("metrics of ticket 42", zd.tickets.metrics(ticket=42).ticket_id, 42)
+    check("ticket metrics listed", len({m.ticket_id for m in zd.ticket_metrics()}), TICKETS)
+    all_comments = sum(len(list(zd.tickets.comments(ticket=i))) for i in (1, 2, 3))
+    events = {}
+    for e in zd.tickets.events(start_time=0, include="comment_events"):
+        for child in e.child_events:
+            if child.get("event_type") == "Comment":
+                events[child["id"]] = e.ticket_id
+    check("ticket events carry comments", sum(1 for t in events.values() if t in (1, 2, 3)), all_comments)
+    metric_events = {e.id for e in zd.tickets.metrics_incremental(start_time=0)}
+    check("ticket metric events exported", len(metric_events) >= 2 * TICKETS, True)
+    check("incremental organization export", len({o.id for o in zd.organizations.incremental(start_time=0)}), max(1, USERS // 10))
 except Exception as e:  # a crash is a failure, reported like one
     import traceback; traceback.print_exc()
     checks.append(False)

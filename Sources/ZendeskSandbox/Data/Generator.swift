@@ -58,6 +58,12 @@ struct Generator: Sendable {
         )
     }
 
+    /// The index of the generated organization with this name (names end in their index), if there is one.
+    func organizationName(_ name: String) -> Int? {
+        guard let last = name.split(separator: " ").last, let i = Int(last), i >= 0, i < organizationCount else { return nil }
+        return organization(index: i).name == name ? i : nil
+    }
+
     // MARK: Users
 
     static let firstNames = ["Ada", "Grace", "Linus", "Ken", "Barbara", "Alan", "Margaret", "Dennis", "Radia", "Edsger", "Frances", "John", "Hedy", "Tim", "Katherine", "Guido"]
@@ -128,6 +134,12 @@ struct Generator: Sendable {
     /// How many comments generated ticket `id` has (the first is its description).
     func commentCount(ticket id: Int64) -> Int {
         1 + random.int(70, UInt64(id), below: max(1, 2 * commentsPerTicket - 1))
+    }
+
+    /// Every generated comment of a generated ticket, oldest first.
+    func comments(of t: Ticket) -> [Comment] {
+        let count = commentCount(ticket: t.id)
+        return (0..<count).map { comment(ticket: t, index: $0, count: count) }
     }
 
     func comment(ticket t: Ticket, index k: Int, count: Int) -> Comment {

@@ -3,14 +3,13 @@ import SyncBridgeCore
 
 /// Zendesk's JSON shapes for the records.
 extension Ticket {
-    func write(to w: inout JSONWriter, base: String, export: Bool) {
+    /// Writes the ticket; `extra` adds fields at the end (side-loads such as `metric_set`).
+    func write(to w: inout JSONWriter, base: String, export: Bool, extra: ((inout JSONWriter) -> Void)? = nil) {
         w.beginObject()
         w.key("url"); w.string(base + "/api/v2/tickets/", id, ".json")
         w.field("id", id)
         w.field("external_id", externalId)
-        w.key("via"); w.beginObject(); w.field("channel", channel); w.key("source"); w.beginObject()
-        w.key("from"); w.beginObject(); w.endObject(); w.key("to"); w.beginObject(); w.endObject(); w.key("rel"); w.null()
-        w.endObject(); w.endObject()
+        w.via(channel)
         w.key("created_at"); w.timestamp(seconds: createdAt)
         w.key("updated_at"); w.timestamp(seconds: updatedAt)
         w.field("type", type)
@@ -48,6 +47,7 @@ extension Ticket {
         w.field("allow_attachments", true)
         w.field("from_messaging_channel", false)
         if export { w.field("generated_timestamp", generatedTimestamp) }
+        extra?(&w)
         w.endObject()
     }
 }
@@ -118,22 +118,22 @@ extension Organization {
 }
 
 extension Comment {
+    /// The comment as `/tickets/{id}/comments` lists it: its event fields plus where it came from and when.
     func write(to w: inout JSONWriter) {
         w.beginObject()
-        w.field("id", id)
-        w.field("type", "Comment")
-        w.field("author_id", authorId)
-        w.field("body", body)
-        w.field("html_body", "<div class=\"zd-comment\" dir=\"auto\"><p>\(body.replacingOccurrences(of: "<", with: "&lt;"))</p></div>")
-        w.field("plain_body", body)
-        w.field("public", isPublic)
-        w.key("attachments"); w.beginArray(); w.endArray()
-        w.field("audit_id", id + 1_000_000_000)
-        w.key("via"); w.beginObject(); w.field("channel", channel); w.key("source"); w.beginObject()
-        w.key("from"); w.beginObject(); w.endObject(); w.key("to"); w.beginObject(); w.endObject(); w.key("rel"); w.null()
-        w.endObject(); w.endObject()
+        writeEventFields(to: &w)
+        w.via(channel)
         w.key("created_at"); w.timestamp(seconds: createdAt)
         w.key("metadata"); w.beginObject(); w.key("system"); w.beginObject(); w.endObject(); w.key("custom"); w.beginObject(); w.endObject(); w.endObject()
         w.endObject()
+    }
+}
+
+extension JSONWriter {
+    /// Zendesk's `via` object for a channel.
+    mutating func via(_ channel: String) {
+        key("via"); beginObject(); field("channel", channel); key("source"); beginObject()
+        key("from"); beginObject(); endObject(); key("to"); beginObject(); endObject(); key("rel"); null()
+        endObject(); endObject()
     }
 }

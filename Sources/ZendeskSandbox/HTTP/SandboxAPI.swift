@@ -107,13 +107,15 @@ struct SandboxAPI: Sendable {
         let context = RouteContext(state: state, request: r, now: now, base: base)
         switch (r.method, s.first ?? "") {
         case (_, "tickets"): return try await TicketRoutes(context: context, notifier: notifier).handle()
-        case (_, "users"): return try UserRoutes(context: context).handle()
-        case (_, "organizations"): return try OrganizationRoutes(context: context).handle()
+        case (_, "users"): return try await UserRoutes(context: context, notifier: notifier).handle()
+        case (_, "organizations"): return try await OrganizationRoutes(context: context, notifier: notifier).handle()
         case ("GET", "incremental"): return try IncrementalRoutes(context: context).handle()
         case ("GET", "search"): return try SearchRoutes(context: context).handle()
         case (_, "imports"), (_, "job_statuses"): return try await BulkRoutes(context: context, notifier: notifier).handle()
-        case (_, "webhooks"), (_, "triggers"): return try WebhookRoutes(context: context).handle()
+        case (_, "webhooks"), (_, "triggers"): return try await WebhookRoutes(context: context, notifier: notifier).handle()
         case ("GET", "tags"): return try OrganizationRoutes(context: context).tags()
+        case ("GET", "ticket_audits"): return try ActivityRoutes(context: context).allAudits()
+        case ("GET", "ticket_metrics"): return try ActivityRoutes(context: context).metrics()
         case ("GET", "groups"), ("GET", "ticket_fields"): return try ConfigurationRoutes(context: context).handle()
         default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
         }

@@ -83,7 +83,7 @@ public struct ZendeskSandbox: Sendable {
         let sandboxRequest = SandboxRequest(
             method: request.method.rawValue, segments: segments, query: query, authorization: request.headers[.authorization], body: body
         )
-        let now = Int64(Date().timeIntervalSince1970)
+        let now = Int64(Date().timeIntervalSince1970) + api.state.clockOffset.load(ordering: .relaxed)
         let r = await api.handle(sandboxRequest, path: path, now: now, base: base)
         var fields = HTTPFields()
         for (name, value) in r.headers {

@@ -4,6 +4,7 @@ import Foundation
 import JSONCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import SyncBridgeCore
 
 /// Fires trigger notifications as Zendesk does: for each active trigger matching a ticket change, render its body
@@ -64,10 +65,11 @@ struct WebhookNotifier: Sendable {
         return Data(mac).base64EncodedString()
     }
 
-    func deliver(body: String, to hook: ZendeskWebhook, client: HTTPClient, state: SandboxState) async {
+    /// The signed request for one delivery.
+    static func request(body: String, to hook: ZendeskWebhook) -> HTTPClientRequest {
         let timestamp = Timestamp.formatSeconds(Int64(Date().timeIntervalSince1970))
         var request = HTTPClientRequest(url: hook.endpoint)
-        request.method = .POST
+        request.method = HTTPMethod(rawValue: hook.httpMethod.uppercased())
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "X-Zendesk-Account-Id", value: "1000001")
         request.headers.add(name: "X-Zendesk-Webhook-Id", value: hook.id)
@@ -75,6 +77,23 @@ struct WebhookNotifier: Sendable {
         request.headers.add(name: "X-Zendesk-Webhook-Signature-Timestamp", value: timestamp)
         request.headers.add(name: "X-Zendesk-Webhook-Signature", value: Self.signature(secret: hook.signingSecret, timestamp: timestamp, body: body))
         request.body = .bytes(ByteBuffer(string: body))
+        return request
+    }
+
+    /// `POST /webhooks/test`: one signed request, no retries; the receiver's answer, or nil when none came.
+    func test(body: String, to hook: ZendeskWebhook) async -> (status: Int, headers: [(String, String)], body: String)? {
+        guard let client else { return nil }
+        do {
+            let response = try await client.execute(Self.request(body: body, to: hook), timeout: .seconds(12))
+            let bytes = try await response.body.collect(upTo: 1 << 20)
+            return (Int(response.status.code), response.headers.map { ($0.name, $0.value) }, String(buffer: bytes))
+        } catch {
+            return nil
+        }
+    }
+
+    func deliver(body: String, to hook: ZendeskWebhook, client: HTTPClient, state: SandboxState) async {
+        let request = Self.request(body: body, to: hook)
         for attempt in 0..<3 {
             do {
                 let response = try await client.execute(request, timeout: .seconds(12))

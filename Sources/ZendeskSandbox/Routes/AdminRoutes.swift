@@ -1,10 +1,13 @@
 import JSONCore
+import SyncBridgeCore
 
 /// `/__sandbox/…`: statistics and runtime controls for tests (no authentication).
 ///
 /// - `GET /__sandbox/stats`, `POST /__sandbox/stats/reset`
 /// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "rate_limit_window", "export_overlap", "latency_ms", "jitter_ms", "error_rate", "recent_window"}`
 /// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false, "drop": false}`
+/// - `GET /__sandbox/clock`, `POST /__sandbox/clock {"advance_seconds": 3600}` or `{"now": "2030-01-01T00:00:00Z"}` or
+///   `{"reset": true}`: the sandbox's virtual now (real time plus an offset)
 struct AdminRoutes: Sendable {
     let state: SandboxState
 
@@ -16,6 +19,21 @@ struct AdminRoutes: Sendable {
         case ("POST", "stats/reset"):
             state.read { $0.stats = RequestStats() }
             return .json(["reset": true])
+        case ("GET", "clock"):
+            return clock(now: now)
+        case ("POST", "clock"):
+            guard let o = (try? r.json())?.objectValue else { return SandboxError.invalid("body must be an object").response }
+            let real = now - state.clockOffset.load(ordering: .relaxed)
+            if o["reset"]?.boolValue == true {
+                state.clockOffset.store(0, ordering: .relaxed)
+            } else if let seconds = o["advance_seconds"]?.numberValue {
+                state.clockOffset.add(Int64(seconds), ordering: .relaxed)
+            } else if let text = o["now"]?.stringValue, let date = Timestamp.parse(text) {
+                state.clockOffset.store(Int64(date.timeIntervalSince1970) - real, ordering: .relaxed)
+            } else {
+                return SandboxError.invalid("give advance_seconds, now (an ISO 8601 time) or reset").response
+            }
+            return clock(now: real + state.clockOffset.load(ordering: .relaxed))
         case ("GET", "health"):
             return .json(["status": "ok"])
         case ("POST", "settings"):
@@ -52,5 +70,9 @@ struct AdminRoutes: Sendable {
         default:
             return SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found").response
         }
+    }
+
+    func clock(now: Int64) -> SandboxResponse {
+        .json(["now": .string(Timestamp.formatSeconds(now)), "offset_seconds": .number(Double(state.clockOffset.load(ordering: .relaxed)))])
     }
 }

@@ -16,6 +16,8 @@ struct IncrementalRoutes: Sendable {
         let generatedKey: (Int) -> (ts: Int64, id: Int64)
         let changes: ChangeLog
         let write: (Int64, inout JSONWriter) -> Void
+        /// Side-loaded collections asked for with `include=` (`metric_sets`, `identities`), written after the items.
+        var sideload: ((_ ids: [Int64], inout JSONWriter) -> Void)? = nil
 
         /// A response object opened with the items under the collection's key; the caller adds the rest.
         func page(_ items: [(ts: Int64, id: Int64)]) -> JSONWriter {
@@ -24,6 +26,7 @@ struct IncrementalRoutes: Sendable {
             w.key(key); w.beginArray()
             for item in items { write(item.id, &w) }
             w.endArray()
+            sideload?(items.map(\.id), &w)
             return w
         }
 
@@ -58,18 +61,39 @@ struct IncrementalRoutes: Sendable {
     func source(_ name: String) -> Source? {
         let (world, base) = context.state.read { ($0.world, context.base) }
         let g = world.generator
+        let include = Set((r.query["include"] ?? "").split(separator: ",").map(String.init))
         switch name {
         case "tickets":
+            // `include=metric_sets`: each ticket gets its `metric_set`, and the page a `metric_sets` list.
+            let metricSets = include.contains("metric_sets")
             return Source(
                 key: "tickets", generatedCount: g.ticketCount,
                 generatedKey: { i in (g.timestamp(50, index: i, count: g.ticketCount), Int64(i + 1)) }, changes: world.ticketChanges,
-                write: { id, w in world.exportedTicket(id)?.write(to: &w, base: base, export: true) }
+                write: { id, w in
+                    guard let t = world.exportedTicket(id) else { return }
+                    guard metricSets, t.status != "deleted" else { return t.write(to: &w, base: base, export: true) }
+                    t.write(to: &w, base: base, export: true) { w in
+                        w.key("metric_set"); t.writeMetric(to: &w, comments: world.comments(ticket: id), base: base)
+                    }
+                },
+                sideload: metricSets
+                    ? { ids, w in
+                        w.key("metric_sets"); w.beginArray()
+                        for id in ids { world.ticket(id)?.writeMetric(to: &w, comments: world.comments(ticket: id), base: base) }
+                        w.endArray()
+                    } : nil
             )
         case "users":
             return Source(
                 key: "users", generatedCount: g.userCount,
                 generatedKey: { i in (g.timestamp(40, index: i, count: g.userCount), Generator.userBase + Int64(i)) }, changes: world.userChanges,
-                write: { id, w in world.user(id)?.write(to: &w, base: base) }
+                write: { id, w in world.user(id)?.write(to: &w, base: base) },
+                sideload: include.contains("identities")
+                    ? { ids, w in
+                        w.key("identities"); w.beginArray()
+                        for id in ids { world.user(id)?.writeIdentities(to: &w, base: base) }
+                        w.endArray()
+                    } : nil
             )
         case "organizations":
             return Source(
@@ -89,6 +113,8 @@ struct IncrementalRoutes: Sendable {
         if s.count == 3, s[2] == "cursor", ["tickets", "users"].contains(s[1]), let source = source(s[1]) {
             return try cursorExport(source, path: "incremental/\(s[1])/cursor.json", cutoff: cutoff)
         }
+        if s.count == 2, s[1] == "ticket_events" { return try ActivityExportRoutes(context: context, cutoff: cutoff).ticketEvents() }
+        if s.count == 2, s[1] == "ticket_metric_events" { return try ActivityExportRoutes(context: context, cutoff: cutoff).ticketMetricEvents() }
         if s.count == 2, let source = source(s[1]) {
             return try timeExport(source, path: "incremental/\(s[1]).json", cutoff: cutoff)
         }

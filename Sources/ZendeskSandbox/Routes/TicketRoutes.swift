@@ -19,6 +19,8 @@ struct TicketRoutes: Sendable {
         case ("GET", 2) where s[1] == "show_many": return try showMany()
         case ("GET", 2): return try show(context.id(1))
         case ("GET", 3) where s[2] == "comments": return try comments(context.id(1))
+        case ("GET", 3) where s[2] == "audits": return try ActivityRoutes(context: context).ticketAudits(context.id(1))
+        case ("GET", 3) where s[2] == "metrics": return try ActivityRoutes(context: context).ticketMetrics(context.id(1))
         case ("POST", 1): return try await create()
         case ("POST", 2) where s[1] == "create_many":
             return try await BulkRoutes(context: context, notifier: notifier).createMany(importing: false)
@@ -51,15 +53,7 @@ struct TicketRoutes: Sendable {
         return try Pagination.page(
             r, key: "tickets", base: context.base, total: { world.liveTicketCount },
             ids: { after, limit in world.ticketIds(after: after, limit: limit) },
-            idsBefore: { before, limit in
-                var out: [Int64] = []
-                var id = before - 1
-                while out.count < limit && id >= 1 {
-                    if world.ticketExists(id) { out.insert(id, at: 0) }
-                    id -= 1
-                }
-                return out
-            },
+            idsBefore: { before, limit in world.ticketIds(before: before, limit: limit) },
             item: { id, w in world.ticket(id)?.write(to: &w, base: context.base, export: false) }
         )
     }
@@ -96,6 +90,7 @@ struct TicketRoutes: Sendable {
             try s.world.createTicket(o, now: s.changeTime(context.now), importing: false)
         }
         await notifier.ticketChanged(t, created: true, state: state, base: context.base)
+        await notifier.ticketEvents(old: nil, new: t, comment: nil, state: state, now: context.now)
         var w = JSONWriter()
         w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false)
         w.key("audit"); w.value(audit(t, now: context.now)); w.endObject()
@@ -104,25 +99,44 @@ struct TicketRoutes: Sendable {
 
     func update(_ id: Int64) async throws(SandboxError) -> SandboxResponse {
         guard let o = try r.json()["ticket"]?.objectValue else { throw SandboxError.invalid("Request body must contain a ticket object") }
-        let t = try state.withLock { s throws(SandboxError) -> Ticket in
+        let (old, t, comment) = try state.withLock { s throws(SandboxError) -> (Ticket, Ticket, Comment?) in
             guard var t = s.world.ticket(id) else { throw SandboxError.notFound() }
+            let old = t
+            try Self.checkSafeUpdate(o, ticket: t)
             guard t.status != "closed" else { throw TicketInput.invalid("status", "Status: closed prevents ticket update") }
             try TicketInput.apply(o, to: &t, world: s.world)
             let at = s.changeTime(context.now)
             t.updatedAt = at
             t.generatedTimestamp = at
             s.world.store(t)
+            var comment: Comment?
             if let c = o["comment"], let body = TicketInput.commentBody(c) {
                 let author = c["author_id"]?.numberValue.map { Int64($0) } ?? Generator.userBase
-                _ = s.world.addComment(ticket: id, author: author, body: body, isPublic: c["public"]?.boolValue ?? true, at: at)
+                comment = s.world.addComment(ticket: id, author: author, body: body, isPublic: c["public"]?.boolValue ?? true, at: at)
             }
-            return t
+            return (old, t, comment)
         }
         await notifier.ticketChanged(t, created: false, state: state, base: context.base)
+        await notifier.ticketEvents(old: old, new: t, comment: comment, state: state, now: context.now)
         var w = JSONWriter()
         w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false)
         w.key("audit"); w.value(audit(t, now: context.now)); w.endObject()
         return .json(w)
+    }
+
+    /// `safe_update: true` with `updated_stamp` (the `updated_at` the client last saw): a ticket changed since then
+    /// is not overwritten; Zendesk answers 409 UpdateConflict and the client fetches it again.
+    static func checkSafeUpdate(_ o: [String: JSONValue], ticket t: Ticket) throws(SandboxError) {
+        guard o["safe_update"]?.boolValue == true else { return }
+        guard let stamp = o["updated_stamp"]?.stringValue, let seen = Timestamp.parse(stamp) else {
+            throw TicketInput.invalid("updated_stamp", "Updated stamp: is required for a safe update")
+        }
+        if Int64(seen.timeIntervalSince1970) != t.updatedAt {
+            throw SandboxError(
+                status: 409, error: "UpdateConflict",
+                description: "Safe Update prevented the update due to outdated ticket data. Please fetch the latest ticket data and try again."
+            )
+        }
     }
 
     /// `PUT /tickets/update_many.json?ids=1,2,3` with one `ticket` change for all (≤ 100): applied at one instant, as

@@ -4,11 +4,12 @@ import SyncBridgeCore
 /// `/users…`: list (filter `role`), show, show_many, me; create, update, delete (deactivates).
 struct UserRoutes: Sendable {
     let context: RouteContext
+    var notifier: WebhookNotifier? = nil
 
     var state: SandboxState { context.state }
     var r: SandboxRequest { context.request }
 
-    func handle() throws(SandboxError) -> SandboxResponse {
+    func handle() async throws(SandboxError) -> SandboxResponse {
         let s = context.segments
         switch (context.method, s.count) {
         case ("GET", 1): return try list()
@@ -22,10 +23,25 @@ struct UserRoutes: Sendable {
             w.endArray(); w.endObject()
             return .json(w)
         case ("GET", 2): return try show(context.id(1))
-        case ("POST", 1): return try create()
+        case ("GET", 3) where s[2] == "identities":
+            guard let user = state.read({ $0.world.user(Int64(s[1]) ?? -1) }) else { throw SandboxError.notFound() }
+            var w = JSONWriter()
+            w.beginObject(); w.key("identities"); w.beginArray(); user.writeIdentities(to: &w, base: context.base); w.endArray()
+            w.key("next_page"); w.null(); w.key("previous_page"); w.null(); w.field("count", user.phone == nil ? 1 : 2)
+            w.endObject()
+            return .json(w)
+        case ("POST", 1):
+            let user = try create()
+            await notifier?.event("zen:event-type:user.created", subject: "zen:user:\(user.id)", detail: user.eventDetail, state: state, now: context.now)
+            return write(user, status: 201)
         case ("PUT", 2) where s[1] == "update_many": return try updateMany()
         case ("PUT", 2): return try update(context.id(1))
-        case ("DELETE", 2): return try update(context.id(1), deactivate: true)
+        case ("DELETE", 2):
+            let response = try update(context.id(1), deactivate: true)
+            if let notifier, let user = state.read({ $0.world.user(Int64(s[1]) ?? -1) }) {
+                await notifier.event("zen:event-type:user.deleted", subject: "zen:user:\(user.id)", detail: user.eventDetail, state: state, now: context.now)
+            }
+            return response
         default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
         }
     }
@@ -45,24 +61,8 @@ struct UserRoutes: Sendable {
         return try Pagination.page(
             r, key: "users", base: context.base,
             total: { roles.isEmpty ? range.count : range.filter(matches).count },
-            ids: { after, limit in
-                var out: [Int64] = []
-                var id = max(after + 1, range.lowerBound)
-                while out.count < limit && id < range.upperBound {
-                    if matches(id) { out.append(id) }
-                    id += 1
-                }
-                return out
-            },
-            idsBefore: { before, limit in
-                var out: [Int64] = []
-                var id = min(before - 1, range.upperBound - 1)
-                while out.count < limit && id >= range.lowerBound {
-                    if matches(id) { out.insert(id, at: 0) }
-                    id -= 1
-                }
-                return out
-            },
+            ids: { after, limit in World.ids(in: range, after: after, limit: limit, where: matches) },
+            idsBefore: { before, limit in World.ids(in: range, before: before, limit: limit, where: matches) },
             item: { id, w in world.user(id)?.write(to: &w, base: context.base) }
         )
     }
@@ -72,7 +72,7 @@ struct UserRoutes: Sendable {
         return write(u)
     }
 
-    func create() throws(SandboxError) -> SandboxResponse {
+    func create() throws(SandboxError) -> User {
         guard let o = try r.json()["user"]?.objectValue else { throw SandboxError.invalid("Request body must contain a user object") }
         guard let name = o["name"]?.stringValue, !name.isEmpty else { throw TicketInput.invalid("name", "Name: cannot be blank") }
         let u = state.read { s -> User in
@@ -87,7 +87,7 @@ struct UserRoutes: Sendable {
             s.world.store(u)
             return u
         }
-        return write(u, status: 201)
+        return u
     }
 
     func update(_ id: Int64, deactivate: Bool = false) throws(SandboxError) -> SandboxResponse {

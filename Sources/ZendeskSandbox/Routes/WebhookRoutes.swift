@@ -2,17 +2,20 @@ import Foundation
 import JSONCore
 import SyncBridgeCore
 
-/// `/webhooks` (CRUD, signing secret and its reset) and `/triggers` (CRUD) — enough for SyncBridge to register itself.
+/// `/webhooks` (CRUD, signing secret and its reset, test) and `/triggers` (CRUD) — enough for SyncBridge to register
+/// itself. Subscriptions are `conditional_ticket_events` (trigger notifications) or event types (`zen:event-type:…`).
 struct WebhookRoutes: Sendable {
     let context: RouteContext
+    var notifier: WebhookNotifier? = nil
 
     var state: SandboxState { context.state }
     var r: SandboxRequest { context.request }
 
-    func handle() throws(SandboxError) -> SandboxResponse {
+    func handle() async throws(SandboxError) -> SandboxResponse {
         let s = context.segments
         if s[0] == "triggers" { return try triggers() }
         switch (context.method, s.count) {
+        case ("POST", 2) where s[1] == "test": return try await test()
         case ("GET", 1):
             let hooks = state.read { $0.webhooks.values.sorted { $0.id < $1.id }.map { $0.json() } }
             return .json(["webhooks": .array(hooks), "meta": ["has_more": false, "after_cursor": nil, "before_cursor": nil], "links": ["next": nil, "prev": nil]])
@@ -21,6 +24,10 @@ struct WebhookRoutes: Sendable {
             guard let endpoint = o["endpoint"]?.stringValue, URL(string: endpoint)?.scheme != nil else {
                 throw TicketInput.invalid("endpoint", "Endpoint: is not a valid URL")
             }
+            let subscriptions = o["subscriptions"]?.arrayValue?.compactMap(\.stringValue) ?? ["conditional_ticket_events"]
+            for name in subscriptions where name != "conditional_ticket_events" && !WebhookNotifier.eventTypes.contains(name) {
+                throw TicketInput.invalid("subscriptions", "Subscriptions: \(name) is not a supported event type")
+            }
             let hook = state.read { st -> ZendeskWebhook in
                 let n = state.random.value(11, st.requestCount)
                 let id = "01" + String(format: "%024llX", n).prefix(24)
@@ -28,7 +35,7 @@ struct WebhookRoutes: Sendable {
                 let hook = ZendeskWebhook(
                     id: id, name: o["name"]?.stringValue ?? "webhook", endpoint: endpoint, httpMethod: o["http_method"]?.stringValue ?? "POST",
                     requestFormat: o["request_format"]?.stringValue ?? "json", status: o["status"]?.stringValue ?? "active",
-                    subscriptions: o["subscriptions"]?.arrayValue?.compactMap(\.stringValue) ?? ["conditional_ticket_events"],
+                    subscriptions: subscriptions,
                     signingSecret: secret, createdAt: context.now
                 )
                 st.webhooks[id] = hook
@@ -69,6 +76,33 @@ struct WebhookRoutes: Sendable {
         default:
             throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
         }
+    }
+
+    /// `POST /webhooks/test[?webhook_id=]` with `{"webhook": {"endpoint", "http_method", …}, "request": {"payload"}}`:
+    /// sends one signed request (with the stored webhook's secret when `webhook_id` names one) and reports the answer.
+    func test() async throws(SandboxError) -> SandboxResponse {
+        let body = try r.json()
+        var hook: ZendeskWebhook
+        if let id = r.query["webhook_id"] {
+            guard let stored = state.read({ $0.webhooks[id] }) else { throw SandboxError.notFound() }
+            hook = stored
+        } else {
+            guard let o = body["webhook"]?.objectValue, let endpoint = o["endpoint"]?.stringValue, URL(string: endpoint)?.scheme != nil else {
+                throw TicketInput.invalid("endpoint", "Endpoint: is not a valid URL")
+            }
+            hook = ZendeskWebhook(
+                id: "01TEST", name: o["name"]?.stringValue ?? "test", endpoint: endpoint, httpMethod: o["http_method"]?.stringValue ?? "POST",
+                requestFormat: o["request_format"]?.stringValue ?? "json", status: "active", subscriptions: [], signingSecret: "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==",
+                createdAt: context.now
+            )
+        }
+        if let endpoint = body["webhook"]?["endpoint"]?.stringValue { hook.endpoint = endpoint }
+        let payload = body["request"]?["payload"]?.stringValue ?? #"{"message":"Test webhook from the Zendesk sandbox"}"#
+        guard let answer = await notifier?.test(body: payload, to: hook) else {
+            return .json(["response": ["status": 0, "headers": [], "body": "The endpoint did not respond"]])
+        }
+        let headers = JSONValue.array(answer.headers.map { ["key": .string($0.0), "value": .string($0.1)] })
+        return .json(["response": ["status": .number(Double(answer.status)), "headers": headers, "body": .string(answer.body)]])
     }
 
     func triggers() throws(SandboxError) -> SandboxResponse {

@@ -21,6 +21,11 @@ final class SandboxState: Sendable {
     }
 
     let inner: Mutex<Inner>
+    /// Seconds added to the real clock (`POST /__sandbox/clock`), so tests can move "now" — the recent-window
+    /// exclusion, `start_time` checks, change timestamps — without waiting.
+    let clockOffset = Atomic<Int64>(0)
+    /// The account-wide order of audits and metric events, sorted on first use.
+    let timeline = TimelineIndex()
     let configuration: SandboxConfiguration
     let random: SeededRandom
 

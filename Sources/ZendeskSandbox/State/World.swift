@@ -19,12 +19,15 @@ struct World: Sendable {
     var nextUserIndex: Int
     var organizations: [Int64: Organization] = [:]
     var organizationChanges = ChangeLog()
+    var deletedOrganizations: Set<Int64> = []
+    var nextOrganizationIndex: Int
 
     init(generator: Generator, adminEmail: String) {
         self.generator = generator
         self.adminEmail = adminEmail
         nextTicketId = Int64(generator.ticketCount) + 1
         nextUserIndex = generator.userCount
+        nextOrganizationIndex = generator.organizationCount
     }
 
     // MARK: Tickets
@@ -60,13 +63,34 @@ struct World: Sendable {
 
     /// Ids of live tickets in ascending order, starting after `after`.
     func ticketIds(after: Int64, limit: Int) -> [Int64] {
+        Self.ids(in: 1..<nextTicketId, after: after, limit: limit, where: ticketExists)
+    }
+
+    /// Ids of live tickets in ascending order, ending before `before`.
+    func ticketIds(before: Int64, limit: Int) -> [Int64] {
+        Self.ids(in: 1..<nextTicketId, before: before, limit: limit, where: ticketExists)
+    }
+
+    /// Up to `limit` ids of `range` satisfying `matches`, ascending, strictly after `after`.
+    static func ids(in range: Range<Int64>, after: Int64, limit: Int, where matches: (Int64) -> Bool) -> [Int64] {
         var out: [Int64] = []
-        var id = max(after + 1, 1)
-        while out.count < limit && id < nextTicketId {
-            if ticketExists(id) { out.append(id) }
+        var id = max(after + 1, range.lowerBound)
+        while out.count < limit && id < range.upperBound {
+            if matches(id) { out.append(id) }
             id += 1
         }
         return out
+    }
+
+    /// Up to `limit` ids of `range` satisfying `matches`, ascending, the last ones strictly before `before`.
+    static func ids(in range: Range<Int64>, before: Int64, limit: Int, where matches: (Int64) -> Bool) -> [Int64] {
+        var out: [Int64] = []
+        var id = min(before - 1, range.upperBound - 1)
+        while out.count < limit && id >= range.lowerBound {
+            if matches(id) { out.append(id) }
+            id -= 1
+        }
+        return out.reversed()
     }
 
     /// Every id below `nextTicketId` exists (generated or created) unless deleted.
@@ -85,9 +109,7 @@ struct World: Sendable {
         guard ticket(id) != nil else { return [] }
         var out: [Comment] = []
         if generatedTicketRange.contains(id) && generator.ticketCount > 0 {
-            let base = generator.ticket(id: id)
-            let count = generator.commentCount(ticket: id)
-            out = (0..<count).map { generator.comment(ticket: base, index: $0, count: count) }
+            out = generator.comments(of: generator.ticket(id: id))
         }
         return out + (comments[id] ?? [])
     }
@@ -121,9 +143,17 @@ struct World: Sendable {
     // MARK: Organizations
 
     func organization(_ id: Int64) -> Organization? {
+        if deletedOrganizations.contains(id) { return nil }
         if let o = organizations[id] { return o }
         let index = Int(id - Generator.organizationBase)
         guard index >= 0, index < generator.organizationCount else { return nil }
         return generator.organization(index: index)
+    }
+
+    var organizationIdRange: Range<Int64> { Generator.organizationBase..<(Generator.organizationBase + Int64(nextOrganizationIndex)) }
+
+    mutating func store(_ o: Organization) {
+        organizations[o.id] = o
+        organizationChanges.record(id: o.id, ts: o.updatedAt)
     }
 }

@@ -1,0 +1,111 @@
+import JSONCore
+
+/// The activity exports: `/incremental/ticket_events` (audits as ticket events; `include=comment_events` adds the
+/// comments, which is how Airbyte reads comments) and `/incremental/ticket_metric_events` (time-based, or cursor
+/// paginated with `page[size]` as Airbyte asks for it). Items in the recent window are held back, as for every export.
+struct ActivityExportRoutes: Sendable {
+    let context: RouteContext
+    let cutoff: Int64
+
+    var incremental: IncrementalRoutes { IncrementalRoutes(context: context) }
+    var r: SandboxRequest { context.request }
+
+    func ticketEvents() throws(SandboxError) -> SandboxResponse {
+        let start = try incremental.startTime(cutoff: cutoff)
+        let limit = try incremental.perPage()
+        let world = context.state.read { $0.world }
+        let entries = context.state.timeline.after(.audits, .init(ts: start - 1, id: .max), limit: limit, cutoff: cutoff, world: world)
+        let commentEvents = (r.query["include"] ?? "").split(separator: ",").contains("comment_events")
+        return timePage(key: "ticket_events", path: "incremental/ticket_events.json", start: start, limit: limit, entries: entries) { entry, w in
+            let commentId = entry.id - TicketActivity.auditOffset
+            let ticketId = TicketActivity.ticket(ofComment: commentId)
+            guard let ticket = world.exportedTicket(ticketId) else { return }
+            let comments = world.comments(ticket: ticketId)
+            guard let index = comments.firstIndex(where: { $0.id == commentId }) else { return }
+            comments[index].writeTicketEvent(to: &w, ticket: ticket, first: index == 0, commentEvents: commentEvents)
+        }
+    }
+
+    func ticketMetricEvents() throws(SandboxError) -> SandboxResponse {
+        let world = context.state.read { $0.world }
+        let write = { (entry: TimelineIndex.Entry, w: inout JSONWriter) -> Void in Self.metricEvent(entry, world: world)?.write(to: &w) }
+        guard r.query["page[size]"] != nil || r.query["page[after]"] != nil else {
+            let start = try incremental.startTime(cutoff: cutoff)
+            let limit = try incremental.perPage()
+            let entries = context.state.timeline.after(.metricEvents, .init(ts: start - 1, id: .max), limit: limit, cutoff: cutoff, world: world)
+            return timePage(key: "ticket_metric_events", path: "incremental/ticket_metric_events.json", start: start, limit: limit, entries: entries, write)
+        }
+        let size = r.int("page[size]") ?? 100
+        guard (1...100).contains(size) else {
+            throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[size] must be between 1 and 100")
+        }
+        let position: TimelineIndex.Entry
+        if let after = r.query["page[after]"] {
+            guard let decoded = ActivityCursor.decode(after), decoded.newer else {
+                throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[after] is not a valid cursor")
+            }
+            position = decoded.entry
+        } else {
+            position = .init(ts: try incremental.startTime(cutoff: cutoff) - 1, id: .max)
+        }
+        var entries = context.state.timeline.after(.metricEvents, position, limit: size + 1, cutoff: cutoff, world: world)
+        let more = entries.count > size
+        if more { entries.removeLast() }
+        var w = JSONWriter(capacity: 64 * 1024)
+        w.beginObject()
+        w.key("ticket_metric_events"); w.beginArray()
+        for entry in entries { write(entry, &w) }
+        w.endArray()
+        let after = entries.last.map { ActivityCursor.encode($0, newer: true) }
+        let before = entries.first.map { ActivityCursor.encode($0, newer: false) }
+        w.key("meta"); w.beginObject()
+        w.field("has_more", more); w.field("after_cursor", after); w.field("before_cursor", before)
+        w.endObject()
+        let url = "\(context.base)/api/v2/incremental/ticket_metric_events.json?page%5Bsize%5D=\(size)"
+        w.key("links"); w.beginObject()
+        w.field("next", more ? after.map { url + "&page%5Bafter%5D=" + Pagination.escape($0) } : nil)
+        w.key("prev"); w.null()
+        w.endObject()
+        w.endObject()
+        return .json(w)
+    }
+
+    /// A time-based page: the items, `count`, `end_time` (the last item's time, so the next page repeats the items of
+    /// that second as Zendesk's does), `next_page` (never null) and `end_of_stream`.
+    func timePage(
+        key: String, path: String, start: Int64, limit: Int, entries: [TimelineIndex.Entry],
+        _ write: (TimelineIndex.Entry, inout JSONWriter) -> Void
+    ) -> SandboxResponse {
+        let end = entries.last?.ts ?? start
+        let include = r.query["include"].map { "&include=\(Pagination.escape($0))" } ?? ""
+        let perPage = r.query["per_page"].map { "&per_page=\($0)" } ?? ""
+        var w = JSONWriter(capacity: 256 * 1024)
+        w.beginObject()
+        w.key(key); w.beginArray()
+        for entry in entries { write(entry, &w) }
+        w.endArray()
+        w.field("count", Int64(entries.count))
+        w.field("end_time", end)
+        w.field("next_page", "\(context.base)/api/v2/\(path)?start_time=\(end)\(perPage)\(include)")
+        w.field("end_of_stream", entries.count < limit)
+        w.endObject()
+        return .json(w)
+    }
+
+    /// The metric event an index entry stands for: generated tickets' events come from the generated ticket (as the
+    /// index does), created tickets' from their current state.
+    static func metricEvent(_ entry: TimelineIndex.Entry, world: World) -> TicketActivity.MetricEvent? {
+        let ticketId = TicketActivity.ticket(ofMetricEvent: entry.id).ticket
+        let g = world.generator
+        let events: [TicketActivity.MetricEvent]
+        if g.ticketCount > 0 && world.generatedTicketRange.contains(ticketId) {
+            let base = g.ticket(id: ticketId)
+            events = TicketActivity.metricEvents(base, comments: g.comments(of: base))
+        } else if let t = world.tickets[ticketId] {
+            events = TicketActivity.metricEvents(t, comments: world.comments(ticket: ticketId))
+        } else {
+            return nil
+        }
+        return events.first { $0.id == entry.id }
+    }
+}

@@ -1,0 +1,201 @@
+import Crypto
+import Foundation
+import JSONCore
+import SyncBridgeTestSupport
+import Testing
+import ZendeskSandbox
+
+/// Ticket activity as Airbyte's and tap-zendesk's streams read it: audits (per ticket and account-wide), ticket
+/// events with comment events, ticket metrics, metric events, and the export side-loads.
+@Suite struct TicketActivityTests {
+    /// Every comment of every ticket, by ticket, through the comments endpoint (the reference).
+    static func allComments(_ zd: SandboxHarness, tickets: Int) async throws -> [Int64: [JSONValue]] {
+        var out: [Int64: [JSONValue]] = [:]
+        for id in 1...Int64(tickets) {
+            out[id] = try await zd.get("/api/v2/tickets/\(id)/comments.json").json["comments"]?.arrayValue ?? []
+        }
+        return out
+    }
+
+    /// tap-zendesk: `GET /tickets/{id}/audits.json?page[size]=…` page by page gives one audit per comment, in order;
+    /// the first audit also creates the ticket's fields.
+    @Test func ticketAuditsMirrorComments() async throws {
+        try await withSandbox { $0.tickets = 20; $0.commentsPerTicket = 4 } _: { zd async throws in
+            let comments = try await zd.get("/api/v2/tickets/7/comments.json").json["comments"]?.arrayValue ?? []
+            #expect(comments.count > 1)
+            var audits: [JSONValue] = []
+            var url: String? = "/api/v2/tickets/7/audits.json?page[size]=2"
+            while let next = url {
+                let page = try await zd.get(next)
+                #expect(page.status == 200)
+                audits += page.json["audits"]?.arrayValue ?? []
+                url = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
+            }
+            #expect(audits.map { $0["events"]?.arrayValue?.first?["id"] } == comments.map { $0["id"] })
+            #expect(audits.map { $0["events"]?.arrayValue?.first?["body"] } == comments.map { $0["body"] })
+            #expect(audits.map(\.["id"]) == comments.map(\.["audit_id"]), "comments name their audits")
+            #expect(audits.allSatisfy { $0["ticket_id"] == 7 })
+            let created = audits[0]["events"]?.arrayValue?.filter { $0["type"] == "Create" }.compactMap { $0["field_name"]?.stringValue }
+            #expect(created == ["subject", "status", "priority", "type", "requester_id"])
+            #expect(audits[1]["events"]?.arrayValue?.count == 1)
+            #expect(try await zd.get("/api/v2/tickets/999/audits.json").status == 404)
+        }
+    }
+
+    /// Airbyte: `GET /ticket_audits?sort_by=created_at&sort_order=desc&limit=…`, following `before_url` until an
+    /// empty page, gives every audit of the account exactly once, newest first.
+    @Test func accountAuditsNewestFirstUntilEmpty() async throws {
+        try await withSandbox { $0.tickets = 40 } _: { zd async throws in
+            let comments = try await Self.allComments(zd, tickets: 40)
+            var audits: [JSONValue] = []
+            var url: String? = "/api/v2/ticket_audits.json?sort_by=created_at&sort_order=desc&limit=7"
+            var pages = 0
+            while let next = url {
+                let page = try await zd.get(next)
+                #expect(page.status == 200)
+                let items = page.json["audits"]?.arrayValue ?? []
+                if items.isEmpty { break }
+                audits += items
+                url = page.json["before_url"]?.stringValue
+                pages += 1
+            }
+            let expected = comments.values.flatMap { $0 }.compactMap { $0["audit_id"]?.numberValue }
+            #expect(audits.count == expected.count)
+            #expect(Set(audits.compactMap { $0["id"]?.numberValue }) == Set(expected))
+            let times = audits.compactMap { $0["created_at"]?.stringValue }
+            #expect(times == times.sorted(by: >), "newest first")
+            #expect(pages == (expected.count + 6) / 7)
+            // `after_url` of the oldest page leads back to newer audits.
+            let first = try await zd.get("/api/v2/ticket_audits.json?limit=3")
+            let older = try await zd.get(try #require(first.json["before_url"]?.stringValue))
+            let newer = try await zd.get(try #require(older.json["after_url"]?.stringValue))
+            #expect(newer.json["audits"] == first.json["audits"])
+        }
+    }
+
+    /// Airbyte's ticket_comments: `incremental/ticket_events.json?start_time=…&include=comment_events`, following
+    /// `next_page` until `end_of_stream`, yields every comment (deduplicated by id); a comment added later appears in
+    /// the next export from the last `end_time`.
+    @Test func ticketEventsCarryEveryComment() async throws {
+        try await withSandbox { $0.tickets = 60 } _: { zd async throws in
+            let comments = try await Self.allComments(zd, tickets: 60)
+            func export(from start: Int64, perPage: Int) async throws -> (comments: [Int64: JSONValue], end: Int64) {
+                var found: [Int64: JSONValue] = [:]
+                var url = "/api/v2/incremental/ticket_events.json?start_time=\(start)&include=comment_events&per_page=\(perPage)"
+                var end = start
+                for _ in 0..<500 {
+                    let page = try await zd.get(url)
+                    #expect(page.status == 200, "\(page.json.jsonString())")
+                    for event in page.json["ticket_events"]?.arrayValue ?? [] {
+                        for child in event["child_events"]?.arrayValue ?? [] where child["event_type"] == "Comment" {
+                            found[Int64(child["id"]?.numberValue ?? 0)] = child
+                        }
+                    }
+                    end = Int64(page.json["end_time"]?.numberValue ?? 0)
+                    if page.json["end_of_stream"] == true { break }
+                    url = try #require(page.json["next_page"]?.stringValue)
+                }
+                return (found, end)
+            }
+            let first = try await export(from: 0, perPage: 25)
+            let expected = Dictionary(uniqueKeysWithValues: comments.values.flatMap { $0 }.map { (Int64($0["id"]?.numberValue ?? 0), $0) })
+            #expect(first.comments.count == expected.count)
+            #expect(Set(first.comments.keys) == Set(expected.keys))
+            #expect(first.comments.allSatisfy { id, child in child["body"] == expected[id]?["body"] && child["public"] == expected[id]?["public"] })
+            // Without include=comment_events the events carry no comments.
+            let plain = try await zd.get("/api/v2/incremental/ticket_events.json?start_time=0&per_page=50")
+            #expect(plain.json["ticket_events"]?.arrayValue?.contains { $0["child_events"]?.arrayValue?.contains { $0["event_type"] == "Comment" } == true } == false)
+            // A new comment shows up from the last end_time on.
+            let update = try await zd.put("/api/v2/tickets/5.json", ["ticket": ["comment": ["body": "A later reply", "public": false]]])
+            #expect(update.status == 200)
+            let later = try await export(from: first.end, perPage: 25)
+            #expect(later.comments.values.contains { $0["body"] == "A later reply" && $0["public"] == false })
+        }
+    }
+
+    /// `/ticket_metrics` (cursor pages), `/tickets/{id}/metrics` and `/ticket_metrics/{id}` agree; metrics follow the
+    /// ticket (replies, solved_at).
+    @Test func ticketMetrics() async throws {
+        try await withSandbox { $0.tickets = 30 } _: { zd async throws in
+            var metrics: [JSONValue] = []
+            var url: String? = "/api/v2/ticket_metrics.json?page[size]=8"
+            while let next = url {
+                let page = try await zd.get(next)
+                metrics += page.json["ticket_metrics"]?.arrayValue ?? []
+                url = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
+            }
+            #expect(metrics.compactMap { $0["ticket_id"]?.numberValue } == (1...30).map(Double.init))
+            for id in [3, 17] {
+                let one = try await zd.get("/api/v2/tickets/\(id)/metrics.json").json["ticket_metric"]
+                #expect(one == metrics[id - 1])
+                let metricId = Int64(one?["id"]?.numberValue ?? 0)
+                #expect(try await zd.get("/api/v2/ticket_metrics/\(metricId).json").json["ticket_metric"] == one)
+                let ticket = try await zd.get("/api/v2/tickets/\(id).json").json["ticket"]
+                let solved = ["solved", "closed"].contains(ticket?["status"]?.stringValue ?? "")
+                #expect((one?["solved_at"]?.stringValue != nil) == solved)
+                let comments = try await zd.get("/api/v2/tickets/\(id)/comments.json").json["comments"]?.arrayValue ?? []
+                let replies = comments.filter { $0["author_id"] != ticket?["requester_id"] }.count
+                #expect(one?["replies"] == .number(Double(replies)))
+            }
+            #expect(try await zd.get("/api/v2/tickets/999/metrics.json").status == 404)
+        }
+    }
+
+    /// Metric events: the time-based export (zenpy) and the cursor pages with `start_time` (Airbyte) give the same
+    /// events, each once, in time order: work and reply clocks per ticket, fulfilled by a reply and by solving.
+    @Test func metricEventsBothWays() async throws {
+        try await withSandbox { $0.tickets = 50 } _: { zd async throws in
+            var timeBased: [Double: JSONValue] = [:]
+            var url = "/api/v2/incremental/ticket_metric_events.json?start_time=0&per_page=30"
+            for _ in 0..<100 {
+                let page = try await zd.get(url)
+                for e in page.json["ticket_metric_events"]?.arrayValue ?? [] { timeBased[e["id"]?.numberValue ?? 0] = e }
+                if page.json["end_of_stream"] == true { break }
+                url = try #require(page.json["next_page"]?.stringValue)
+            }
+            var cursorBased: [JSONValue] = []
+            var next: String? = "/api/v2/incremental/ticket_metric_events?start_time=0&page[size]=100"
+            while let u = next {
+                let page = try await zd.get(u)
+                #expect(page.status == 200)
+                cursorBased += page.json["ticket_metric_events"]?.arrayValue ?? []
+                next = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
+            }
+            #expect(cursorBased.count == timeBased.count)
+            #expect(Set(cursorBased.compactMap { $0["id"]?.numberValue }) == Set(timeBased.keys))
+            let times = cursorBased.compactMap { $0["time"]?.stringValue }
+            #expect(times == times.sorted())
+            // Per ticket: two activations, a reply fulfilment when an agent replied, a work fulfilment when solved.
+            let metrics = try await zd.get("/api/v2/ticket_metrics.json?per_page=100").json["ticket_metrics"]?.arrayValue ?? []
+            let expected = metrics.reduce(0) { n, m in
+                n + 2 + ((m["replies"]?.numberValue ?? 0) > 0 ? 1 : 0) + (m["solved_at"]?.stringValue != nil ? 1 : 0)
+            }
+            #expect(cursorBased.count == expected)
+        }
+    }
+
+    /// `include=metric_sets` on the ticket export (tap-zendesk) and `include=identities` on the user export (Airbyte).
+    @Test func exportSideLoads() async throws {
+        try await withSandbox { $0.tickets = 12; $0.users = 30 } _: { zd async throws in
+            let tickets = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&include=metric_sets")
+            let list = tickets.json["tickets"]?.arrayValue ?? []
+            #expect(list.count == 12)
+            #expect(list.allSatisfy { $0["metric_set"]?["ticket_id"] == $0["id"] })
+            #expect(tickets.json["metric_sets"]?.arrayValue?.compactMap { $0["ticket_id"] } == list.compactMap { $0["id"] })
+            #expect(tickets.json["after_url"]?.stringValue?.contains("include=metric_sets") == true)
+            let plain = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0")
+            #expect(plain.json["metric_sets"] == nil && plain.json["tickets"]?.arrayValue?.first?["metric_set"] == nil)
+
+            let users = try await zd.get("/api/v2/incremental/users/cursor.json?start_time=0&include=identities")
+            let userList = users.json["users"]?.arrayValue ?? []
+            let identities = users.json["identities"]?.arrayValue ?? []
+            #expect(userList.count == 30)
+            let emails = identities.filter { $0["type"] == "email" }
+            #expect(emails.map(\.["user_id"]) == userList.map(\.["id"]))
+            #expect(emails.map(\.["value"]) == userList.map(\.["email"]))
+            #expect(identities.filter { $0["type"] == "phone_number" }.count == userList.filter { $0["phone"]?.stringValue != nil }.count)
+            let one = try await zd.get("/api/v2/users/\(Int64(userList[3]["id"]?.numberValue ?? 0))/identities.json")
+            #expect(one.json["identities"]?.arrayValue?.first?["value"] == userList[3]["email"])
+        }
+    }
+}
