@@ -3,50 +3,49 @@
 public struct JSONWriter: Sendable {
     /// The JSON written so far.
     public private(set) var bytes: [UInt8] = []
-    private var needsComma: [Bool] = [false]
+    /// Whether the next member or element needs a comma before it. A container that closes has just been written as a
+    /// value of its parent, so after it the parent always needs one: no stack of containers is kept.
+    private var needsComma = false
 
     /// Creates an empty writer with some capacity reserved.
     public init(capacity: Int = 4096) {
         bytes.reserveCapacity(capacity)
     }
 
-    private mutating func separator() {
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+    @inline(__always) private mutating func separator() {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+    }
+
+    @inline(__always) private mutating func open(_ bracket: UInt8) {
+        separator()
+        bytes.append(bracket)
+        needsComma = false
+    }
+
+    @inline(__always) private mutating func close(_ bracket: UInt8) {
+        needsComma = true
+        bytes.append(bracket)
     }
 
     /// `{`
-    public mutating func beginObject() {
-        separator()
-        bytes.append(UInt8(ascii: "{"))
-        needsComma.append(false)
-    }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
 
     /// `}`
-    public mutating func endObject() {
-        needsComma.removeLast()
-        bytes.append(UInt8(ascii: "}"))
-    }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
 
     /// `[`
-    public mutating func beginArray() {
-        separator()
-        bytes.append(UInt8(ascii: "["))
-        needsComma.append(false)
-    }
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
 
     /// `]`
-    public mutating func endArray() {
-        needsComma.removeLast()
-        bytes.append(UInt8(ascii: "]"))
-    }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
 
     /// A member name; the next value written is its value.
     public mutating func key(_ name: String) {
         separator()
         appendEscaped(name)
         bytes.append(UInt8(ascii: ":"))
-        needsComma[needsComma.count - 1] = false
+        needsComma = false
     }
 
     /// A string, or `null`.
@@ -67,11 +66,21 @@ public struct JSONWriter: Sendable {
     public mutating func timestamp(seconds t: Int64) {
         separator()
         let c = CivilDate.split(seconds: t)
-        bytes.append(UInt8(ascii: "\""))
-        appendPadded(c.year, 4); bytes.append(UInt8(ascii: "-")); appendPadded(c.month, 2); bytes.append(UInt8(ascii: "-"))
-        appendPadded(c.day, 2); bytes.append(UInt8(ascii: "T")); appendPadded(c.hour, 2); bytes.append(UInt8(ascii: ":"))
-        appendPadded(c.minute, 2); bytes.append(UInt8(ascii: ":")); appendPadded(c.second, 2)
-        bytes.append(UInt8(ascii: "Z")); bytes.append(UInt8(ascii: "\""))
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &text) { b in
+            func put(_ n: Int64, _ width: Int, at start: Int) {
+                var v = n
+                for i in stride(from: start + width - 1, through: start, by: -1) {
+                    b[i] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            b[0] = UInt8(ascii: "\"")
+            put(c.year, 4, at: 1); b[5] = UInt8(ascii: "-"); put(c.month, 2, at: 6); b[8] = UInt8(ascii: "-"); put(c.day, 2, at: 9)
+            b[11] = UInt8(ascii: "T"); put(c.hour, 2, at: 12); b[14] = UInt8(ascii: ":"); put(c.minute, 2, at: 15)
+            b[17] = UInt8(ascii: ":"); put(c.second, 2, at: 18); b[20] = UInt8(ascii: "Z"); b[21] = UInt8(ascii: "\"")
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[0..<22]))
+        }
     }
 
     /// A string made of a prefix, an integer and a suffix (`"https://…/tickets/42.json"`), written without
@@ -101,18 +110,14 @@ public struct JSONWriter: Sendable {
                 v /= 10
                 count += 1
             }
-            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
-        }
-    }
-
-    private mutating func appendPadded(_ n: Int64, _ width: Int) {
-        var divisor: Int64 = 1
-        for _ in 1..<width { divisor *= 10 }
-        var v = n
-        while divisor > 0 {
-            bytes.append(UInt8(48 + (v / divisor) % 10))
-            v %= divisor
-            divisor /= 10
+            // Digits were produced last first: reverse them in place and append them at once.
+            var (lo, hi) = (0, count - 1)
+            while lo < hi {
+                buffer.swapAt(lo, hi)
+                lo += 1
+                hi -= 1
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 
@@ -126,6 +131,19 @@ public struct JSONWriter: Sendable {
     public mutating func null() {
         separator()
         bytes.append(contentsOf: Self.nullBytes)
+    }
+
+    /// Object members already serialized (`"a":1,"b":[]`), appended inside the current object as they are — for
+    /// members that are the same in every record.
+    public mutating func members(_ fragment: [UInt8]) {
+        separator()
+        bytes.append(contentsOf: fragment)
+    }
+
+    /// A value already serialized as JSON (a cached record), appended as it is.
+    public mutating func raw(_ json: [UInt8]) {
+        separator()
+        bytes.append(contentsOf: json)
     }
 
     /// Any value.

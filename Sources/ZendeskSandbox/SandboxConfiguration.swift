@@ -36,6 +36,8 @@ public struct SandboxConfiguration: Sendable {
     public var dataEnd = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01T00:00:00Z
     /// How many years the generated data spans.
     public var dataYears: Double = 3
+    /// Memory for the JSON of generated tickets already served (rendered once, then copied), in MiB; 0 turns it off.
+    public var renderCacheMiB: Int = 128
 
     /// Creates a configuration with the defaults.
     public init() {}

@@ -199,3 +199,25 @@ import ZendeskSandbox
         }
     }
 }
+
+/// Pages served from the render cache never show stale tickets: a change or a deletion shows at once.
+@Suite struct RenderCacheTests {
+    @Test func changedAndDeletedTicketsAreNotServedFromTheCache() async throws {
+        try await withSandbox { zd async throws in
+            let page = "/api/v2/tickets.json?page[size]=20"
+            let export = "/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=20"
+            let first = try await zd.get(page).json["tickets"]?.arrayValue ?? []
+            _ = try await zd.get(export)
+            #expect(try await zd.get(page).json["tickets"]?.arrayValue == first, "a warm page equals the cold one")
+            let open = try #require(first.first { ["new", "open", "pending"].contains($0["status"]?.stringValue ?? "") }?["id"]?.numberValue)
+            _ = try await zd.put("/api/v2/tickets/\(Int64(open)).json", ["ticket": ["subject": "Changed after caching"]])
+            _ = try await zd.send(.DELETE, "/api/v2/tickets/2.json", body: nil)
+            let after = try await zd.get(page).json["tickets"]?.arrayValue ?? []
+            #expect(after.first { $0["id"] == .number(open) }?["subject"] == "Changed after caching")
+            #expect(!after.contains { $0["id"] == 2 })
+            let exported = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1000").json["tickets"]?.arrayValue ?? []
+            #expect(exported.first { $0["id"] == 2 }?["status"] == "deleted")
+            #expect(exported.first { $0["id"] == .number(open) }?["subject"] == "Changed after caching")
+        }
+    }
+}

@@ -3,6 +3,15 @@ import SyncBridgeCore
 
 /// Zendesk's JSON shapes for the records.
 extension Ticket {
+    /// Members every generated ticket has with the same value, serialized once.
+    static let recipientMember = Array(#""recipient":null"#.utf8)
+    static let constantMembers = Array(
+        #""collaborator_ids":[],"follower_ids":[],"email_cc_ids":[],"forum_topic_id":null,"problem_id":null,"has_incidents":false,"is_public":true,"due_at":null"#.utf8
+    )
+    static let constantTailMembers = Array(
+        #""satisfaction_rating":null,"sharing_agreement_ids":[],"followup_ids":[],"ticket_form_id":1,"brand_id":1,"allow_channelback":false,"allow_attachments":true,"from_messaging_channel":false"#.utf8
+    )
+
     /// Writes the ticket; `extra` adds fields at the end (side-loads such as `metric_set`).
     func write(to w: inout JSONWriter, base: String, export: Bool, extra: ((inout JSONWriter) -> Void)? = nil) {
         w.beginObject()
@@ -18,34 +27,20 @@ extension Ticket {
         w.field("description", description)
         w.field("priority", priority)
         w.field("status", status)
-        w.key("recipient"); w.null()
+        w.members(Self.recipientMember)
         w.field("requester_id", requesterId)
         w.field("submitter_id", submitterId)
         w.field("assignee_id", assigneeId)
         w.field("organization_id", organizationId)
         w.field("group_id", groupId)
-        w.key("collaborator_ids"); w.beginArray(); w.endArray()
-        w.key("follower_ids"); w.beginArray(); w.endArray()
-        w.key("email_cc_ids"); w.beginArray(); w.endArray()
-        w.key("forum_topic_id"); w.null()
-        w.key("problem_id"); w.null()
-        w.field("has_incidents", false)
-        w.field("is_public", true)
-        w.key("due_at"); w.null()
+        w.members(Self.constantMembers)
         w.key("tags"); w.beginArray(); for t in tags { w.string(t) }; w.endArray()
         for name in ["custom_fields", "fields"] {
             w.key(name); w.beginArray()
             for f in customFields { w.beginObject(); w.field("id", f.id); w.field("value", f.value); w.endObject() }
             w.endArray()
         }
-        w.key("satisfaction_rating"); w.null()
-        w.key("sharing_agreement_ids"); w.beginArray(); w.endArray()
-        w.key("followup_ids"); w.beginArray(); w.endArray()
-        w.field("ticket_form_id", 1)
-        w.field("brand_id", 1)
-        w.field("allow_channelback", false)
-        w.field("allow_attachments", true)
-        w.field("from_messaging_channel", false)
+        w.members(Self.constantTailMembers)
         if export { w.field("generated_timestamp", generatedTimestamp) }
         extra?(&w)
         w.endObject()
@@ -132,8 +127,14 @@ extension Comment {
 extension JSONWriter {
     /// Zendesk's `via` object for a channel.
     mutating func via(_ channel: String) {
+        if let fragment = Self.viaMembers[channel] { return members(fragment) }
         key("via"); beginObject(); field("channel", channel); key("source"); beginObject()
         key("from"); beginObject(); endObject(); key("to"); beginObject(); endObject(); key("rel"); null()
         endObject(); endObject()
     }
+
+    /// The `via` member of the generator's channels, serialized once.
+    static let viaMembers: [String: [UInt8]] = Dictionary(uniqueKeysWithValues: Set(Generator.channels + ["api"]).map { channel in
+        (channel, Array(#""via":{"channel":"\#(channel)","source":{"from":{},"to":{},"rel":null}}"#.utf8))
+    })
 }

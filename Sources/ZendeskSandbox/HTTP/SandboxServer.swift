@@ -27,6 +27,40 @@ public struct ZendeskSandbox: Sendable {
         self.logger = logger
     }
 
+    /// Answers one request in-process, without HTTP — what a request costs the sandbox itself (benchmarks).
+    /// - Parameter target: the path and query, as on the request line (`/api/v2/tickets.json?page[size]=100`).
+    public func respond(method: String = "GET", target: String, authorization: String?, base: String) async -> (status: Int, body: [UInt8]) {
+        let parts = target.split(separator: "?", maxSplits: 1).map(String.init)
+        let request = Self.parse(method: method, path: parts[0], query: parts.count > 1 ? parts[1] : nil, authorization: authorization, body: [])
+        let now = Int64(Date().timeIntervalSince1970) + api.state.clockOffset.load(ordering: .relaxed)
+        let r = await api.handle(request, path: parts[0], now: now, base: base)
+        return (r.status, r.body)
+    }
+
+    /// The router's view of a request: segments under `/api/v2` without `.json`, form-decoded query parameters.
+    static func parse(method: String, path: String, query rawQuery: String?, authorization: String?, body: [UInt8]) -> SandboxRequest {
+        var segments = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
+        if segments.first == "api" && segments.dropFirst().first == "v2" { segments.removeFirst(2) }
+        if var last = segments.last, last.hasSuffix(".json") {
+            last.removeLast(5)
+            segments[segments.count - 1] = last
+        }
+        // Form-style decoding: '+' is a space (Python's requests writes spaces so), then percent-decoding.
+        var query: [String: String] = [:]
+        for pair in (rawQuery ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ s: Substring) -> String {
+                let spaced = s.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            // A repeated parameter (`role[]=agent&role[]=admin`) keeps every value, comma-separated.
+            let name = decode(parts[0])
+            let value = parts.count > 1 ? decode(parts[1]) : ""
+            query[name] = query[name].map { "\($0),\(value)" } ?? value
+        }
+        return SandboxRequest(method: method, segments: segments, query: query, authorization: authorization, body: body)
+    }
+
     /// Serves until the task is cancelled. `onListening` gets the listening address (`http://127.0.0.1:<port>`), which
     /// is where to connect even when responses carry another public base URL.
     public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
@@ -60,28 +94,9 @@ public struct ZendeskSandbox: Sendable {
         var request = request
         let path = request.uri.path
         let base = configured ?? "http://\(request.head.authority ?? "127.0.0.1:\(listening.port.withLock { $0 })")"
-        var segments = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        if segments.first == "api" && segments.dropFirst().first == "v2" { segments.removeFirst(2) }
-        if var last = segments.last, last.hasSuffix(".json") {
-            last.removeLast(5)
-            segments[segments.count - 1] = last
-        }
-        // Form-style decoding: '+' is a space (Python's requests writes spaces so), then percent-decoding.
-        var query: [String: String] = [:]
-        for pair in (request.uri.query ?? "").split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String {
-                let spaced = s.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
-            }
-            // A repeated parameter (`role[]=agent&role[]=admin`) keeps every value, comma-separated.
-            let name = decode(parts[0])
-            let value = parts.count > 1 ? decode(parts[1]) : ""
-            query[name] = query[name].map { "\($0),\(value)" } ?? value
-        }
         let body = (try? await request.collectBody(upTo: 16 * 1024 * 1024)).map { Array($0.readableBytesView) } ?? []
-        let sandboxRequest = SandboxRequest(
-            method: request.method.rawValue, segments: segments, query: query, authorization: request.headers[.authorization], body: body
+        let sandboxRequest = Self.parse(
+            method: request.method.rawValue, path: path, query: request.uri.query, authorization: request.headers[.authorization], body: body
         )
         let now = Int64(Date().timeIntervalSince1970) + api.state.clockOffset.load(ordering: .relaxed)
         let r = await api.handle(sandboxRequest, path: path, now: now, base: base)

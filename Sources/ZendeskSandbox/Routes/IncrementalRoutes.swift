@@ -60,6 +60,7 @@ struct IncrementalRoutes: Sendable {
 
     func source(_ name: String) -> Source? {
         let (world, base) = context.state.read { ($0.world, context.base) }
+        let state = context.state
         let g = world.generator
         let include = Set((r.query["include"] ?? "").split(separator: ",").map(String.init))
         switch name {
@@ -70,8 +71,9 @@ struct IncrementalRoutes: Sendable {
                 key: "tickets", generatedCount: g.ticketCount,
                 generatedKey: { i in (g.timestamp(50, index: i, count: g.ticketCount), Int64(i + 1)) }, changes: world.ticketChanges,
                 write: { id, w in
+                    guard metricSets else { return state.writeTicket(id, world: world, export: true, base: base, to: &w) }
                     guard let t = world.exportedTicket(id) else { return }
-                    guard metricSets, t.status != "deleted" else { return t.write(to: &w, base: base, export: true) }
+                    guard t.status != "deleted" else { return t.write(to: &w, base: base, export: true) }
                     t.write(to: &w, base: base, export: true) { w in
                         w.key("metric_set"); t.writeMetric(to: &w, comments: world.comments(ticket: id), base: base)
                     }

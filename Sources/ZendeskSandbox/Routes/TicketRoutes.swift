@@ -54,7 +54,7 @@ struct TicketRoutes: Sendable {
             r, key: "tickets", base: context.base, total: { world.liveTicketCount },
             ids: { after, limit in world.ticketIds(after: after, limit: limit) },
             idsBefore: { before, limit in world.ticketIds(before: before, limit: limit) },
-            item: { id, w in world.ticket(id)?.write(to: &w, base: context.base, export: false) }
+            item: { id, w in state.writeTicket(id, world: world, export: false, base: context.base, to: &w) }
         )
     }
 

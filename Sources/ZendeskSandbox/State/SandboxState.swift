@@ -24,6 +24,8 @@ final class SandboxState: Sendable {
     /// Seconds added to the real clock (`POST /__sandbox/clock`), so tests can move "now" — the recent-window
     /// exclusion, `start_time` checks, change timestamps — without waiting.
     let clockOffset = Atomic<Int64>(0)
+    /// The JSON of generated tickets already served.
+    let renderCache: RenderCache
     /// The account-wide order of audits and metric events, sorted on first use.
     let timeline = TimelineIndex()
     let configuration: SandboxConfiguration
@@ -32,6 +34,7 @@ final class SandboxState: Sendable {
     init(configuration: SandboxConfiguration, now: Date) {
         self.configuration = configuration
         random = SeededRandom(seed: configuration.seed ^ 0xFA17)
+        renderCache = RenderCache(budget: max(0, configuration.renderCacheMiB) << 20)
         let generator = Generator(configuration: configuration, now: now)
         inner = Mutex(Inner(world: World(generator: generator, adminEmail: configuration.adminEmail), settings: RuntimeSettings(configuration)))
     }

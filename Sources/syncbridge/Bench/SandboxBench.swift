@@ -8,6 +8,8 @@ import ZendeskSandbox
 
 /// Pages per second the sandbox serves (100-ticket cursor pages and 1000-ticket incremental pages), beside a
 /// baseline: a plain Hummingbird route answering the same bytes, measured in the same run with the same client.
+/// Over HTTP the client shares the machine; the in-process figures (one task, so one core, no sockets) show what a
+/// page costs the sandbox itself, with tickets rendered afresh and from the render cache.
 struct SandboxBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sandbox", abstract: "Zendesk sandbox throughput.")
 
@@ -53,9 +55,31 @@ struct SandboxBench: AsyncParsableCommand {
             print("1000-ticket incremental export pages: \(Int(export)) pages/s (\(Int(export * 1000)) tickets/s)")
             print("baseline (same bytes, no work): \(Int(baseline)) responses/s")
             print(String(format: "ratio sandbox/baseline: %.2f", page / baseline))
+            let pageTarget = { (i: Int) -> String in
+                let after = Int64((i * 7919) % max(1, n - 100))
+                let cursor = Data("{\"o\":\"id\",\"v\":\(after)}".utf8).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                return "/api/v2/tickets.json?page%5Bsize%5D=100&page%5Bafter%5D=\(cursor)"
+            }
+            var uncached = c
+            uncached.renderCacheMiB = 0
+            let cold = await Self.inProcess(ZendeskSandbox(configuration: uncached, httpClient: nil, logger: logger), base: base, pages: requests, auth: auth, target: pageTarget)
+            let warm = await Self.inProcess(sandbox, base: base, pages: requests, auth: auth, target: pageTarget)
+            print("in-process, one core: \(Int(cold)) pages/s rendering every ticket, \(Int(warm)) pages/s from the render cache (target 5000)")
             group.cancelAll()
         }
         try await client.shutdown()
+    }
+
+    /// Pages per second answered by `respond` in one task, after one untimed pass over the same pages.
+    static func inProcess(_ sandbox: ZendeskSandbox, base: String, pages: Int, auth: String, target: (Int) -> String) async -> Double {
+        for i in 0..<min(pages, 50) { _ = await sandbox.respond(target: target(i), authorization: auth, base: base) }
+        let start = ContinuousClock.now
+        for i in 0..<pages {
+            let r = await sandbox.respond(target: target(i), authorization: auth, base: base)
+            precondition(r.status == 200 && !r.body.isEmpty)
+        }
+        let elapsed = ContinuousClock.now - start
+        return Double(pages) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     static func fetch(client: HTTPClient, url: String, auth: String) async throws -> [UInt8] {

@@ -24,6 +24,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit-window"), help: "Seconds per rate-limit window (Zendesk: 60)") var rateLimitWindow: Int = 60
     @Option(name: .customLong("recent-window"), help: "Seconds of recent changes held back from incremental exports") var recentWindow: Int = 60
     @Option(name: .customLong("latency-ms"), help: "Added latency per response") var latencyMs: Int = 0
+    @Option(name: .customLong("render-cache-mb"), help: "Memory (MiB) for the JSON of tickets already served; 0 = off") var renderCacheMiB: Int = 128
     @Option(name: .customLong("jitter-ms"), help: "Random extra latency, up to this") var jitterMs: Int = 0
     @Option(name: .customLong("error-rate"), help: "Fraction of requests answered 500/502/503") var errorRate: Double = 0
     @Option(name: .customLong("public-base-url"), help: "Base of absolute URLs in responses (default: the listening address)") var publicBaseURL: String?
@@ -42,6 +43,7 @@ struct SandboxCommand: AsyncParsableCommand {
         c.rateLimitWindow = rateLimitWindow
         c.recentWindow = recentWindow
         c.latencyMs = latencyMs
+        c.renderCacheMiB = renderCacheMiB
         c.jitterMs = jitterMs
         c.errorRate = errorRate
         c.publicBaseURL = publicBaseURL
