@@ -10,6 +10,9 @@ public protocol Store: Sendable {
     /// `sqlite` or `postgres`.
     var driverName: String { get }
 
+    /// Signalled after a transaction that created or re-queued a run commits (this process's writes only).
+    var runQueue: RunQueueSignal { get }
+
     /// Runs `body` in one transaction.
     func transaction<R: Sendable>(_ body: (any StoreSession) async throws -> R) async throws -> R
 

@@ -131,6 +131,24 @@ import Testing
         }
     }
 
+    /// A run created through the API starts at once: the engine is woken by the commit, not by its poll (an hour
+    /// here, so a run that waited for it would never finish within the test's patience). So is a resumed one.
+    @Test(arguments: StoreKind.available)
+    func createdRunsStartWithoutWaitingForThePoll(kind: StoreKind) async throws {
+        var configuration = testEngineConfiguration
+        configuration.pollInterval = .seconds(3600)
+        try await withEngine(kind, tickets: 30, configuration: configuration) { h in
+            let webhook = try await h.webhook()
+            let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
+            let account = try await h.account()
+            try await Task.sleep(for: .milliseconds(200))  // the engine has looked at the empty queue and waits
+            let first = try await h.run(job: job, account: account, webhook: webhook.id)
+            #expect(first["status"] == "completed")
+            let second = try await h.run(job: job, account: account, webhook: webhook.id)
+            #expect(second["status"] == "completed")
+        }
+    }
+
     /// When the receiver never acknowledges, the run fails with its checkpoint kept (nothing skipped).
     @Test func undeliverablePageFailsTheRun() async throws {
         try await withEngine(.sqlite, tickets: 5) { h in

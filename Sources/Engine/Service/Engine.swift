@@ -61,8 +61,11 @@ public struct Engine: Service {
                     try? await Task.sleep(for: configuration.pollInterval)
                 }
             }
+            let queue = services.store.runQueue
             while true {
                 try Task.checkCancellation()
+                // Looked at before claiming, so a run created meanwhile wakes the wait below at once.
+                let generation = queue.generation
                 while active.value < configuration.maxConcurrentRuns, let run = try await claim() {
                     active.add(1)
                     let services = self.services
@@ -70,9 +73,12 @@ public struct Engine: Service {
                     group.addTask {
                         await RunExecutor(run: run, services: services, logger: logger).execute()
                         active.add(-1)
+                        queue.signal()  // a slot is free: a waiting run may start now
                     }
                 }
-                try await Task.sleep(for: configuration.pollInterval)
+                // Runs created by this process wake the engine at once; others (another process's, a lease that
+                // lapsed) are found by the poll.
+                await queue.wait(after: generation, upTo: configuration.pollInterval)
             }
         }
     }

@@ -14,6 +14,7 @@ public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
     let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
     let secrets: SecretBox
     let logger: Logger
+    public let runQueue = RunQueueSignal()
     let flavor = SQLFlavor.postgres
     let beginStatement = "BEGIN"
 

@@ -7,6 +7,8 @@ struct SQLSession: StoreSession {
     let db: any SQLDatabase
     let flavor: SQLFlavor
     let secrets: SecretBox
+    /// What the transaction did that others must hear of once it commits.
+    var effects = CommitEffects()
 
     // MARK: Environments and tokens
 
@@ -58,6 +60,7 @@ struct SQLSession: StoreSession {
             values.append(value.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
         }
         try await db.insert(into: R.table).columns(columns).values(values).run()
+        effects.noteWrite(r)
     }
 
     func update<R: StoredResource>(_ r: R) async throws {
@@ -68,6 +71,7 @@ struct SQLSession: StoreSession {
             builder = builder.set(SQLIdentifier(column), to: value.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
         }
         try await builder.where("id", .equal, r.id.lowercased).where("environment_id", .equal, r.environmentId.lowercased).run()
+        effects.noteWrite(r)
     }
 
     func fetch<R: StoredResource>(_ type: R.Type, id: UUID, environmentId: UUID, forUpdate: Bool) async throws -> R? {

@@ -24,8 +24,10 @@ extension SQLStoreDriver {
         try await withConnection { db in
             try await db.raw(SQLQueryString(beginStatement)).run()
             do {
-                let result = try await body(SQLSession(db: db, flavor: flavor, secrets: secrets))
+                let effects = CommitEffects()
+                let result = try await body(SQLSession(db: db, flavor: flavor, secrets: secrets, effects: effects))
                 try await Self.finish("COMMIT", on: db)
+                if effects.runQueued { runQueue.signal() }
                 return result
             } catch {
                 do {

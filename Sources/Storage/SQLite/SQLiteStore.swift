@@ -14,6 +14,7 @@ public final class SQLiteStore: SQLStoreDriver {
     let mutex = AsyncMutex()
     let secrets: SecretBox
     let logger: Logger
+    public let runQueue = RunQueueSignal()
     let flavor = SQLFlavor.sqlite
     let beginStatement = "BEGIN IMMEDIATE"
     /// The database file.

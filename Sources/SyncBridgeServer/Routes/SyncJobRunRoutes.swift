@@ -46,6 +46,7 @@ struct SyncJobRunRoutes {
             }
             return run
         }
+        api.store.runQueue.signal()  // resumable now: this process's engine takes it at once
         return JSONResponse.make(run.apiJSON)
     }
 

@@ -79,6 +79,8 @@ struct EngineBench: AsyncParsableCommand {
         var configuration = SandboxConfiguration()
         configuration.tickets = n
         configuration.recentWindow = 0
+        // Every measurement must see the same sandbox: no render cache warmed by the ones before (nor its memory).
+        configuration.renderCacheMiB = 0
         let sandbox = ZendeskSandbox(configuration: configuration, httpClient: nil, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             let (urls, found) = AsyncStream<String>.makeStream()
