@@ -42,6 +42,28 @@ import ZendeskSandbox
         }
     }
 
+    /// Create and update answer with the audit they made: the comment's (the same as `/tickets/{id}/audits` lists),
+    /// or, for a change without a comment, one `Change` event per changed field.
+    @Test func writesAnswerWithTheirAudit() async throws {
+        try await withSandbox { zd async throws in
+            let created = try await zd.post("/api/v2/tickets.json", ["ticket": ["subject": "Audit me", "comment": ["body": "First words"]]])
+            #expect(created.status == 201)
+            let id = Int64(try #require(created.json["ticket"]?["id"]?.numberValue))
+            let audit = try #require(created.json["audit"])
+            #expect(audit["events"]?.arrayValue?.first?["body"] == "First words")
+            #expect(audit["events"]?.arrayValue?.contains { $0["type"] == "Create" && $0["field_name"] == "subject" && $0["value"] == "Audit me" } == true)
+            let listed = try await zd.get("/api/v2/tickets/\(id)/audits.json").json["audits"]?.arrayValue
+            #expect(listed == [audit])
+            let reply = try await zd.put("/api/v2/tickets/\(id).json", ["ticket": ["comment": ["body": "A reply"]]])
+            #expect(reply.json["audit"]?["events"]?.arrayValue?.first?["body"] == "A reply")
+            #expect(try await zd.get("/api/v2/tickets/\(id)/audits.json").json["audits"]?.arrayValue?.last == reply.json["audit"])
+            let change = try await zd.put("/api/v2/tickets/\(id).json", ["ticket": ["status": "pending", "priority": "high"]])
+            let events = change.json["audit"]?["events"]?.arrayValue ?? []
+            #expect(events.map(\.["field_name"]) == ["status", "priority"])
+            #expect(events.first?["previous_value"] == "new" && events.first?["value"] == "pending" && events.first?["type"] == "Change")
+        }
+    }
+
     /// Airbyte: `GET /ticket_audits?sort_by=created_at&sort_order=desc&limit=…`, following `before_url` until an
     /// empty page, gives every audit of the account exactly once, newest first.
     @Test func accountAuditsNewestFirstUntilEmpty() async throws {

@@ -91,9 +91,12 @@ struct TicketRoutes: Sendable {
         }
         await notifier.ticketChanged(t, created: true, state: state, base: context.base)
         await notifier.ticketEvents(old: nil, new: t, comment: nil, state: state, now: context.now)
+        let first = state.read { $0.world.comments(ticket: t.id).first }
         var w = JSONWriter()
         w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false)
-        w.key("audit"); w.value(audit(t, now: context.now)); w.endObject()
+        w.key("audit")
+        if let first { first.writeAudit(to: &w, ticket: t, first: true) } else { Self.writeChangeAudit(old: nil, new: t, to: &w) }
+        w.endObject()
         return .json(w, status: 201)
     }
 
@@ -120,7 +123,9 @@ struct TicketRoutes: Sendable {
         await notifier.ticketEvents(old: old, new: t, comment: comment, state: state, now: context.now)
         var w = JSONWriter()
         w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false)
-        w.key("audit"); w.value(audit(t, now: context.now)); w.endObject()
+        w.key("audit")
+        if let comment { comment.writeAudit(to: &w, ticket: t, first: false) } else { Self.writeChangeAudit(old: old, new: t, to: &w) }
+        w.endObject()
         return .json(w)
     }
 
@@ -187,10 +192,31 @@ struct TicketRoutes: Sendable {
         return SandboxResponse(status: 204, body: [])
     }
 
-    func audit(_ t: Ticket, now: Int64) -> JSONValue {
-        [
-            "id": .number(Double(t.id * 1000 + (now % 1000))), "ticket_id": .number(Double(t.id)),
-            "created_at": .string(Timestamp.formatSeconds(now)), "author_id": .number(Double(Generator.userBase)), "events": [],
+    /// The audit of a change that added no comment: one `Change` event per field that changed. (Audits listed by
+    /// `/tickets/{id}/audits` are those of comments; this one is only returned.)
+    static func writeChangeAudit(old: Ticket?, new t: Ticket, to w: inout JSONWriter) {
+        let id = 70_000_000_000 + t.generatedTimestamp % 1_000_000 * 1000 + t.id % 1000
+        let fields: [(String, String?, String?)] = [
+            ("subject", old?.subject, t.subject), ("status", old?.status, t.status), ("priority", old?.priority, t.priority),
+            ("type", old?.type, t.type), ("assignee_id", old?.assigneeId.map(String.init), t.assigneeId.map(String.init)),
+            ("tags", old.map { $0.tags.joined(separator: " ") }, t.tags.joined(separator: " ")),
         ]
-    }
-}
+        w.beginObject()
+        w.field("id", id)
+        w.field("ticket_id", t.id)
+        w.key("created_at"); w.timestamp(seconds: t.updatedAt)
+        w.field("author_id", Generator.userBase)
+        w.via("api")
+        w.key("events"); w.beginArray()
+        for (index, (name, before, after)) in fields.enumerated() where old == nil || before != after {
+            w.beginObject()
+            w.field("id", id * 10 + Int64(index))
+            w.field("type", old == nil ? "Create" : "Change")
+            w.field("field_name", name)
+            w.field("value", after)
+            if old != nil { w.field("previous_value", before) }
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }}
