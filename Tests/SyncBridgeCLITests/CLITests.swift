@@ -81,6 +81,17 @@ import Testing
         #expect(broken.stderr.hasPrefix("error S0207 at position 3"))
     }
 
+    /// `syncbridge sandbox --fixtures` refuses a file with an invalid record before listening, naming the record.
+    @Test func sandboxRefusesInvalidFixtures() async throws {
+        try #"{"tickets": [{"subject": "x", "requester_email": "nobody@example.com", "comment": {"body": "y"}}]}"#.write(
+            to: directory.appendingPathComponent("bad-fixtures.json"), atomically: true, encoding: .utf8
+        )
+        let r = try await CLIProcess.run(["sandbox", "--port", "0", "--fixtures", "bad-fixtures.json"], directory: directory)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("tickets[0].requester_email"), "\(r.stderr)")
+        #expect(!r.stdout.contains("listening"))
+    }
+
     /// A second engine process on the same SQLite file is refused with a clear error; short commands still work.
     @Test func secondEngineOnOneSQLiteFileIsRefused() async throws {
         let (serve, _) = try await CLIProcess.serve(database: "sqlite://owned.sqlite", directory: directory)

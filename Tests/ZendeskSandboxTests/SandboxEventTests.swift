@@ -151,3 +151,66 @@ import ZendeskSandbox
         }
     }
 }
+
+/// Fixtures and per-route latency.
+@Suite struct SandboxFixtureTests {
+    static let fixtures: JSONValue = [
+        "organizations": [["name": "Fixture Org", "domain_names": ["fixture.example"]]],
+        "users": [["name": "Fran Fixture", "email": "fran@fixture.example", "role": "end-user"], ["name": "Alex Agent", "email": "alex@fixture.example", "role": "agent"]],
+        "tickets": [
+            [
+                "subject": "Imported", "requester_email": "fran@fixture.example", "status": "solved", "created_at": "2024-03-01T10:00:00Z",
+                "updated_at": "2024-03-02T10:00:00Z",
+                "comments": [["body": "It broke", "created_at": "2024-03-01T10:00:00Z"], ["body": "Fixed", "created_at": "2024-03-02T09:00:00Z", "public": false]],
+            ],
+            ["subject": "Second", "comment": ["body": "Hello"]],
+        ],
+    ]
+
+    /// Fixtures go in through the create code, all at once; the records are then served like any other.
+    @Test func fixturesAddRecords() async throws {
+        try await withSandbox { zd async throws in
+            let r = try await zd.post("/__sandbox/fixtures", Self.fixtures)
+            #expect(r.status == 201, "\(r.json.jsonString())")
+            let ticketIds = r.json["created"]?["tickets"]?.arrayValue ?? []
+            #expect(ticketIds.count == 2)
+            #expect(r.json["created"]?["users"]?.arrayValue?.count == 2 && r.json["created"]?["organizations"]?.arrayValue?.count == 1)
+            let id = Int64(try #require(ticketIds.first?.numberValue))
+            let ticket = try #require(try await zd.get("/api/v2/tickets/\(id).json").json["ticket"])
+            #expect(ticket["subject"] == "Imported" && ticket["status"] == "solved" && ticket["created_at"] == "2024-03-01T10:00:00Z")
+            let fran = try await zd.get("/api/v2/users/\(Int64(ticket["requester_id"]?.numberValue ?? 0)).json").json["user"]
+            #expect(fran?["email"] == "fran@fixture.example")
+            let comments = try await zd.get("/api/v2/tickets/\(id)/comments.json").json["comments"]?.arrayValue ?? []
+            #expect(comments.map(\.["body"]) == ["It broke", "Fixed"] && comments.last?["public"] == false)
+            #expect(comments.last?["created_at"] == "2024-03-02T09:00:00Z")
+        }
+    }
+
+    /// One bad record and nothing is added; the error names it.
+    @Test func invalidFixturesAddNothing() async throws {
+        try await withSandbox { zd async throws in
+            let before = try await zd.get("/api/v2/organizations.json").json["count"]
+            let bad: JSONValue = [
+                "organizations": Self.fixtures["organizations"]!,
+                "tickets": [["subject": "ok", "comment": ["body": "x"]], ["subject": "bad", "requester_email": "nobody@nowhere.example", "comment": ["body": "y"]]],
+            ]
+            let r = try await zd.post("/__sandbox/fixtures", bad)
+            #expect(r.status == 422)
+            #expect(r.json["details"]?["tickets[1].requester_email"] != nil, "\(r.json.jsonString())")
+            #expect(try await zd.get("/api/v2/organizations.json").json["count"] == before)
+            #expect(try await zd.post("/__sandbox/fixtures", ["widgets": []]).status == 422)
+            #expect(try await zd.post("/__sandbox/fixtures", ["users": [["email": "no-name@example.com"]]]).json["details"]?["users[0].name"] != nil)
+        }
+    }
+
+    /// `route_latency_ms` slows only the matching routes (checked as a lower bound: a busy machine is only slower).
+    @Test func routeLatency() async throws {
+        try await withSandbox { zd async throws in
+            let set = try await zd.post("/__sandbox/settings", ["route_latency_ms": ["incremental": 300]])
+            #expect(set.json["route_latency_ms"] == ["incremental": 300])
+            let start = ContinuousClock.now
+            #expect(try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1").status == 200)
+            #expect(ContinuousClock.now - start >= .milliseconds(290))
+        }
+    }
+}

@@ -37,7 +37,7 @@ struct SandboxAPI: Sendable {
             ("X-Rate-Limit-Remaining", String(remaining ?? limit)), ("ratelimit-limit", String(limit)),
             ("ratelimit-remaining", String(remaining ?? limit)), ("ratelimit-reset", String(reset)),
         ]
-        let delay = settings.latencyMs + (settings.jitterMs > 0 ? state.random.int(2, serial, below: settings.jitterMs) : 0)
+        let delay = settings.latency(path: path) + (settings.jitterMs > 0 ? state.random.int(2, serial, below: settings.jitterMs) : 0)
         if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
         return response
     }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import JSONCore
 import HTTPTypes
 import Logging
 import NIOCore
@@ -25,6 +26,15 @@ public struct ZendeskSandbox: Sendable {
         self.host = host
         self.port = port
         self.logger = logger
+    }
+
+    /// Adds fixture records (see `POST /__sandbox/fixtures`); returns the ids created, by collection.
+    public func load(fixtures: JSONValue) throws -> JSONValue {
+        do throws(SandboxError) {
+            return try api.state.load(fixtures: fixtures, now: Int64(Date().timeIntervalSince1970) + api.state.clockOffset.load(ordering: .relaxed))
+        } catch {
+            throw SandboxFixtureError(message: String(decoding: error.response.body, as: UTF8.self))
+        }
     }
 
     /// Answers one request in-process, without HTTP — what a request costs the sandbox itself (benchmarks).
@@ -117,6 +127,12 @@ public struct ZendeskSandbox: Sendable {
         }
         return Response(status: .init(code: r.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: r.body)))
     }
+}
+
+/// Fixtures that could not be loaded; the message is Zendesk's error body, naming the record.
+public struct SandboxFixtureError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }
 
 /// The port the server ended up on (known only once it listens).

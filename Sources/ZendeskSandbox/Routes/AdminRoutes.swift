@@ -4,8 +4,9 @@ import SyncBridgeCore
 /// `/__sandbox/…`: statistics and runtime controls for tests (no authentication).
 ///
 /// - `GET /__sandbox/stats`, `POST /__sandbox/stats/reset`
-/// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "rate_limit_window", "export_overlap", "latency_ms", "jitter_ms", "error_rate", "recent_window"}`
+/// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "rate_limit_window", "export_overlap", "latency_ms", "jitter_ms", "error_rate", "recent_window", "route_latency_ms": {"incremental": 500}}`
 /// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false, "drop": false}`
+/// - `POST /__sandbox/fixtures {"organizations": […], "users": […], "tickets": […]}`: adds records, all or nothing
 /// - `GET /__sandbox/clock`, `POST /__sandbox/clock {"advance_seconds": 3600}` or `{"now": "2030-01-01T00:00:00Z"}` or
 ///   `{"reset": true}`: the sandbox's virtual now (real time plus an offset)
 struct AdminRoutes: Sendable {
@@ -34,6 +35,12 @@ struct AdminRoutes: Sendable {
                 return SandboxError.invalid("give advance_seconds, now (an ISO 8601 time) or reset").response
             }
             return clock(now: real + state.clockOffset.load(ordering: .relaxed))
+        case ("POST", "fixtures"):
+            do throws(SandboxError) {
+                return .json(["created": try state.load(fixtures: try r.json(), now: now)], status: 201)
+            } catch {
+                return error.response
+            }
         case ("GET", "health"):
             return .json(["status": "ok"])
         case ("POST", "settings"):
@@ -47,6 +54,7 @@ struct AdminRoutes: Sendable {
                 if let v = o["jitter_ms"]?.numberValue { st.settings.jitterMs = Int(v) }
                 if let v = o["error_rate"]?.numberValue { st.settings.errorRate = v }
                 if let v = o["recent_window"]?.numberValue { st.settings.recentWindow = Int(v) }
+                if let v = o["route_latency_ms"]?.objectValue { st.settings.routeLatencyMs = v.compactMapValues { $0.numberValue.map { Int($0) } } }
                 st.limiter = RateLimiter()
                 return st.settings
             }
@@ -55,6 +63,7 @@ struct AdminRoutes: Sendable {
                 "rate_limit_window": .number(Double(settings.rateLimitWindow)), "export_overlap": .number(Double(settings.exportOverlap)),
                 "latency_ms": .number(Double(settings.latencyMs)), "error_rate": .number(settings.errorRate),
                 "recent_window": .number(Double(settings.recentWindow)),
+                "route_latency_ms": .object(settings.routeLatencyMs.mapValues { .number(Double($0)) }),
             ])
         case ("POST", "faults"):
             guard let o = (try? r.json())?.objectValue, let status = o["status"]?.numberValue else {

@@ -58,22 +58,8 @@ struct OrganizationRoutes: Sendable {
         guard let o = try context.request.json()["organization"]?.objectValue else {
             throw SandboxError.invalid("Request body must contain an organization object")
         }
-        guard let name = o["name"]?.stringValue, !name.isEmpty else { throw TicketInput.invalid("name", "Name: cannot be blank") }
         let created = try state.withLock { st throws(SandboxError) -> Organization in
-            if st.world.organizations.values.contains(where: { $0.name == name && !st.world.deletedOrganizations.contains($0.id) })
-                || st.world.generator.organizationName(name) != nil
-            {
-                throw TicketInput.invalid("name", "Name: \(name) has already been taken")
-            }
-            let at = st.changeTime(context.now)
-            let org = Organization(
-                id: Generator.organizationBase + Int64(st.world.nextOrganizationIndex), name: name,
-                domainNames: o["domain_names"]?.arrayValue?.compactMap(\.stringValue) ?? [], tags: o["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                createdAt: at, updatedAt: at
-            )
-            st.world.nextOrganizationIndex += 1
-            st.world.store(org)
-            return org
+            try st.world.createOrganization(o, at: st.changeTime(context.now))
         }
         await notifier?.event(
             "zen:event-type:organization.created", subject: "zen:organization:\(created.id)", detail: created.eventDetail, state: state, now: context.now

@@ -75,19 +75,7 @@ struct UserRoutes: Sendable {
     func create() throws(SandboxError) -> User {
         guard let o = try r.json()["user"]?.objectValue else { throw SandboxError.invalid("Request body must contain a user object") }
         guard let name = o["name"]?.stringValue, !name.isEmpty else { throw TicketInput.invalid("name", "Name: cannot be blank") }
-        let u = state.read { s -> User in
-            let at = s.changeTime(context.now)
-            let u = User(
-                id: Generator.userBase + Int64(s.world.nextUserIndex), name: name, email: o["email"]?.stringValue ?? "",
-                role: o["role"]?.stringValue ?? "end-user", organizationId: o["organization_id"]?.numberValue.map { Int64($0) },
-                phone: o["phone"]?.stringValue, active: true, tags: o["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-                externalId: o["external_id"]?.stringValue, createdAt: at, updatedAt: at
-            )
-            s.world.nextUserIndex += 1
-            s.world.store(u)
-            return u
-        }
-        return u
+        return state.read { s in s.world.createUser(o, name: name, at: s.changeTime(context.now)) }
     }
 
     func update(_ id: Int64, deactivate: Bool = false) throws(SandboxError) -> SandboxResponse {

@@ -66,6 +66,13 @@ struct RuntimeSettings: Sendable {
     var jitterMs: Int
     var errorRate: Double
     var recentWindow: Int
+    /// Extra latency for requests whose path contains a key (`{"incremental": 500}`), on top of `latencyMs`.
+    var routeLatencyMs: [String: Int] = [:]
+
+    /// The latency for a path: the global one plus the largest matching per-route one.
+    func latency(path: String) -> Int {
+        latencyMs + (routeLatencyMs.isEmpty ? 0 : routeLatencyMs.filter { path.contains($0.key) }.map(\.value).max() ?? 0)
+    }
 
     init(_ c: SandboxConfiguration) {
         rateLimit = c.rateLimit

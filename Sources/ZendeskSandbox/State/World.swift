@@ -1,4 +1,5 @@
 import Foundation
+import JSONCore
 
 /// The sandbox's data: generated records plus everything changed since start (the overlay).
 ///
@@ -155,5 +156,36 @@ struct World: Sendable {
     mutating func store(_ o: Organization) {
         organizations[o.id] = o
         organizationChanges.record(id: o.id, ts: o.updatedAt)
+    }
+
+    /// Creates an organization from an `organization` object; names are unique, as in Zendesk.
+    mutating func createOrganization(_ o: [String: JSONValue], at: Int64) throws(SandboxError) -> Organization {
+        guard let name = o["name"]?.stringValue, !name.isEmpty else { throw TicketInput.invalid("name", "Name: cannot be blank") }
+        if organizations.values.contains(where: { $0.name == name && !deletedOrganizations.contains($0.id) }) || generator.organizationName(name) != nil {
+            throw TicketInput.invalid("name", "Name: \(name) has already been taken")
+        }
+        let org = Organization(
+            id: Generator.organizationBase + Int64(nextOrganizationIndex), name: name,
+            domainNames: o["domain_names"]?.arrayValue?.compactMap(\.stringValue) ?? [], tags: o["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            createdAt: at, updatedAt: at
+        )
+        nextOrganizationIndex += 1
+        store(org)
+        return org
+    }
+
+    // MARK: Users
+
+    /// Creates a user from a `user` object whose name has been checked.
+    mutating func createUser(_ o: [String: JSONValue], name: String, at: Int64) -> User {
+        let u = User(
+            id: Generator.userBase + Int64(nextUserIndex), name: name, email: o["email"]?.stringValue ?? "",
+            role: o["role"]?.stringValue ?? "end-user", organizationId: o["organization_id"]?.numberValue.map { Int64($0) },
+            phone: o["phone"]?.stringValue, active: true, tags: o["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            externalId: o["external_id"]?.stringValue, createdAt: at, updatedAt: at
+        )
+        nextUserIndex += 1
+        store(u)
+        return u
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import JSONCore
 import Logging
 import ZendeskSandbox
 
@@ -27,6 +28,7 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("render-cache-mb"), help: "Memory (MiB) for the JSON of tickets already served; 0 = off") var renderCacheMiB: Int = 128
     @Option(name: .customLong("jitter-ms"), help: "Random extra latency, up to this") var jitterMs: Int = 0
     @Option(name: .customLong("error-rate"), help: "Fraction of requests answered 500/502/503") var errorRate: Double = 0
+    @Option(name: .customLong("fixtures"), help: "A JSON file of organizations, users and tickets to add at start") var fixtures: String?
     @Option(name: .customLong("public-base-url"), help: "Base of absolute URLs in responses (default: the listening address)") var publicBaseURL: String?
 
     func run() async throws {
@@ -53,6 +55,12 @@ struct SandboxCommand: AsyncParsableCommand {
         let sandbox = ZendeskSandbox(configuration: c, host: host, port: port, httpClient: client, logger: logger)
         let config = c
         do {
+            if let fixtures {
+                let text = try String(contentsOfFile: fixtures, encoding: .utf8)
+                let created = try sandbox.load(fixtures: try JSONParser.parse(text))
+                let counts = (created.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.value.arrayValue?.count ?? 0) \($0.key)" }
+                FileHandle.standardError.write(Data("fixtures: added \(counts.joined(separator: ", "))\n".utf8))
+            }
             try await sandbox.run { url in
                 let text = """
                     Zendesk sandbox listening on \(url)
