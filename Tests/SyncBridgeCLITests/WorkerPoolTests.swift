@@ -32,7 +32,9 @@ import ZendeskSandbox
         let dir = directory
         try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
             try await receiver.run { receiverURL in
-                let lease = ["--lease-seconds", "2", "--account-requests-per-minute", "0"]
+                // Two runs at a time per process: `serve`'s own engine, woken by the runs its API creates, cannot
+                // take them all, so both workers get some.
+                let lease = ["--lease-seconds", "2", "--account-requests-per-minute", "0", "--max-concurrent-runs", "2"]
                 let (serve, url) = try await CLIProcess.serve(database: database, directory: dir, extra: lease)
                 var workers = [
                     try CLIProcess.worker(database: database, directory: dir, log: "w1.log", extra: lease),

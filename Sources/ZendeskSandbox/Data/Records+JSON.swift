@@ -16,6 +16,15 @@ extension Ticket {
     func write(to w: inout JSONWriter, base: String, export: Bool, extra: ((inout JSONWriter) -> Void)? = nil) {
         w.beginObject()
         w.key("url"); w.string(base + "/api/v2/tickets/", id, ".json")
+        writeMembers(to: &w)
+        if export { w.field("generated_timestamp", generatedTimestamp) }
+        extra?(&w)
+        w.endObject()
+    }
+
+    /// Every member after `url` and before `generated_timestamp`: what does not depend on the base URL or the
+    /// endpoint, and so can be cached.
+    func writeMembers(to w: inout JSONWriter) {
         w.field("id", id)
         w.field("external_id", externalId)
         w.via(channel)
@@ -41,9 +50,6 @@ extension Ticket {
             w.endArray()
         }
         w.members(Self.constantTailMembers)
-        if export { w.field("generated_timestamp", generatedTimestamp) }
-        extra?(&w)
-        w.endObject()
     }
 }
 

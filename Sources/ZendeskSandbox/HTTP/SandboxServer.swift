@@ -89,8 +89,12 @@ public struct ZendeskSandbox: Sendable {
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "zendesk-sandbox"),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger
         )
+        let state = api.state
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            // Fills the render cache while the server starts and serves; it ends on its own, the server does not.
+            let warming = Task(priority: .background) { await state.warmRenderCache() }
+            defer { warming.cancel() }
             var iterator = ports.makeAsyncIterator()
             if let port = await iterator.next() {
                 listening.port.withLock { $0 = port }

@@ -1,18 +1,16 @@
 import JSONCore
 import Synchronization
 
-/// The JSON of generated tickets already served, kept so a page of them is copied rather than rebuilt.
+/// The JSON of generated tickets, kept so a page of them is copied rather than rebuilt.
 ///
 /// A generated ticket is a pure function of the seed and its id, so its JSON never changes — until the ticket is
-/// changed through the API, after which it lives in the world's overlay and is never looked up here. Two renderings
-/// are kept (lists, and exports with `generated_timestamp`), for one base URL (a request under another base renders
-/// afresh). When the memory budget is spent, new renderings are no longer kept: the cache never grows past it.
+/// changed through the API, after which it lives in the world's overlay and is never looked up here. What is kept is
+/// the members that depend on neither the base URL nor the endpoint (``Ticket/writeMembers(to:)``); `url` and an
+/// export's `generated_timestamp` are written around them. When the memory budget is spent, no more are kept: the
+/// cache never grows past it.
 final class RenderCache: Sendable {
-    enum Variant: Int, Sendable { case list = 0, export = 1 }
-
     private struct Store: Sendable {
-        var base: String?
-        var entries: [[Int64: [UInt8]]] = [[:], [:]]
+        var members: [Int64: [UInt8]] = [:]
         var bytes = 0
     }
 
@@ -22,15 +20,16 @@ final class RenderCache: Sendable {
     /// - Parameter budget: bytes of JSON kept at most; 0 keeps nothing.
     init(budget: Int) { self.budget = budget }
 
-    /// The cached JSON of ticket `id`, or `render()`'s, which is kept while the budget allows.
-    func json(_ variant: Variant, id: Int64, base: String, render: () -> [UInt8]) -> [UInt8] {
+    var isFull: Bool { store.withLock { $0.bytes } >= budget }
+
+    /// The cached members of ticket `id`, or `render()`'s, which are kept while the budget allows.
+    func members(id: Int64, render: () -> [UInt8]) -> [UInt8] {
         guard budget > 0 else { return render() }
-        if let hit = store.withLock({ $0.base == base ? $0.entries[variant.rawValue][id] : nil }) { return hit }
+        if let hit = store.withLock({ $0.members[id] }) { return hit }
         let json = render()
         store.withLock { s in
-            if s.base == nil { s.base = base }
-            guard s.base == base, s.bytes + json.count <= budget else { return }
-            if s.entries[variant.rawValue].updateValue(json, forKey: id) == nil { s.bytes += json.count }
+            guard s.bytes + json.count <= budget else { return }
+            if s.members.updateValue(json, forKey: id) == nil { s.bytes += json.count }
         }
         return json
     }
@@ -42,15 +41,37 @@ extension SandboxState {
     func writeTicket(_ id: Int64, world: World, export: Bool, base: String, to w: inout JSONWriter) {
         let g = world.generator
         if world.tickets[id] == nil, g.ticketCount > 0, world.generatedTicketRange.contains(id) {
-            w.raw(
-                renderCache.json(export ? .export : .list, id: id, base: base) {
-                    var one = JSONWriter(capacity: 2048)
-                    g.ticket(id: id).write(to: &one, base: base, export: export)
-                    return one.bytes
-                }
-            )
+            w.beginObject()
+            w.key("url"); w.string(base + "/api/v2/tickets/", id, ".json")
+            w.members(renderCache.members(id: id) { Self.renderMembers(g.ticket(id: id)) })
+            if export { w.field("generated_timestamp", g.timestamp(50, index: Int(id - 1), count: g.ticketCount)) }
+            w.endObject()
         } else if let t = export ? world.exportedTicket(id) : world.ticket(id) {
             t.write(to: &w, base: base, export: export)
         }
     }
+
+    /// A ticket's cacheable members as a fragment (`"id":1,…`).
+    static func renderMembers(_ t: Ticket) -> [UInt8] {
+        var one = JSONWriter(capacity: 2048)
+        one.beginObject()
+        t.writeMembers(to: &one)
+        return Array(one.bytes.dropFirst())
+    }
+
+    /// Renders generated tickets into the cache in the background, in id order, until the budget is spent or every
+    /// ticket is in: pages are then copied from the first request on. Yields often, so requests go first.
+    func warmRenderCache() async {
+        let g = world().generator
+        guard g.ticketCount > 0 else { return }
+        for id in stride(from: Int64(1), through: Int64(g.ticketCount), by: 1) {
+            if id % 256 == 0 {
+                await Task.yield()
+                if Task.isCancelled || renderCache.isFull { return }
+            }
+            _ = renderCache.members(id: id) { Self.renderMembers(g.ticket(id: id)) }
+        }
+    }
+
+    func world() -> World { read { $0.world } }
 }
