@@ -104,10 +104,14 @@ struct Generator: Sendable {
         agentCount + random.int(stream, UInt64(i), below: max(1, userCount - agentCount))
     }
 
+    /// When generated ticket `index` (id − 1) last changed: its `updated_at` and `generated_timestamp`, ascending
+    /// with the index.
+    func ticketTimestamp(index i: Int) -> Int64 { timestamp(50, index: i, count: ticketCount) }
+
     func ticket(id: Int64) -> Ticket {
         let i = Int(id - 1)
         let k = UInt64(i)
-        let updated = timestamp(50, index: i, count: ticketCount)
+        let updated = ticketTimestamp(index: i)
         let created = updated - Int64(random.int(51, k, below: 86_400 * 30))
         let requester = endUserIndex(52, i)
         let requesterId = Self.userBase + Int64(requester)

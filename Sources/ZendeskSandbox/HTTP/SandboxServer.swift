@@ -31,7 +31,7 @@ public struct ZendeskSandbox: Sendable {
     /// Adds fixture records (see `POST /__sandbox/fixtures`); returns the ids created, by collection.
     public func load(fixtures: JSONValue) throws -> JSONValue {
         do throws(SandboxError) {
-            return try api.state.load(fixtures: fixtures, now: Int64(Date().timeIntervalSince1970) + api.state.clockOffset.load(ordering: .relaxed))
+            return try api.state.load(fixtures: fixtures, now: api.state.now())
         } catch {
             throw SandboxFixtureError(message: String(decoding: error.response.body, as: UTF8.self))
         }
@@ -42,8 +42,7 @@ public struct ZendeskSandbox: Sendable {
     public func respond(method: String = "GET", target: String, authorization: String?, base: String) async -> (status: Int, body: [UInt8]) {
         let parts = target.split(separator: "?", maxSplits: 1).map(String.init)
         let request = Self.parse(method: method, path: parts[0], query: parts.count > 1 ? parts[1] : nil, authorization: authorization, body: [])
-        let now = Int64(Date().timeIntervalSince1970) + api.state.clockOffset.load(ordering: .relaxed)
-        let r = await api.handle(request, path: parts[0], now: now, base: base)
+        let r = await api.handle(request, path: parts[0], now: api.state.now(), base: base)
         return (r.status, r.body)
     }
 
@@ -112,8 +111,7 @@ public struct ZendeskSandbox: Sendable {
         let sandboxRequest = Self.parse(
             method: request.method.rawValue, path: path, query: request.uri.query, authorization: request.headers[.authorization], body: body
         )
-        let now = Int64(Date().timeIntervalSince1970) + api.state.clockOffset.load(ordering: .relaxed)
-        let r = await api.handle(sandboxRequest, path: path, now: now, base: base)
+        let r = await api.handle(sandboxRequest, path: path, now: api.state.now(), base: base)
         var fields = HTTPFields()
         for (name, value) in r.headers {
             if let n = HTTPField.Name(name) { fields[n] = value }

@@ -17,18 +17,17 @@ struct ActivityExportRoutes: Sendable {
         let entries = context.state.timeline.after(.audits, .init(ts: start - 1, id: .max), limit: limit, cutoff: cutoff, world: world)
         let commentEvents = (r.query["include"] ?? "").split(separator: ",").contains("comment_events")
         return timePage(key: "ticket_events", path: "incremental/ticket_events.json", start: start, limit: limit, entries: entries) { entry, w in
-            let commentId = entry.id - TicketActivity.auditOffset
-            let ticketId = TicketActivity.ticket(ofComment: commentId)
-            guard let ticket = world.exportedTicket(ticketId) else { return }
-            let comments = world.comments(ticket: ticketId)
-            guard let index = comments.firstIndex(where: { $0.id == commentId }) else { return }
-            comments[index].writeTicketEvent(to: &w, ticket: ticket, first: index == 0, commentEvents: commentEvents)
+            guard let audit = world.audit(entry.id) else { return }
+            audit.comment.writeTicketEvent(to: &w, ticket: audit.ticket, first: audit.first, commentEvents: commentEvents)
         }
     }
 
     func ticketMetricEvents() throws(SandboxError) -> SandboxResponse {
         let world = context.state.read { $0.world }
-        let write = { (entry: TimelineIndex.Entry, w: inout JSONWriter) -> Void in Self.metricEvent(entry, world: world)?.write(to: &w) }
+        let write = { (entry: TimelineIndex.Entry, w: inout JSONWriter) -> Void in
+            let ticketId = TicketActivity.ticket(ofMetricEvent: entry.id).ticket
+            world.metricEvents(ofTicket: ticketId).first { $0.id == entry.id }?.write(to: &w)
+        }
         guard r.query["page[size]"] != nil || r.query["page[after]"] != nil else {
             let start = try incremental.startTime(cutoff: cutoff)
             let limit = try incremental.perPage()
@@ -90,22 +89,5 @@ struct ActivityExportRoutes: Sendable {
         w.field("end_of_stream", entries.count < limit)
         w.endObject()
         return .json(w)
-    }
-
-    /// The metric event an index entry stands for: generated tickets' events come from the generated ticket (as the
-    /// index does), created tickets' from their current state.
-    static func metricEvent(_ entry: TimelineIndex.Entry, world: World) -> TicketActivity.MetricEvent? {
-        let ticketId = TicketActivity.ticket(ofMetricEvent: entry.id).ticket
-        let g = world.generator
-        let events: [TicketActivity.MetricEvent]
-        if g.ticketCount > 0 && world.generatedTicketRange.contains(ticketId) {
-            let base = g.ticket(id: ticketId)
-            events = TicketActivity.metricEvents(base, comments: g.comments(of: base))
-        } else if let t = world.tickets[ticketId] {
-            events = TicketActivity.metricEvents(t, comments: world.comments(ticket: ticketId))
-        } else {
-            return nil
-        }
-        return events.first { $0.id == entry.id }
     }
 }

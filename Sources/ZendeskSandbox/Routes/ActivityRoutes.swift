@@ -60,12 +60,8 @@ struct ActivityRoutes: Sendable {
 
     /// Writes the audit an index entry stands for.
     static func writeAudit(_ entry: TimelineIndex.Entry, world: World, to w: inout JSONWriter) {
-        let commentId = entry.id - TicketActivity.auditOffset
-        let ticketId = TicketActivity.ticket(ofComment: commentId)
-        guard let ticket = world.exportedTicket(ticketId) else { return }
-        let comments = world.comments(ticket: ticketId)
-        guard let index = comments.firstIndex(where: { $0.id == commentId }) else { return }
-        comments[index].writeAudit(to: &w, ticket: ticket, first: index == 0)
+        guard let audit = world.audit(entry.id) else { return }
+        audit.comment.writeAudit(to: &w, ticket: audit.ticket, first: audit.first)
     }
 
     /// `GET /tickets/{id}/metrics`.

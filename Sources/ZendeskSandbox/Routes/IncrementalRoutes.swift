@@ -69,7 +69,7 @@ struct IncrementalRoutes: Sendable {
             let metricSets = include.contains("metric_sets")
             return Source(
                 key: "tickets", generatedCount: g.ticketCount,
-                generatedKey: { i in (g.timestamp(50, index: i, count: g.ticketCount), Int64(i + 1)) }, changes: world.ticketChanges,
+                generatedKey: { i in (g.ticketTimestamp(index: i), Int64(i + 1)) }, changes: world.ticketChanges,
                 write: { id, w in
                     guard metricSets else { return state.writeTicket(id, world: world, export: true, base: base, to: &w) }
                     guard let t = world.exportedTicket(id) else { return }

@@ -44,7 +44,7 @@ extension SandboxState {
             w.beginObject()
             w.key("url"); w.string(base + "/api/v2/tickets/", id, ".json")
             w.members(renderCache.members(id: id) { Self.renderMembers(g.ticket(id: id)) })
-            if export { w.field("generated_timestamp", g.timestamp(50, index: Int(id - 1), count: g.ticketCount)) }
+            if export { w.field("generated_timestamp", g.ticketTimestamp(index: Int(id - 1))) }
             w.endObject()
         } else if let t = export ? world.exportedTicket(id) : world.ticket(id) {
             t.write(to: &w, base: base, export: export)
@@ -62,7 +62,7 @@ extension SandboxState {
     /// Renders generated tickets into the cache in the background, in id order, until the budget is spent or every
     /// ticket is in: pages are then copied from the first request on. Yields often, so requests go first.
     func warmRenderCache() async {
-        let g = world().generator
+        let g = read { $0.world.generator }
         guard g.ticketCount > 0 else { return }
         for id in stride(from: Int64(1), through: Int64(g.ticketCount), by: 1) {
             if id % 256 == 0 {
@@ -72,6 +72,4 @@ extension SandboxState {
             _ = renderCache.members(id: id) { Self.renderMembers(g.ticket(id: id)) }
         }
     }
-
-    func world() -> World { read { $0.world } }
 }

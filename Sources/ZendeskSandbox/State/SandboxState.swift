@@ -46,6 +46,9 @@ final class SandboxState: Sendable {
     func read<R: Sendable>(_ body: (inout Inner) -> R) -> R {
         inner.withLock { body(&$0) }
     }
+
+    /// The sandbox's now in epoch seconds: the real clock moved by the virtual-clock offset.
+    func now() -> Int64 { Int64(Date().timeIntervalSince1970) + clockOffset.load(ordering: .relaxed) }
 }
 
 extension SandboxState.Inner {

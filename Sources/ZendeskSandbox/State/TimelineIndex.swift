@@ -104,9 +104,9 @@ final class TimelineIndex: Sendable {
                 for c in comments { out.append(Entry(ts: c.createdAt, id: c.id + TicketActivity.auditOffset)) }
             }
         case .metricEvents:
-            for (id, t) in world.tickets where !world.generatedTicketRange.contains(id) || world.generator.ticketCount == 0 {
+            for id in world.tickets.keys where !world.generatedTicketRange.contains(id) || world.generator.ticketCount == 0 {
                 guard !world.deletedTickets.contains(id) else { continue }
-                for e in TicketActivity.metricEvents(t, comments: world.comments(ticket: id)) { out.append(Entry(ts: e.time, id: e.id)) }
+                for e in world.metricEvents(ofTicket: id) { out.append(Entry(ts: e.time, id: e.id)) }
             }
         }
         return out.sorted()

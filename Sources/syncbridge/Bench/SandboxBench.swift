@@ -34,11 +34,13 @@ struct SandboxBench: AsyncParsableCommand {
             guard let base = await it.next() else { return }
             print("sandbox with \(tickets) tickets ready in \(ContinuousClock.now - started)")
             let n = tickets
-            let page = try await Self.measure(client: client, requests: requests, concurrency: concurrency, auth: auth) { i in
+            // Page `i`: 100 tickets after a spread-out id, the same pages over HTTP and in-process.
+            let pageTarget = { @Sendable (i: Int) -> String in
                 let after = Int64((i * 7919) % max(1, n - 100))
                 let cursor = Data("{\"o\":\"id\",\"v\":\(after)}".utf8).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                return "\(base)/api/v2/tickets.json?page%5Bsize%5D=100&page%5Bafter%5D=\(cursor)"
+                return "/api/v2/tickets.json?page%5Bsize%5D=100&page%5Bafter%5D=\(cursor)"
             }
+            let page = try await Self.measure(client: client, requests: requests, concurrency: concurrency, auth: auth) { base + pageTarget($0) }
             let sample = try await Self.fetch(client: client, url: "\(base)/api/v2/tickets.json?page%5Bsize%5D=100", auth: auth)
             let export = try await Self.measure(client: client, requests: max(100, requests / 10), concurrency: concurrency, auth: auth) { i in
                 "\(base)/api/v2/incremental/tickets/cursor.json?start_time=\(Int64(1_672_000_000 + (i * 9973) % 60_000_000))"
@@ -55,11 +57,6 @@ struct SandboxBench: AsyncParsableCommand {
             print("1000-ticket incremental export pages: \(Int(export)) pages/s (\(Int(export * 1000)) tickets/s)")
             print("baseline (same bytes, no work): \(Int(baseline)) responses/s")
             print(String(format: "ratio sandbox/baseline: %.2f", page / baseline))
-            let pageTarget = { (i: Int) -> String in
-                let after = Int64((i * 7919) % max(1, n - 100))
-                let cursor = Data("{\"o\":\"id\",\"v\":\(after)}".utf8).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                return "/api/v2/tickets.json?page%5Bsize%5D=100&page%5Bafter%5D=\(cursor)"
-            }
             var uncached = c
             uncached.renderCacheMiB = 0
             let cold = await Self.inProcess(ZendeskSandbox(configuration: uncached, httpClient: nil, logger: logger), base: base, pages: requests, auth: auth, target: pageTarget)
