@@ -100,9 +100,3 @@ import Testing
     }
 }
 
-/// Waits (`TestPatience.long` at most) until `condition` holds.
-func waitUntil(_ condition: @Sendable () -> Bool) async throws {
-    let deadline = ContinuousClock.now + TestPatience.long
-    while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-    #expect(condition())
-}

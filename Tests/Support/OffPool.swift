@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs blocking or long CPU-bound work on a thread of its own and awaits the result.
 ///
@@ -19,6 +20,18 @@ public func offPool<T: Sendable>(stackSize: Int? = nil, _ work: @escaping @Senda
         let thread = Thread { continuation.resume(returning: work()) }
         if let stackSize { thread.stackSize = stackSize }
         thread.start()
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds; after `TestPatience.long` records an issue and ends the test.
+public func waitUntil(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + TestPatience.long
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within \(TestPatience.long)")
+            throw CancellationError()
+        }
+        try await Task.sleep(for: .milliseconds(20))
     }
 }
 

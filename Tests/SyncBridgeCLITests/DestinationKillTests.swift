@@ -75,7 +75,7 @@ import ZendeskSandbox
                     defer {
                         second.terminate()
                     }
-                    try await KillResumeTests.waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
+                    try await waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
                     let final = try await api.get(url2, "/sync-job-run/\(run)")
                     #expect(final["status"] == "completed", "\(final.jsonString())")
                     let copied = try await destination.all("/api/v2/tickets.json", key: "tickets").compactMap { $0["external_id"]?.stringValue }

@@ -34,19 +34,8 @@ import ZendeskSandbox
                 // A lease far longer than the test may wait: only a released lease lets the next process continue.
                 let serve = ["--lease-seconds", "120", "--account-requests-per-minute", "0"]
                 let (first, url1) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
-                let webhook = try await api.create(url1, "/webhook", ["target_url": .string(receiverURL + "/hook")])
-                let account = try await api.create(
-                    url1, "/integrated-account",
-                    [
-                        "integration_name": "zendesk", "tenant_id": "acme",
-                        "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
-                    ]
-                )
-                let job = try await api.create(url1, "/sync-job", ["integration_name": "zendesk", "resources": seedJob])
-                let run = try await api.create(
-                    url1, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)]
-                )
-                try await KillResumeTests.waitUntil { receiver.runEvents().filter { $0.resource == "ticketing/comments" }.count >= 20 }
+                let run = try await api.startSeedRun(url1, sandboxURL: sandboxURL, receiverURL: receiverURL)
+                try await waitUntil { receiver.runEvents().filter { $0.resource == "ticketing/comments" }.count >= 20 }
                 first.terminate()  // SIGTERM
                 await CLIProcess.waitForExit(first)
                 #expect(first.terminationReason == .exit)
@@ -58,7 +47,7 @@ import ZendeskSandbox
                 defer {
                     second.terminate()
                 }
-                try await KillResumeTests.waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
+                try await waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
                 let final = try await api.get(url2, "/sync-job-run/\(run)")
                 #expect(final["status"] == "completed", "\(final.jsonString())")
                 let events = receiver.runEvents()

@@ -34,19 +34,8 @@ import ZendeskSandbox
                 // A short lease, so the restarted process takes the dead one's run over quickly.
                 let serve = ["--lease-seconds", "2", "--account-requests-per-minute", "0"]
                 let (first, url1) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
-                let webhook = try await api.create(url1, "/webhook", ["target_url": .string(receiverURL + "/hook")])
-                let account = try await api.create(
-                    url1, "/integrated-account",
-                    [
-                        "integration_name": "zendesk", "tenant_id": "acme",
-                        "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
-                    ]
-                )
-                let job = try await api.create(url1, "/sync-job", ["integration_name": "zendesk", "resources": seedJob])
-                let run = try await api.create(
-                    url1, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)]
-                )
-                try await Self.waitUntil { receiver.runEvents().filter { $0.resource == "ticketing/comments" }.count >= 30 }
+                let run = try await api.startSeedRun(url1, sandboxURL: sandboxURL, receiverURL: receiverURL)
+                try await waitUntil { receiver.runEvents().filter { $0.resource == "ticketing/comments" }.count >= 30 }
                 kill(first.processIdentifier, SIGKILL)
                 await CLIProcess.waitForExit(first)
                 let beforeKill = receiver.runEvents()
@@ -55,7 +44,7 @@ import ZendeskSandbox
                 defer {
                     second.terminate()
                 }
-                try await Self.waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
+                try await waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
                 let final = try await api.get(url2, "/sync-job-run/\(run)")
                 #expect(final["status"] == "completed", "\(final.jsonString())")
 
@@ -75,18 +64,6 @@ import ZendeskSandbox
             }
         }
     }
-
-    /// Polls `condition` every 20 ms for up to `TestPatience.long`.
-    static func waitUntil(_ condition: () -> Bool) async throws {
-        let deadline = ContinuousClock.now + TestPatience.long
-        while !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within \(TestPatience.long)")
-                throw CancellationError()
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
 }
 
 /// The API of a `syncbridge serve` process, with a bearer token.
@@ -98,6 +75,20 @@ struct ProcessAPI: Sendable {
         let (status, json) = try await call(base, .POST, path, body)
         #expect(status == 201, "\(path): \(json.jsonString())")
         return try #require(json["id"]?.stringValue)
+    }
+
+    /// Creates a webhook to the receiver, a sandbox account and the seed job, and starts a run of it; returns the run id.
+    func startSeedRun(_ base: String, sandboxURL: String, receiverURL: String) async throws -> String {
+        let webhook = try await create(base, "/webhook", ["target_url": .string(receiverURL + "/hook")])
+        let account = try await create(
+            base, "/integrated-account",
+            [
+                "integration_name": "zendesk", "tenant_id": "acme",
+                "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
+            ]
+        )
+        let job = try await create(base, "/sync-job", ["integration_name": "zendesk", "resources": seedJob])
+        return try await create(base, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)])
     }
 
     func get(_ base: String, _ path: String) async throws -> JSONValue {

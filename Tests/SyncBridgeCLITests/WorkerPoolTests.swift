@@ -61,13 +61,13 @@ import ZendeskSandbox
                     )
                 }
                 // Kill one worker once a quarter of the work has arrived.
-                try await KillResumeTests.waitUntil { receiver.runEvents().filter { $0.event == "sync_job_run:record" }.count >= 120 }
+                try await waitUntil { receiver.runEvents().filter { $0.event == "sync_job_run:record" }.count >= 120 }
                 kill(workers[0].processIdentifier, SIGKILL)
                 await CLIProcess.waitForExit(workers[0])
                 workers.removeFirst()
                 let killedLog = (try? String(contentsOf: dir.appendingPathComponent("w1.log"), encoding: .utf8)) ?? ""
                 #expect(killedLog.contains("run started") || killedLog.contains("sync_job_run_id"), "the killed worker was executing runs")
-                try await KillResumeTests.waitUntil { receiver.runEvents().filter { $0.event == "sync_job_run:completed" }.count >= 8 }
+                try await waitUntil { receiver.runEvents().filter { $0.event == "sync_job_run:completed" }.count >= 8 }
 
                 let truth = try await SandboxReader(client: HTTPClientForTests.shared, baseURL: sandboxURL).ticketsAndCommentCount()
                 let events = receiver.runEvents()
