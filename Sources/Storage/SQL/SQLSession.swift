@@ -8,7 +8,7 @@ struct SQLSession: StoreSession {
     let flavor: SQLFlavor
     let secrets: SecretBox
     /// What the transaction did that others must hear of once it commits.
-    var effects = CommitEffects()
+    let effects: CommitEffects
 
     // MARK: Environments and tokens
 
