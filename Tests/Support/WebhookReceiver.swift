@@ -30,6 +30,11 @@ public final class WebhookReceiver: Sendable {
     /// Answer `status` to the first delivery of `event`, then go back to the usual answer.
     public func answer(_ event: String, with status: Int) { state.withLock { $0.eventAnswers[event] = status } }
 
+    /// Before answering the first delivery of `event`, runs `action` (which may wait: the sender waits with it).
+    public func beforeAnswering(_ event: String, _ action: @Sendable @escaping () async -> Void) {
+        state.withLock { $0.holds[event] = action }
+    }
+
     /// Runs the receiver on a random port for the duration of `body`, which gets its base URL.
     public func run<R: Sendable>(_ body: @Sendable @escaping (String) async throws -> R) async throws -> R {
         try await whileServing({ (address: @Sendable @escaping (Int) -> Void) in
@@ -49,6 +54,10 @@ public final class WebhookReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
             let body = String(buffer: bytes)
+            let hold = self.state.withLock { s in
+                s.holds.first { body.contains("\"event\":\"\($0.key)\"") }.map { s.holds[$0.key] = nil; return $0.value }
+            }
+            await hold?()
             let status = self.state.withLock { s in
                 s.deliveries.append(Delivery(path: request.uri.path, headers: headers, body: body))
                 if s.failures.count > 0 {
@@ -74,6 +83,7 @@ final class LockedState: @unchecked Sendable {
         var status = 200
         var failures: (count: Int, status: Int) = (0, 200)
         var eventAnswers: [String: Int] = [:]
+        var holds: [String: @Sendable () async -> Void] = [:]
     }
 
     private let lock = NSLock()

@@ -102,6 +102,18 @@ import Testing
         }
     }
 
+    /// `skip`: that many matching requests pass before the fault starts (a test can fail the second page).
+    @Test func faultsCanSkipTheFirstMatchingRequests() async throws {
+        try await withSandbox { zd async throws in
+            _ = try await zd.post("/__sandbox/faults", ["status": 500, "count": 1, "path_contains": "/tickets.json", "skip": 2])
+            #expect(try await zd.get("/api/v2/users.json").status == 200)
+            #expect(try await zd.get("/api/v2/tickets.json").status == 200)
+            #expect(try await zd.get("/api/v2/tickets.json").status == 200)
+            #expect(try await zd.get("/api/v2/tickets.json").status == 500)
+            #expect(try await zd.get("/api/v2/tickets.json").status == 200)
+        }
+    }
+
     /// `drop`: the answer starts, then the connection closes mid-body; the next request is served normally.
     @Test func droppedConnectionsAreInjected() async throws {
         try await withSandbox { zd async throws in

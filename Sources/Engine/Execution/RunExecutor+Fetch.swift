@@ -7,7 +7,9 @@ import SyncBridgeCore
 /// retry with backoff, other errors go by the run's `error_handling`.
 extension RunExecutor {
     /// One page, or nil when the request failed and the run ignores errors (a `record_error` was sent).
-    func fetchPage(_ step: SyncJobResource, scope: RunScope, cursor: String?) async throws -> ConnectorPage? {
+    /// `early` is the outcome of a first attempt already made ahead of time (see ``PageAhead``); failures are
+    /// handled here exactly as if the attempt had been made now.
+    func fetchPage(_ step: SyncJobResource, scope: RunScope, cursor: String?, early: PageAhead? = nil) async throws -> ConnectorPage? {
         let request: ConnectorRequest
         switch Result(catching: { () throws(ConnectorError) in try connectorRequest(step, scope: scope, cursor: cursor) }) {
         case .success(let r): request = r
@@ -16,10 +18,18 @@ extension RunExecutor {
             return nil
         }
         var attempt = 0
+        var first = early?.result(for: cursor)
         while true {
             try Task.checkCancellation()
             let error: ConnectorError
-            switch await call(request) {
+            let outcome: Result<ConnectorPage, ConnectorError>
+            if let made = first {
+                outcome = made
+                first = nil
+            } else {
+                outcome = await call(request)
+            }
+            switch outcome {
             case .success(let page): return page
             case .failure(let e): error = e
             }
@@ -42,15 +52,24 @@ extension RunExecutor {
 
     /// One connector call as a result.
     func call(_ request: ConnectorRequest) async -> Result<ConnectorPage, ConnectorError> {
-        do {
-            try await services.budget?.acquire(account.id)
-        } catch {
-            return .failure(ConnectorError(.transient, message: "interrupted while waiting for the account's request budget"))
-        }
-        do {
-            return .success(try await connector.fetch(request, account: ConnectorAccount(account), logger: logger))
-        } catch {
-            return .failure(error)
+        await caller()(request)
+    }
+
+    /// A connector call that needs nothing of the executor, so it can run beside it (a page fetched ahead).
+    func caller() -> @Sendable (ConnectorRequest) async -> Result<ConnectorPage, ConnectorError> {
+        let (connector, account, budget, logger) = (self.connector!, ConnectorAccount(self.account), services.budget, self.logger)
+        let accountId = self.account.id
+        return { request in
+            do {
+                try await budget?.acquire(accountId)
+            } catch {
+                return .failure(ConnectorError(.transient, message: "interrupted while waiting for the account's request budget"))
+            }
+            do throws(ConnectorError) {
+                return .success(try await connector.fetch(request, account: account, logger: logger))
+            } catch {
+                return .failure(error)
+            }
         }
     }
 

@@ -35,10 +35,14 @@ extension RunExecutor {
 
         while frame.loop < (loop?.elements.count ?? 1) {
             let iterationScope = loop.map { scope.binding(loopPath: $0.path, to: $0.elements[frame.loop]) } ?? scope
+            // A leaf's next page is asked for while its current page is delivered.
+            var ahead: PageAhead?
             pages: while true {
                 var records: [JSONValue] = []
                 if !frame.loaded {
-                    guard let page = try await fetchPage(step, scope: iterationScope, cursor: frame.cursor) else { break pages }
+                    let early = ahead
+                    ahead = nil
+                    guard let page = try await fetchPage(step, scope: iterationScope, cursor: frame.cursor, early: early) else { break pages }
                     records = page.records
                     frame.loaded = true
                     frame.next = page.nextCursor
@@ -50,7 +54,8 @@ extension RunExecutor {
                     count(step.resource, "fetched", records.count)
                     if deliver && !records.isEmpty {
                         count(step.resource, "delivered", records.count)
-                        try await send(.syncJobRunRecord, recordPayload(step, records: records, frame: frame, scope: iterationScope))
+                        let payload = recordPayload(step, records: records, frame: frame, scope: iterationScope)
+                        ahead = try await send(.syncJobRunRecord, payload, fetchingAhead: step, scope: iterationScope, next: children.isEmpty ? frame.next : nil)
                     } else {
                         try await save()
                     }

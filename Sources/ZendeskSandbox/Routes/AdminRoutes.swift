@@ -5,7 +5,8 @@ import SyncBridgeCore
 ///
 /// - `GET /__sandbox/stats`, `POST /__sandbox/stats/reset`
 /// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "rate_limit_window", "export_overlap", "latency_ms", "jitter_ms", "error_rate", "recent_window", "route_latency_ms": {"incremental": 500}}`
-/// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false, "drop": false}`
+/// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false, "drop": false, "skip": 0}`:
+///   `skip` matching requests pass first, then `count` fail
 /// - `POST /__sandbox/fixtures {"organizations": […], "users": […], "tickets": […]}`: adds records, all or nothing
 /// - `GET /__sandbox/clock`, `POST /__sandbox/clock {"advance_seconds": 3600}` or `{"now": "2030-01-01T00:00:00Z"}` or
 ///   `{"reset": true}`: the sandbox's virtual now (real time plus an offset)
@@ -72,7 +73,7 @@ struct AdminRoutes: Sendable {
             let fault = FaultQueue.Fault(
                 status: Int(status), remaining: Int(o["count"]?.numberValue ?? 1), pathContains: o["path_contains"]?.stringValue,
                 retryAfter: Int(o["retry_after"]?.numberValue ?? 1), malformed: o["malformed"]?.boolValue ?? false,
-                drop: o["drop"]?.boolValue ?? false
+                drop: o["drop"]?.boolValue ?? false, skip: Int(o["skip"]?.numberValue ?? 0)
             )
             state.read { $0.faults.faults.append(fault) }
             return .json(["queued": .number(Double(fault.remaining))])

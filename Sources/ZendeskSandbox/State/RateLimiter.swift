@@ -24,7 +24,8 @@ struct RateLimiter: Sendable {
     func reset(now: Int64, window length: Int64 = 60) -> Int { Int((now / length + 1) * length - now) }
 }
 
-/// Faults queued by tests through the admin API: the next N matching requests fail with a given status.
+/// Faults queued by tests through the admin API: the next N matching requests (after the first `skip`) fail with a
+/// given status.
 struct FaultQueue: Sendable {
     struct Fault: Sendable {
         var status: Int
@@ -37,6 +38,8 @@ struct FaultQueue: Sendable {
         var malformed: Bool
         /// Drop the connection: headers go out, then the connection closes in the middle of the body.
         var drop = false
+        /// Matching requests still to let through before the fault starts (to hit, say, the second page).
+        var skip = 0
     }
 
     var faults: [Fault] = []
@@ -44,6 +47,10 @@ struct FaultQueue: Sendable {
     /// The fault for this request, if one is queued for it.
     mutating func take(path: String) -> Fault? {
         guard let i = faults.firstIndex(where: { $0.remaining > 0 && ($0.pathContains.map { path.contains($0) } ?? true) }) else { return nil }
+        if faults[i].skip > 0 {
+            faults[i].skip -= 1
+            return nil
+        }
         faults[i].remaining -= 1
         let fault = faults[i]
         if faults[i].remaining == 0 { faults.remove(at: i) }
