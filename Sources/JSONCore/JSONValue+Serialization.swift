@@ -7,10 +7,9 @@ extension JSONValue {
 
     /// The compact JSON text as UTF-8 bytes (what HTTP bodies want, without a `String` in between).
     public func jsonBytes(sortedKeys: Bool = false) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)
-        write(to: &out, sortedKeys: sortedKeys)
-        return out
+        var sink = ByteSink(capacity: 256)
+        write(to: &sink, sortedKeys: sortedKeys)
+        return sink.array()
     }
 
     /// Appends the compact JSON text of the value to `out`.
@@ -20,20 +19,31 @@ extension JSONValue {
 
     /// Appends the compact JSON text of the value to `out` as UTF-8.
     public func write(to out: inout [UInt8], sortedKeys: Bool = false) {
+        var sink = ByteSink(capacity: 256)
+        write(to: &sink, sortedKeys: sortedKeys)
+        sink.withBytes { out.append(contentsOf: $0) }
+    }
+
+    func write(to out: inout ByteSink, sortedKeys: Bool) {
         switch self {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): out.append(contentsOf: b ? [0x74, 0x72, 0x75, 0x65] : [0x66, 0x61, 0x6C, 0x73, 0x65])
+        case .null: JSONValue.put(0x6E, 0x75, 0x6C, 0x6C, to: &out)
+        case .bool(true): JSONValue.put(0x74, 0x72, 0x75, 0x65, to: &out)
+        case .bool(false):
+            JSONValue.put(0x66, 0x61, 0x6C, 0x73, to: &out)
+            out.put(0x65)
         case .number(let n):
             if let i = JSONValue.exactInteger(n) {
                 JSONValue.writeInteger(i, to: &out)
             } else {
-                out.append(contentsOf: JSONValue.format(number: n).utf8)
+                out.append(JSONValue.format(number: n))
             }
         case .string(let s): JSONValue.writeEscaped(s, to: &out)
         case .array(let a):
             out.append(0x5B)
-            for (i, element) in a.enumerated() {
-                if i > 0 { out.append(0x2C) }
+            var first = true
+            for element in a {
+                if !first { out.append(0x2C) }
+                first = false
                 element.write(to: &out, sortedKeys: sortedKeys)
             }
             out.append(0x5D)
@@ -61,24 +71,33 @@ extension JSONValue {
         }
     }
 
+    /// Four bytes at once (reserving a fifth for `false`).
+    @inline(__always) static func put(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8, to out: inout ByteSink) {
+        out.reserve(5)
+        out.put(a)
+        out.put(b)
+        out.put(c)
+        out.put(d)
+    }
+
     /// Decimal digits of an integer, without a `String` in between.
-    static func writeInteger(_ value: Int64, to out: inout [UInt8]) {
-        if value == 0 {
-            out.append(0x30)
+    static func writeInteger(_ value: Int64, to out: inout ByteSink) {
+        out.reserve(20)
+        if value >= 0 && value < 10 {
+            out.put(0x30 + UInt8(value))
             return
         }
         var v = value.magnitude
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
         withUnsafeMutableBytes(of: &digits) { buffer in
+            var start = buffer.count
             while v > 0 {
-                buffer[count] = 0x30 + UInt8(v % 10)
+                start -= 1
+                buffer[start] = 0x30 + UInt8(v % 10)
                 v /= 10
-                count += 1
             }
-            if value < 0 { out.append(0x2D) }
-            for i in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[i]) }
+            if value < 0 { out.put(0x2D) }
+            out.put(UnsafeBufferPointer(rebasing: buffer.bindMemory(to: UInt8.self)[start...]))
         }
     }
 
@@ -103,32 +122,70 @@ extension JSONValue {
         return s
     }
 
-    /// A JSON string literal: runs of bytes that need no escaping are copied at once.
-    static func writeEscaped(_ s: String, to out: inout [UInt8]) {
-        out.append(0x22)
+    /// A JSON string literal: bytes that need no escaping are checked and copied eight at a time.
+    static func writeEscaped(_ s: String, to out: inout ByteSink) {
+        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ writeEscaped(utf8: $0, to: &out) }) { return done }
         var s = s
-        s.withUTF8 { bytes in
-            var start = 0
-            for i in 0..<bytes.count {
-                let b = bytes[i]
-                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
-                if start < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<i])) }
-                start = i + 1
-                switch b {
-                case 0x22: out.append(contentsOf: [0x5C, 0x22])
-                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-                case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-                case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-                case 0x09: out.append(contentsOf: [0x5C, 0x74])
-                case 0x08: out.append(contentsOf: [0x5C, 0x62])
-                case 0x0C: out.append(contentsOf: [0x5C, 0x66])
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0x0F)]])
+        s.withUTF8 { writeEscaped(utf8: $0, to: &out) }
+    }
+
+    @inline(__always) static func writeEscaped(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout ByteSink) {
+        let n = bytes.count
+        // Room for the quotes and every byte as it is; each escape reserves its extra bytes.
+        out.reserve(n + 2)
+        out.put(0x22)
+        guard let p = bytes.baseAddress else {
+            out.put(0x22)
+            return
+        }
+        var i = 0
+        while i < n {
+            if i + 8 <= n {
+                let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+                if !needsEscape(word) {
+                    out.put(word: word)
+                    i += 8
+                    continue
                 }
             }
-            if start < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...])) }
+            let b = p[i]
+            i += 1
+            if b >= 0x20 && b != 0x22 && b != 0x5C {
+                out.put(b)
+                continue
+            }
+            out.reserve(6 + n - i + 1)
+            out.put(0x5C)
+            switch b {
+            case 0x22: out.put(0x22)
+            case 0x5C: out.put(0x5C)
+            case 0x0A: out.put(0x6E)
+            case 0x0D: out.put(0x72)
+            case 0x09: out.put(0x74)
+            case 0x08: out.put(0x62)
+            case 0x0C: out.put(0x66)
+            default:
+                out.put(0x75)
+                out.put(0x30)
+                out.put(0x30)
+                out.put(hexDigit(b >> 4))
+                out.put(hexDigit(b & 0x0F))
+            }
         }
-        out.append(0x22)
+        out.put(0x22)
+    }
+
+    @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
+
+    /// Whether any of eight bytes is a control character, `"` or a backslash (bytes of multi-byte characters never are).
+    @inline(__always) static func needsEscape(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let q = w ^ (ones &* 0x22)
+        let quote = (q &- ones) & ~q & highs
+        let b = w ^ (ones &* 0x5C)
+        let backslash = (b &- ones) & ~b & highs
+        return (control | quote | backslash) != 0
     }
 }
