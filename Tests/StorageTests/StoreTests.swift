@@ -153,4 +153,26 @@ import Testing
             #expect(same.id == env.id)
         }
     }
+
+    /// A lease is renewed only by its owner, and a lapsed lease lets another worker claim the run.
+    @Test(arguments: StoreKind.available)
+    func leasesAreRenewedOnlyByTheirOwner(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let env = try await environment(store)
+            let run = SyncJobRun(environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now, updatedAt: Self.now)
+            try await store.transaction { try await $0.insert(run) }
+            let claimed = try await store.transaction { try await $0.claimRun(owner: "a", now: Self.now, leaseUntil: Self.now.addingTimeInterval(30)) }
+            #expect(claimed?.id == run.id)
+            #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "b", until: Self.now.addingTimeInterval(600)) } == false)
+            #expect(try await store.transaction { try await $0.renewLease(runId: UUID(), owner: "a", until: Self.now.addingTimeInterval(600)) } == false)
+            // a renews to now + 60 s: b cannot claim the run before then (b's refused renewal to now + 600 s changed
+            // nothing), and can after.
+            #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "a", until: Self.now.addingTimeInterval(60)) })
+            #expect(try await store.transaction { try await $0.claimRun(owner: "b", now: Self.now.addingTimeInterval(31), leaseUntil: Self.now.addingTimeInterval(90)) } == nil)
+            let reclaimed = try await store.transaction { try await $0.claimRun(owner: "b", now: Self.now.addingTimeInterval(61), leaseUntil: Self.now.addingTimeInterval(90)) }
+            #expect(reclaimed?.id == run.id)
+            #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "a", until: Self.now.addingTimeInterval(600)) } == false)
+            #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "b", until: Self.now.addingTimeInterval(120)) })
+        }
+    }
 }

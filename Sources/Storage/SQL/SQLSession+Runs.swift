@@ -45,12 +45,10 @@ extension SQLSession {
     }
 
     func renewLease(runId: UUID, owner: String, until: Date) async throws -> Bool {
-        let held = try await db.select().column("id").from(SyncJobRun.table)
-            .where("id", .equal, runId.lowercased).where("lease_owner", .equal, owner).first()
-        guard held != nil else { return false }
-        try await db.update(SyncJobRun.table).set("lease_expires_at", to: Timestamp.format(until))
-            .where("id", .equal, runId.lowercased).where("lease_owner", .equal, owner).run()
-        return true
+        // One statement (it runs after every page): the row comes back only when this owner still holds the lease.
+        let held = try await db.update(SyncJobRun.table).set("lease_expires_at", to: Timestamp.format(until))
+            .where("id", .equal, runId.lowercased).where("lease_owner", .equal, owner).returning("id").first()
+        return held != nil
     }
 
     func releaseLease(runId: UUID, owner: String) async throws {
