@@ -220,6 +220,23 @@ import ZendeskSandbox
             #expect(one.json["identities"]?.arrayValue?.first?["value"] == userList[3]["email"])
         }
     }
+
+    /// The time-based exports side-load too, and their `next_page` keeps `include` (and `per_page`), so the side-loads
+    /// continue on the pages a client follows.
+    @Test func timeBasedExportsKeepTheirSideLoadsOnTheNextPage() async throws {
+        try await withSandbox { $0.tickets = 12 } _: { zd async throws in
+            let first = try await zd.get("/api/v2/incremental/tickets.json?start_time=0&per_page=5&include=metric_sets")
+            #expect(first.json["tickets"]?.arrayValue?.count == 5)
+            #expect(first.json["metric_sets"]?.arrayValue?.count == 5)
+            let next = try #require(first.json["next_page"]?.stringValue)
+            #expect(next.contains("per_page=5") && next.contains("include=metric_sets"), "\(next)")
+            let path = try #require(next.range(of: "/api/v2/")).lowerBound
+            let second = try await zd.get(String(next[path...]))
+            let list = second.json["tickets"]?.arrayValue ?? []
+            #expect(!list.isEmpty)
+            #expect(second.json["metric_sets"]?.arrayValue?.compactMap { $0["ticket_id"] } == list.compactMap { $0["id"] })
+        }
+    }
 }
 
 /// Pages served from the render cache never show stale tickets: a change or a deletion shows at once.

@@ -69,25 +69,16 @@ struct ActivityExportRoutes: Sendable {
         return .json(w)
     }
 
-    /// A time-based page: the items, `count`, `end_time` (the last item's time, so the next page repeats the items of
-    /// that second as Zendesk's does), `next_page` (never null) and `end_of_stream`.
+    /// A time-based page: the items under `key`, closed as every time-based export's page is.
     func timePage(
         key: String, path: String, start: Int64, limit: Int, entries: [TimelineIndex.Entry],
         _ write: (TimelineIndex.Entry, inout JSONWriter) -> Void
     ) -> SandboxResponse {
-        let end = entries.last?.ts ?? start
-        let include = r.query["include"].map { "&include=\(Pagination.escape($0))" } ?? ""
-        let perPage = r.query["per_page"].map { "&per_page=\($0)" } ?? ""
         var w = JSONWriter(capacity: 256 * 1024)
         w.beginObject()
         w.key(key); w.beginArray()
         for entry in entries { write(entry, &w) }
         w.endArray()
-        w.field("count", Int64(entries.count))
-        w.field("end_time", end)
-        w.field("next_page", "\(context.base)/api/v2/\(path)?start_time=\(end)\(perPage)\(include)")
-        w.field("end_of_stream", entries.count < limit)
-        w.endObject()
-        return .json(w)
+        return incremental.closeTimePage(&w, path: path, count: entries.count, end: entries.last?.ts ?? start, limit: limit)
     }
 }

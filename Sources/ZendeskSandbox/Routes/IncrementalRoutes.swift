@@ -167,10 +167,8 @@ struct IncrementalRoutes: Sendable {
         let overlap = context.state.read { $0.settings.exportOverlap }
         let anchor = overlap > 0 && items.count > overlap ? items[items.count - 1 - overlap] : items.last
         let after = Self.encodeCursor(anchor ?? position)
-        let include = r.query["include"].map { "&include=\(Pagination.escape($0))" } ?? ""
-        let perPageParam = r.query["per_page"].map { "&per_page=\($0)" } ?? ""
         var w = source.page(items)
-        w.field("after_url", "\(context.base)/api/v2/\(path)?cursor=\(Pagination.escape(after))\(perPageParam)\(include)")
+        w.field("after_url", "\(context.base)/api/v2/\(path)?cursor=\(Pagination.escape(after))\(carriedParameters)")
         w.field("after_cursor", after)
         w.key("before_url"); w.null()
         w.key("before_cursor"); w.null()
@@ -183,13 +181,22 @@ struct IncrementalRoutes: Sendable {
         let start = try startTime(cutoff: cutoff)
         let limit = try perPage()
         let items = source.items(after: (start - 1, Int64.max), limit: limit, cutoff: cutoff)
-        let end = items.last?.ts ?? start
-        let perPageParam = r.query["per_page"].map { "&per_page=\($0)" } ?? ""
         var w = source.page(items)
-        w.field("count", Int64(items.count))
+        return closeTimePage(&w, path: path, count: items.count, end: items.last?.ts ?? start, limit: limit)
+    }
+
+    /// `&per_page=…&include=…` as the request gave them: what a next-page URL carries on.
+    var carriedParameters: String {
+        (r.query["per_page"].map { "&per_page=\($0)" } ?? "") + (r.query["include"].map { "&include=\(Pagination.escape($0))" } ?? "")
+    }
+
+    /// Closes a time-based export page: `count`, `end_time` (the last item's time, so the next page repeats the items
+    /// of that second as Zendesk's does), `next_page` (never null) and `end_of_stream`.
+    func closeTimePage(_ w: inout JSONWriter, path: String, count: Int, end: Int64, limit: Int) -> SandboxResponse {
+        w.field("count", Int64(count))
         w.field("end_time", end)
-        w.field("next_page", "\(context.base)/api/v2/\(path)?start_time=\(end)\(perPageParam)")
-        w.field("end_of_stream", items.count < limit)
+        w.field("next_page", "\(context.base)/api/v2/\(path)?start_time=\(end)\(carriedParameters)")
+        w.field("end_of_stream", count < limit)
         w.endObject()
         return .json(w)
     }
