@@ -142,7 +142,7 @@ extension JSONValue {
         while i < n {
             if i + 8 <= n {
                 let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                if !needsEscape(word) {
+                if !JSONEscaping.needsEscape(word: word) {
                     out.put(word: word)
                     i += 8
                     continue
@@ -150,42 +150,22 @@ extension JSONValue {
             }
             let b = p[i]
             i += 1
-            if b >= 0x20 && b != 0x22 && b != 0x5C {
+            guard JSONEscaping.needsEscape(b) else {
                 out.put(b)
                 continue
             }
             out.reserve(6 + n - i + 1)
             out.put(0x5C)
-            switch b {
-            case 0x22: out.put(0x22)
-            case 0x5C: out.put(0x5C)
-            case 0x0A: out.put(0x6E)
-            case 0x0D: out.put(0x72)
-            case 0x09: out.put(0x74)
-            case 0x08: out.put(0x62)
-            case 0x0C: out.put(0x66)
-            default:
+            if let letter = JSONEscaping.shortEscape(b) {
+                out.put(letter)
+            } else {
                 out.put(0x75)
                 out.put(0x30)
                 out.put(0x30)
-                out.put(hexDigit(b >> 4))
-                out.put(hexDigit(b & 0x0F))
+                out.put(JSONEscaping.hexDigit(b >> 4))
+                out.put(JSONEscaping.hexDigit(b & 0x0F))
             }
         }
         out.put(0x22)
-    }
-
-    @inline(__always) static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
-
-    /// Whether any of eight bytes is a control character, `"` or a backslash (bytes of multi-byte characters never are).
-    @inline(__always) static func needsEscape(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let control = (w &- ones &* 0x20) & ~w & highs
-        let q = w ^ (ones &* 0x22)
-        let quote = (q &- ones) & ~q & highs
-        let b = w ^ (ones &* 0x5C)
-        let backslash = (b &- ones) & ~b & highs
-        return (control | quote | backslash) != 0
     }
 }

@@ -168,7 +168,7 @@ public struct JSONWriter: Sendable {
         if openQuote { bytes.append(UInt8(ascii: "\"")) }
         var s = s
         let fast = s.withUTF8 { utf8 -> Bool in
-            for b in utf8 where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+            if JSONEscaping.needsEscape(utf8) { return false }
             bytes.append(contentsOf: utf8)
             return true
         }
@@ -177,16 +177,12 @@ public struct JSONWriter: Sendable {
             return
         }
         for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
-            case 0x0A: bytes.append(contentsOf: [92, 110])
-            case 0x0D: bytes.append(contentsOf: [92, 114])
-            case 0x09: bytes.append(contentsOf: [92, 116])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]])
-            default: bytes.append(b)
+            if !JSONEscaping.needsEscape(b) {
+                bytes.append(b)
+            } else if let letter = JSONEscaping.shortEscape(b) {
+                bytes.append(contentsOf: [92, letter])
+            } else {
+                bytes.append(contentsOf: [92, 117, 48, 48, JSONEscaping.hexDigit(b >> 4), JSONEscaping.hexDigit(b & 15)])
             }
         }
         if closeQuote { bytes.append(UInt8(ascii: "\"")) }

@@ -27,6 +27,22 @@ import Testing
         }
     }
 
+    /// The sandbox's streaming writer escapes exactly as the value serializer does, pieces included.
+    @Test func theStreamingWriterEscapesAlike() {
+        for length in 0...19 {
+            for special in Self.specials {
+                var s = String(repeating: "b", count: length)
+                s.insert(special, at: s.index(s.startIndex, offsetBy: length / 2))
+                var w = JSONWriter()
+                w.string(s)
+                #expect(w.bytes == JSONValue.string(s).jsonBytes(), "length \(length), \(special.unicodeScalars.first!.value)")
+                var pieces = JSONWriter()
+                pieces.string(s, 42, s)
+                #expect(pieces.bytes == JSONValue.string(s + "42" + s).jsonBytes())
+            }
+        }
+    }
+
     @Test func escapesAreTheShortForms() {
         #expect(JSONValue.string("a\"b\\c\nd\re\tf\u{08}g\u{0C}h\u{01}i\u{1F}").jsonString() == #""a\"b\\c\nd\re\tf\bg\fh\u0001i\u001f""#)
         #expect(JSONValue.string("0123456789abcdef\u{00}").jsonString() == #""0123456789abcdef\u0000""#)
