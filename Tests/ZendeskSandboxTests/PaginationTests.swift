@@ -4,22 +4,18 @@ import Testing
 /// Every list, paged both ways, yields every record exactly once.
 @Suite struct PaginationTests {
     func ids(_ reply: SandboxHarness.Reply, _ key: String) -> [Int64] {
-        reply.json[key]?.arrayValue?.compactMap { $0["id"]?.numberValue.map { Int64($0) } } ?? []
+        ids(reply.json[key]?.arrayValue ?? [])
+    }
+
+    func ids(_ items: [JSONValue]) -> [Int64] {
+        items.compactMap { $0["id"]?.numberValue.map { Int64($0) } }
     }
 
     @Test(arguments: ["tickets", "users", "organizations"])
     func cursorPaginationFollowingLinksNext(collection: String) async throws {
         try await withSandbox { zd async throws in
-            var seen: [Int64] = []
-            var next: String? = "/api/v2/\(collection).json?page%5Bsize%5D=37"
-            var pages = 0
-            while let url = next {
-                let page = try await zd.get(url)
-                #expect(page.status == 200)
-                seen += ids(page, collection)
-                pages += 1
-                next = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
-            }
+            let (items, pages) = try await zd.followingLinksNext("/api/v2/\(collection).json?page%5Bsize%5D=37", key: collection)
+            let seen = ids(items)
             let count = collection == "tickets" ? 250 : (collection == "users" ? 50 : 5)
             #expect(seen.count == count)
             #expect(Set(seen).count == count)
@@ -32,13 +28,7 @@ import Testing
     @Test(arguments: [("groups", "group", 3), ("ticket_fields", "ticket_field", 9)])
     func accountConfigurationPagesBothWays(collection: String, single: String, count: Int) async throws {
         try await withSandbox { zd async throws in
-            var cursorIds: [Int64] = []
-            var next: String? = "/api/v2/\(collection).json?page%5Bsize%5D=2"
-            while let url = next {
-                let page = try await zd.get(url)
-                cursorIds += ids(page, collection)
-                next = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
-            }
+            let cursorIds = ids(try await zd.followingLinksNext("/api/v2/\(collection).json?page%5Bsize%5D=2", key: collection).items)
             var offsetIds: [Int64] = []
             var offset: String? = "/api/v2/\(collection).json?per_page=2"
             while let url = offset {
@@ -101,13 +91,7 @@ import Testing
             let all = try await zd.get("/api/v2/tickets/17/comments.json")
             let count = Int(all.json["count"]!.numberValue!)
             #expect(count >= 1)
-            var seen: [Int64] = []
-            var next: String? = "/api/v2/tickets/17/comments.json?page[size]=2"
-            while let url = next {
-                let page = try await zd.get(url)
-                seen += ids(page, "comments")
-                next = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
-            }
+            let seen = ids(try await zd.followingLinksNext("/api/v2/tickets/17/comments.json?page[size]=2", key: "comments").items)
             #expect(seen == ids(all, "comments"))
             #expect(seen.count == count)
             let first = all.json["comments"]!.arrayValue![0]

@@ -151,14 +151,8 @@ import Testing
             #expect(open.json["results"]?.arrayValue?.allSatisfy { $0["status"] == "open" } == true)
             let beyond = try await zd.get("/api/v2/search.json?query=type:ticket&page=11&per_page=100")
             #expect(beyond.status == 422)
-            var exported = 0
-            var next: String? = "/api/v2/search/export.json?query=type:ticket&filter[type]=ticket&page[size]=100"
-            while let url = next {
-                let page = try await zd.get(url)
-                exported += page.json["results"]?.arrayValue?.count ?? 0
-                next = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
-            }
-            #expect(exported == 1500)
+            let exported = try await zd.followingLinksNext("/api/v2/search/export.json?query=type:ticket&filter[type]=ticket&page[size]=100", key: "results")
+            #expect(exported.items.count == 1500)
         }
     }
 

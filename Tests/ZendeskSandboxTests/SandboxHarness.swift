@@ -4,6 +4,7 @@ import JSONCore
 import NIOCore
 import NIOHTTP1
 import SyncBridgeTestSupport
+import Testing
 import ZendeskSandbox
 
 /// A sandbox on a random loopback port, and a client that authenticates like a Zendesk client.
@@ -41,6 +42,22 @@ struct SandboxHarness: Sendable {
 
     func post(_ path: String, _ body: JSONValue) async throws -> Reply { try await send(.POST, path, body: body) }
     func put(_ path: String, _ body: JSONValue) async throws -> Reply { try await send(.PUT, path, body: body) }
+
+    /// Cursor pagination as clients use it: from `path`, follows `links.next` while `meta.has_more`, every page
+    /// answering 200. Returns the items under `key` and how many pages there were.
+    func followingLinksNext(_ path: String, key: String) async throws -> (items: [JSONValue], pages: Int) {
+        var items: [JSONValue] = []
+        var pages = 0
+        var next: String? = path
+        while let url = next {
+            let page = try await get(url)
+            #expect(page.status == 200, "\(url)")
+            items += page.json[key]?.arrayValue ?? []
+            pages += 1
+            next = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
+        }
+        return (items, pages)
+    }
 }
 
 /// Runs a sandbox for the duration of `body`.

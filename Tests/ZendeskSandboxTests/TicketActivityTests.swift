@@ -23,14 +23,7 @@ import ZendeskSandbox
         try await withSandbox { $0.tickets = 20; $0.commentsPerTicket = 4 } _: { zd async throws in
             let comments = try await zd.get("/api/v2/tickets/7/comments.json").json["comments"]?.arrayValue ?? []
             #expect(comments.count > 1)
-            var audits: [JSONValue] = []
-            var url: String? = "/api/v2/tickets/7/audits.json?page[size]=2"
-            while let next = url {
-                let page = try await zd.get(next)
-                #expect(page.status == 200)
-                audits += page.json["audits"]?.arrayValue ?? []
-                url = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
-            }
+            let audits = try await zd.followingLinksNext("/api/v2/tickets/7/audits.json?page[size]=2", key: "audits").items
             #expect(audits.map { $0["events"]?.arrayValue?.first?["id"] } == comments.map { $0["id"] })
             #expect(audits.map { $0["events"]?.arrayValue?.first?["body"] } == comments.map { $0["body"] })
             #expect(audits.map(\.["id"]) == comments.map(\.["audit_id"]), "comments name their audits")
@@ -139,13 +132,7 @@ import ZendeskSandbox
     /// ticket (replies, solved_at).
     @Test func ticketMetrics() async throws {
         try await withSandbox { $0.tickets = 30 } _: { zd async throws in
-            var metrics: [JSONValue] = []
-            var url: String? = "/api/v2/ticket_metrics.json?page[size]=8"
-            while let next = url {
-                let page = try await zd.get(next)
-                metrics += page.json["ticket_metrics"]?.arrayValue ?? []
-                url = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
-            }
+            let metrics = try await zd.followingLinksNext("/api/v2/ticket_metrics.json?page[size]=8", key: "ticket_metrics").items
             #expect(metrics.compactMap { $0["ticket_id"]?.numberValue } == (1...30).map(Double.init))
             for id in [3, 17] {
                 let one = try await zd.get("/api/v2/tickets/\(id)/metrics.json").json["ticket_metric"]
@@ -175,14 +162,7 @@ import ZendeskSandbox
                 if page.json["end_of_stream"] == true { break }
                 url = try #require(page.json["next_page"]?.stringValue)
             }
-            var cursorBased: [JSONValue] = []
-            var next: String? = "/api/v2/incremental/ticket_metric_events?start_time=0&page[size]=100"
-            while let u = next {
-                let page = try await zd.get(u)
-                #expect(page.status == 200)
-                cursorBased += page.json["ticket_metric_events"]?.arrayValue ?? []
-                next = page.json["meta"]?["has_more"] == true ? page.json["links"]?["next"]?.stringValue : nil
-            }
+            let cursorBased = try await zd.followingLinksNext("/api/v2/incremental/ticket_metric_events?start_time=0&page[size]=100", key: "ticket_metric_events").items
             #expect(cursorBased.count == timeBased.count)
             #expect(Set(cursorBased.compactMap { $0["id"]?.numberValue }) == Set(timeBased.keys))
             let times = cursorBased.compactMap { $0["time"]?.stringValue }

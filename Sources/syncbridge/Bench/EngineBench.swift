@@ -97,7 +97,6 @@ struct EngineBench: AsyncParsableCommand {
                 ]
             )
             // The contenders take turns, round after round, so a slow spell of the machine hits them alike.
-            let contenders = resources
             var figures: [String: Figures] = [:]
             for _ in 0..<rounds {
                 var bytes = receiver.receivedBytes
@@ -105,7 +104,7 @@ struct EngineBench: AsyncParsableCommand {
                     try await ResidentMemory.peak { try await RawLoop(http: http, sandboxURL: sandboxURL, receiverURL: receiverURL).run() }
                 }
                 figures[Self.rawLabel, default: Figures()].add(records: raw.records, seconds: raw.seconds, cpu: rawCPU, peak: rawPeak, bytes: receiver.receivedBytes - bytes)
-                for resource in contenders {
+                for resource in resources {
                     bytes = receiver.receivedBytes
                     let ((seconds, peak), cpu) = try await ProcessCPU.measure {
                         try await ResidentMemory.peak {
@@ -118,7 +117,7 @@ struct EngineBench: AsyncParsableCommand {
             print("\n\(n) tickets (median of \(rounds) rounds; range in brackets; CPU is the whole process's, per 1,000 records; bytes posted per record)")
             let baseline = figures[Self.rawLabel]!
             print("  " + baseline.line(Self.rawLabel, baseline: nil))
-            for resource in contenders {
+            for resource in resources {
                 print("  " + figures[resource]!.line("engine, \(resource)", baseline: baseline))
             }
             group.cancelAll()
