@@ -52,6 +52,7 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         "S0215": "A context variable binding must precede any predicates on a step",
         "S0216": "A context variable binding must precede the 'order-by' clause on a step",
         "S0217": "The object representing the 'parent' cannot be derived from this expression",
+        "S0218": "The expression is nested too deeply",
         "S0301": "Empty regular expressions are not allowed",
         "S0302": "No terminating / in regular expression",
         "S0402": "Choice groups containing parameterized types are not supported",

@@ -10,6 +10,9 @@ public protocol StoredResource: Resource {
     var indexedColumns: [String: String] { get }
     /// Columns that list endpoints may filter on with equality.
     static var filterColumns: Set<String> { get }
+    /// The values a filter column can take, for columns with a closed set (statuses, booleans); other values are
+    /// refused instead of matching nothing.
+    static var filterValues: [String: [String]] { get }
     /// Top-level members of ``Resource/stored`` that are sealed with AES-GCM before they reach the database.
     static var sealedMembers: [String] { get }
 }
@@ -17,6 +20,7 @@ public protocol StoredResource: Resource {
 extension StoredResource {
     public static var sealedMembers: [String] { [] }
     public static var filterColumns: Set<String> { [] }
+    public static var filterValues: [String: [String]] { [:] }
     public var indexedColumns: [String: String] { [:] }
 }
 
@@ -24,6 +28,7 @@ extension Webhook: StoredResource {
     public static let table = "webhooks"
     public static let sealedMembers = ["secret"]
     public static let filterColumns: Set<String> = ["is_active"]
+    public static let filterValues: [String: [String]] = ["is_active": ["true", "false"]]
     public var indexedColumns: [String: String] { ["is_active": isActive ? "true" : "false"] }
 }
 
@@ -31,6 +36,7 @@ extension IntegratedAccount: StoredResource {
     public static let table = "integrated_accounts"
     public static let sealedMembers = ["credentials"]
     public static let filterColumns: Set<String> = ["integration_name", "tenant_id", "status"]
+    public static let filterValues: [String: [String]] = ["status": Status.allCases.map(\.rawValue)]
     public var indexedColumns: [String: String] {
         ["integration_name": integrationName, "tenant_id": tenantId, "status": status.rawValue]
     }
@@ -47,6 +53,7 @@ extension SyncJobRun: StoredResource {
     public static let filterColumns: Set<String> = [
         "sync_job_id", "integrated_account_id", "webhook_id", "status", "sync_job_cron_trigger_id",
     ]
+    public static let filterValues: [String: [String]] = ["status": Status.allCases.map(\.rawValue)]
     public var indexedColumns: [String: String] {
         var c = [
             "sync_job_id": settings.syncJobId.lowercased, "integrated_account_id": settings.integratedAccountId.lowercased,
@@ -61,6 +68,7 @@ extension SyncJobRun: StoredResource {
 extension SyncJobCronTrigger: StoredResource {
     public static let table = "sync_job_cron_triggers"
     public static let filterColumns: Set<String> = ["sync_job_id", "integrated_account_id", "webhook_id", "status"]
+    public static let filterValues: [String: [String]] = ["status": Status.allCases.map(\.rawValue)]
     public var indexedColumns: [String: String] {
         var c = [
             "sync_job_id": settings.syncJobId.lowercased, "integrated_account_id": settings.integratedAccountId.lowercased,
@@ -74,6 +82,9 @@ extension SyncJobCronTrigger: StoredResource {
 extension SyncJobEventTrigger: StoredResource {
     public static let table = "sync_job_event_triggers"
     public static let filterColumns: Set<String> = ["sync_job_id", "webhook_id", "event", "status"]
+    public static let filterValues: [String: [String]] = [
+        "status": Status.allCases.map(\.rawValue), "event": events.map(\.rawValue),
+    ]
     public var indexedColumns: [String: String] {
         ["sync_job_id": syncJobId.lowercased, "webhook_id": webhookId.lowercased, "event": event.rawValue, "status": status.rawValue]
     }
@@ -83,6 +94,7 @@ extension SyncJobPushTrigger: StoredResource {
     public static let table = "sync_job_push_triggers"
     public static let sealedMembers = ["signing_secret"]
     public static let filterColumns: Set<String> = ["sync_job_id", "integrated_account_id", "webhook_id", "status"]
+    public static let filterValues: [String: [String]] = ["status": Status.allCases.map(\.rawValue)]
     public var indexedColumns: [String: String] {
         var columns = [
             "sync_job_id": settings.syncJobId.lowercased, "integrated_account_id": settings.integratedAccountId.lowercased,

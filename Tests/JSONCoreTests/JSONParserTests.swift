@@ -26,6 +26,22 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
     }
 
+    /// 100,000 levels of arrays or objects are refused at the depth limit, not by overflowing the stack; 512 levels
+    /// still parse.
+    @Test func refusesNestingHundredThousandDeep() {
+        let n = 100_000
+        for deep in [String(repeating: "[", count: n) + String(repeating: "]", count: n), String(repeating: #"{"a":"#, count: n) + "1" + String(repeating: "}", count: n)] {
+            do {
+                _ = try JSONParser.parse(deep)
+                Issue.record("parsed")
+            } catch {
+                #expect(error.message == "nesting deeper than 512")
+            }
+        }
+        let deepest = String(repeating: "[", count: JSONParser.maximumDepth) + String(repeating: "]", count: JSONParser.maximumDepth)
+        #expect((try? JSONParser.parse(deepest)) != nil)
+    }
+
     @Test func serializesCompactlyAndRoundTrips() throws {
         let v: JSONValue = ["n": 1, "f": 0.1, "big": 1e21, "s": "a\"b\n\u{01}", "arr": [nil, true]]
         let text = v.jsonString(sortedKeys: true)

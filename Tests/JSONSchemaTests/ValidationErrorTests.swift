@@ -42,4 +42,17 @@ import Testing
         let v = try JSONSchemaValidator(schema: ["$ref": "https://example.com/missing.json"])
         #expect(v.validate(1).first?.message == "cannot resolve reference 'https://example.com/missing.json'")
     }
+
+    /// A chain of 100,000 references (each definition refers to the next) stops at the validator's depth limit with
+    /// an error instead of overflowing the stack.
+    @Test func referenceChainsHundredThousandDeepStopAtTheLimit() async throws {
+        let n = 100_000
+        var defs: [String: JSONValue] = [:]
+        for i in 0..<n { defs["d\(i)"] = ["$ref": .string("#/$defs/d\(i + 1)")] }
+        defs["d\(n)"] = ["type": "integer"]
+        let v = try JSONSchemaValidator(schema: ["$ref": "#/$defs/d0", "$defs": .object(defs)])
+        let errors = await Task.detached { v.validate(1) }.value
+        #expect(errors.map(\.message) == ["schema references nest too deeply (a $ref loop?)"])
+        #expect(errors.first?.instanceLocation == "")
+    }
 }

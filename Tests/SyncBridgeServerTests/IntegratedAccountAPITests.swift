@@ -83,7 +83,7 @@ import Testing
             )
             let badURL = try await api.request(.POST, "/integrated-account", json: ["integration_name": "zendesk", "tenant_id": "t", "context": ["base_url": "nope", "access_token": "x"]])
             #expect(badURL.json["status"] == "connecting")
-            #expect(badURL.string("last_error") == "context.base_url must be an absolute http or https URL")
+            #expect(badURL.string("last_error") == "context.base_url must be an absolute http or https URL (it has no scheme)")
             let list = try await api.request(.GET, "/integrated-account?status=connecting&tenant_id=t")
             #expect(list.json["result"]?.arrayValue?.count == 1)
         }

@@ -51,12 +51,12 @@ import Testing
             #expect(r.status == 422)
             #expect(
                 Fixtures.failures(r) == [
-                    "target_url": "must be an absolute http or https URL", "is_active": "must be a boolean",
+                    "target_url": "must be an absolute http or https URL (the scheme is 'ftp')", "is_active": "must be a boolean",
                     "event_types[1]": "'sync_job_run:exploded' is not a known event type", "event_types[2]": "must be a string",
                 ]
             )
             #expect(Fixtures.failures(try await api.request(.POST, "/webhook", json: [:])) == ["target_url": "is required"])
-            #expect(Fixtures.failures(try await api.request(.POST, "/webhook", json: ["target_url": "not a url"])) == ["target_url": "must be an absolute http or https URL"])
+            #expect(Fixtures.failures(try await api.request(.POST, "/webhook", json: ["target_url": "not a url"])) == ["target_url": "must be an absolute http or https URL without spaces or control characters (found U+0020)"])
         }
     }
 

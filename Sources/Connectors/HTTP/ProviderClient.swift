@@ -29,6 +29,9 @@ public struct ProviderClient: Sendable {
         _ method: HTTPMethod = .GET, url: String, headers: [(String, String)], body: JSONValue? = nil, display: String,
         logger: Logger
     ) async throws(ConnectorError) -> JSONValue {
+        if let problem = EndpointURL.problem(url) {
+            throw ConnectorError(.invalidRequest, message: "the request URL must be \(problem); check the account's base_url", request: display)
+        }
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Accept", value: "application/json")
@@ -66,8 +69,8 @@ public struct ProviderClient: Sendable {
         let excerpt = String(String(buffer: body).prefix(500))
         switch status {
         case 429:
-            let wait = headers.first(name: "Retry-After").flatMap(Double.init) ?? 60
-            return ConnectorError(.rateLimited, status: status, message: "rate limited", retryAfter: max(0, wait), request: display)
+            let wait = RetryAfter.seconds(headers.first(name: "Retry-After")) ?? 60
+            return ConnectorError(.rateLimited, status: status, message: "rate limited", retryAfter: wait, request: display)
         case 401, 403:
             return ConnectorError(.unauthorized, status: status, message: excerpt.isEmpty ? "unauthorized" : excerpt, request: display)
         case 404:

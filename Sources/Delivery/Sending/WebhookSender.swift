@@ -40,6 +40,9 @@ public struct WebhookSender: Sendable {
 
     /// POSTs `envelope` to the webhook, signed with its secret. The envelope's `id` is the `webhook-id`.
     public func send(envelope: JSONValue, messageId: String, to webhook: Webhook, logger: Logger) async -> DeliveryResult {
+        if let problem = EndpointURL.problem(webhook.targetURL) {
+            return DeliveryResult(status: nil, responseBody: "", error: "target_url must be \(problem)", retryAfter: nil, duration: .zero)
+        }
         let body = envelope.jsonBytes()
         let timestamp = Int(clock.now().timeIntervalSince1970)
         var request = HTTPClientRequest(url: webhook.targetURL)
@@ -57,7 +60,7 @@ public struct WebhookSender: Sendable {
             let text = String(buffer: bytes)
             return DeliveryResult(
                 status: Int(response.status.code), responseBody: String(text.prefix(1024)), error: nil,
-                retryAfter: response.headers.first(name: "Retry-After").flatMap(Double.init), duration: ContinuousClock.now - start
+                retryAfter: RetryAfter.seconds(response.headers.first(name: "Retry-After"), now: clock.now()), duration: ContinuousClock.now - start
             )
         } catch {
             logger.debug("webhook delivery failed", metadata: ["webhook_id": "\(webhook.id.lowercased)", "error": "\(error)"])

@@ -8,15 +8,18 @@ final class Evaluator {
     let timestamp: Date
     var depth = 0
     var steps = 0
+    /// The evaluation's share of the thread's stack: past it, U1001 as for ``maxDepth``.
+    let stack: StackBudget
 
-    init(maxDepth: Int, timeLimit: Duration?, timestamp: Date) {
+    init(maxDepth: Int, timeLimit: Duration?, timestamp: Date, stackBytes: Int = StackBudget.defaultBytes) {
+        self.stack = StackBudget(bytes: stackBytes)
         self.maxDepth = maxDepth
         self.deadline = timeLimit.map { ContinuousClock.now + $0 }
         self.timestamp = timestamp
     }
 
     func checkLimits(_ node: Node) throws(JSONataError) {
-        if depth > maxDepth { throw JSONataError("U1001", position: node.position) }
+        if depth > maxDepth || stack.isExhausted() { throw JSONataError("U1001", position: node.position) }
         steps &+= 1
         if steps & 0xFF == 0 {
             if let deadline, ContinuousClock.now > deadline { throw JSONataError("U1002", position: node.position) }

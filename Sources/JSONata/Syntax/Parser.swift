@@ -8,10 +8,19 @@ struct Parser {
     ]
     static let symbols: Set<String> = Set(bindingPowers.keys).union([":", ";", ",", ")", "]", "}", "..", "**", "|"])
 
+    /// The deepest syntax tree accepted. Every later stage (post-processing, evaluation, releasing the tree) walks
+    /// the tree recursively, so a deeper one is refused here with S0218 instead of overflowing the stack. A parse
+    /// that uses more than its ``StackBudget`` is refused the same way, whatever its level.
+    static let maximumNesting = 1_000
+
     var lexer: Lexer
     var token: Token?
     var id = "(end)"
     let length: Int
+    /// An upper bound on the height of the tree being built at the current point of the parse.
+    var nesting = 0
+    /// The parse's share of the thread's stack.
+    let stack = StackBudget()
 
     init(_ source: String) {
         lexer = Lexer(source)
@@ -56,17 +65,30 @@ struct Parser {
     var lbp: Int { token?.kind == .operator ? Self.bindingPowers[id] ?? 0 : 0 }
 
     mutating func expression(_ rbp: Int) throws(JSONataError) -> Node {
+        let entry = nesting
+        defer { nesting = entry }
+        try deepen()
         var t = token
         var tid = id
         try advance(nil, infix: true)
         var left = try nud(t, id: tid)
         while rbp < lbp {
+            // Each infix operator puts a node above everything parsed so far (`1+1+1…` is a left-deep chain).
+            try deepen()
             t = token
             tid = id
             try advance()
             left = try led(t!, id: tid, left: left)
         }
         return left
+    }
+
+    /// One level deeper; past ``maximumNesting`` the expression is refused.
+    mutating func deepen() throws(JSONataError) {
+        nesting += 1
+        if nesting > Self.maximumNesting || stack.isExhausted() {
+            throw JSONataError("S0218", position: position, token: token?.text)
+        }
     }
 
     mutating func nud(_ t: Token?, id tid: String) throws(JSONataError) -> Node {

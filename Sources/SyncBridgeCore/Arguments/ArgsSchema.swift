@@ -43,6 +43,18 @@ public struct ArgsSchema: Sendable {
                 }
             )
         }
+        let remote = Self.unresolvableReferences(in: expanded)
+        if !remote.isEmpty {
+            throw SyncBridgeError.validation(
+                remote.map { r in
+                    let location = isFull ? r.pointer : String(r.pointer.dropFirst(r.pointer.hasPrefix("/properties") ? "/properties".count : 0))
+                    return FieldFailure(
+                        path: Self.dotted("args_schema", pointer: location),
+                        message: "'\(r.reference)' is not in this schema; references are never fetched: put the schema under $defs and refer to it as '#/$defs/<name>'"
+                    )
+                }
+            )
+        }
         do {
             validator = try JSONSchemaValidator(schema: expanded, options: .init(formatAssertion: true))
         } catch {
@@ -54,6 +66,36 @@ public struct ArgsSchema: Sendable {
     /// The failures of `args`, each at `args.<name>` (empty when valid).
     public func check(_ args: [String: JSONValue]) -> [FieldFailure] {
         validator.validate(.object(args)).map { FieldFailure(path: Self.dotted("args", pointer: $0.instanceLocation), message: $0.message) }
+    }
+
+    /// `$ref`/`$dynamicRef` values that point outside the schema: not a fragment (`#/$defs/x`, `#anchor`) and not
+    /// an `$id` declared inside it. Such a reference could only be resolved by fetching it, which SyncBridge never
+    /// does, so it would fail every run's validation.
+    static func unresolvableReferences(in schema: JSONValue) -> [(pointer: String, reference: String)] {
+        var ids: Set<String> = []
+        var references: [(pointer: String, reference: String)] = []
+        func walk(_ value: JSONValue, _ pointer: String) {
+            switch value {
+            case .object(let members):
+                for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                    let escaped = key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
+                    if case .string(let s) = member {
+                        if key == "$id" { ids.insert(s.split(separator: "#", omittingEmptySubsequences: false).first.map(String.init) ?? s) }
+                        if key == "$ref" || key == "$dynamicRef" { references.append((pointer + "/" + escaped, s)) }
+                    }
+                    walk(member, pointer + "/" + escaped)
+                }
+            case .array(let items):
+                for (i, item) in items.enumerated() { walk(item, pointer + "/\(i)") }
+            default: break
+            }
+        }
+        walk(schema, "")
+        return references.filter { r in
+            if r.reference.hasPrefix("#") { return false }
+            let target = r.reference.split(separator: "#", omittingEmptySubsequences: false).first.map(String.init) ?? r.reference
+            return !ids.contains { id in id == target || id.hasSuffix("/" + target) || target.hasSuffix("/" + id) }
+        }
     }
 
     /// `args` + `/a/0/b` → `args.a[0].b`.

@@ -23,10 +23,11 @@ public struct IntegrationDescriptor: Sendable {
         let subdomain = context["subdomain"]?.stringValue
         let baseURL = context["base_url"]?.stringValue
         if let baseURL {
-            let components = URLComponents(string: baseURL)
-            if !["http", "https"].contains(components?.scheme?.lowercased() ?? "") || (components?.host ?? "").isEmpty {
-                failures.append(FieldFailure(path: "context.base_url", message: "must be an absolute http or https URL"))
+            if let problem = EndpointURL.problem(baseURL) {
+                failures.append(FieldFailure(path: "context.base_url", message: "must be " + problem))
             }
+        } else if context["base_url"].map({ !$0.isNull }) ?? false {
+            failures.append(FieldFailure(path: "context.base_url", message: "must be a string"))
         } else if subdomain == nil || subdomain!.isEmpty {
             failures.append(FieldFailure(path: "context.subdomain", message: "is required (or give context.base_url)"))
         } else if !subdomain!.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) {

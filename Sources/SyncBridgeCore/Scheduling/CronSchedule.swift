@@ -29,7 +29,13 @@ public struct CronSchedule: Sendable {
         }
         guard let expression else { return nil }
         do {
-            return CronSchedule(expression: try CronExpression(expression), timeZone: zone)
+            let schedule = CronSchedule(expression: try CronExpression(expression), timeZone: zone)
+            // An expression that matches no real date (30 February) is valid syntax but would never run anything.
+            if schedule.next(after: Date(timeIntervalSince1970: 0)) == nil {
+                failures.add("cron_expression", "'\(expression)' never fires: no date matches its day-of-month, month and weekday fields")
+                return nil
+            }
+            return schedule
         } catch {
             failures.add("cron_expression", error.description)
             return nil

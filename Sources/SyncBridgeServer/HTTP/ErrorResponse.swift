@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import SyncBridgeCore
 
 /// Turns any error into Truto's envelope:
@@ -26,6 +27,9 @@ enum ErrorResponse {
     /// Maps Hummingbird's own errors (unknown route, body too large, …) onto ours.
     static func normalize(_ error: any Error) -> SyncBridgeError {
         if let e = error as? SyncBridgeError { return e }
+        if error is NIOTooManyBytesError {
+            return SyncBridgeError(.payloadTooLarge, code: "payload_too_large", message: "Request body is too large.")
+        }
         if let e = error as? HTTPError {
             switch e.status {
             case .notFound: return SyncBridgeError(.notFound, code: "route_not_found", message: "No such endpoint.")
@@ -64,7 +68,7 @@ enum ErrorResponse {
         if error.kind == .unauthorized {
             response.headers[.wwwAuthenticate] = "Bearer"
         }
-        if let wait = error.retryAfter {
+        if let wait = error.retryAfter, wait.isFinite, wait >= 0, wait <= RetryAfter.maximum {
             response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
         }
         return response

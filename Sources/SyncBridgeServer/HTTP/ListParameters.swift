@@ -24,13 +24,18 @@ enum ListParameters {
                 guard let cursor = ListCursor(token: value) else { throw invalid("next_cursor", "is not a cursor this API issued") }
                 query.cursor = cursor
             default:
-                try parseFilter(key: key, value: value, allowed: R.filterColumns, into: &query)
+                try parseFilter(key: key, value: value, allowed: R.filterColumns, values: R.filterValues, into: &query)
             }
         }
         return query
     }
 
-    static func parseFilter(key: String, value: String, allowed: Set<String>, into query: inout ListQuery) throws {
+    static func parseFilter(
+        key: String, value: String, allowed: Set<String>, values: [String: [String]] = [:], into query: inout ListQuery
+    ) throws {
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw invalid(key, "must not contain control characters")
+        }
         if let open = key.firstIndex(of: "["), key.hasSuffix("]") {
             let column = String(key[..<open])
             let op = String(key[key.index(after: open)..<key.index(before: key.endIndex)])
@@ -48,7 +53,16 @@ enum ListParameters {
             let known = (["limit", "next_cursor"] + allowed.sorted() + ["created_at[gt|gte|lt|lte]", "updated_at[gt|gte|lt|lte]"])
             throw invalid(key, "is not a filter of this endpoint (known: \(known.joined(separator: ", ")))")
         }
-        query.equals[key] = key.hasSuffix("_id") ? value.lowercased() : value
+        if let closed = values[key], !closed.contains(value) {
+            throw invalid(key, "must be one of \(closed.joined(separator: ", ")) (got '\(value)')")
+        }
+        // References to SyncBridge's own resources are UUIDs (stored lowercase); `tenant_id` is the customer's own
+        // identifier and is matched exactly.
+        let isReference = key.hasSuffix("_id") && key != "tenant_id"
+        if isReference, UUID(uuidString: value) == nil {
+            throw invalid(key, "must be an id (a UUID)")
+        }
+        query.equals[key] = isReference ? value.lowercased() : value
     }
 
     static func invalid(_ name: String, _ message: String) -> SyncBridgeError {

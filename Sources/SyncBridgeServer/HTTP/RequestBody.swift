@@ -1,9 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import SyncBridgeCore
 
-/// Reads a request's JSON body: 415 unless it is JSON, 413 past the size limit, 400 when it does not parse.
+/// Reads a request's JSON body: 415 unless it is JSON, 413 past the size limit (chunked bodies too), 400 when it is
+/// not UTF-8 or does not parse.
 enum RequestBody {
     static func json(_ request: Request, maxBytes: Int) async throws -> JSONValue {
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
@@ -21,9 +23,16 @@ enum RequestBody {
             buffer = try await request.collectBody(upTo: maxBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw tooLarge(maxBytes)
+        } catch is NIOTooManyBytesError {
+            // A chunked body (no Content-Length) that grows past the limit.
+            throw tooLarge(maxBytes)
         }
         guard buffer.readableBytes > 0 else {
             throw SyncBridgeError(.badRequest, code: "missing_body", message: "Request body is empty; a JSON object is required.")
+        }
+        // JSON text is UTF-8 (RFC 8259 §8.1); a body that is not is refused, never stored with replacement characters.
+        guard String(validating: buffer.readableBytesView, as: UTF8.self) != nil else {
+            throw SyncBridgeError(.badRequest, code: "invalid_utf8", message: "Request body is not valid UTF-8.")
         }
         do {
             return try JSONParser.parse(bytes: buffer.readableBytesView)

@@ -68,9 +68,25 @@ struct SyncJobRoutes {
         return input
     }
 
+    /// Every resource must be one the integration's connector offers (422 naming `resources[i].resource`), so a
+    /// typo fails at write time instead of in every run.
+    func checkResourcesExist(_ resources: [SyncJobResource], integration: String) throws {
+        guard let connector = api.connectors.connector(for: integration) else { return }
+        let known = Set(connector.resources)
+        let failures = FailureCollector()
+        for (i, r) in resources.enumerated() where !known.contains(r.resource) {
+            failures.add(
+                "resources[\(i)].resource",
+                "'\(r.resource)' is not a resource of \(integration) (known: \(connector.resources.joined(separator: ", ")))"
+            )
+        }
+        try failures.throwIfAny()
+    }
+
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
         let input = try read(try await api.body(request), creating: true)
+        try checkResourcesExist(input.resources!, integration: input.integrationName!)
         let now = api.now
         let job = SyncJob(
             environmentId: env, label: input.label ?? nil, integrationName: input.integrationName!, resources: input.resources!,
@@ -87,6 +103,9 @@ struct SyncJobRoutes {
         let now = api.now
         let job = try await api.store.transaction { session in
             var job = try await session.require(SyncJob.self, id: id, environmentId: env, forUpdate: true)
+            if input.resources != nil || input.integrationName != nil {
+                try checkResourcesExist(input.resources ?? job.resources, integration: input.integrationName ?? job.integrationName)
+            }
             if let label = input.label { job.label = label }
             if let name = input.integrationName { job.integrationName = name }
             if let resources = input.resources { job.resources = resources }

@@ -101,13 +101,7 @@ struct WebhookRoutes {
 
     func readTargetURL(_ reader: FieldReader, required: Bool) -> String? {
         guard let url = reader.string("target_url", required: required) else { return nil }
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-            scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
-        else {
-            reader.failures.add("target_url", "must be an absolute http or https URL")
-            return nil
-        }
-        return url
+        return EndpointURL.check(url, at: "target_url", failures: reader.failures) ? url : nil
     }
 
     func readEventTypes(_ reader: FieldReader) -> [String]? {
