@@ -96,7 +96,11 @@ schemas = {
         "args_schema": {"type": "object", "description": "A JSON Schema, or a map of argument name to schema."}}},
     "SyncJobRun": {"type": "object", "properties": {**common, **run_settings,
         "status": {"type": "string", "enum": ["created", "running", "rate_limited", "completed", "failed", "stopped"]},
-        "resource_stats": {"type": "object"}, "error": nullable({"type": "string"}),
+        "resource_stats": {"type": "object", "description": "Per resource: fetched, delivered, pages and errors (requests that failed for good); "
+            "when the run completes, complete (false: a page was skipped after a record_error, so the resource's watermark did not move).",
+            "additionalProperties": {"type": "object", "properties": {"fetched": {"type": "number"}, "delivered": {"type": "number"},
+                "pages": {"type": "number"}, "errors": {"type": "number"}, "complete": {"type": "boolean"}}}},
+        "error": nullable({"type": "string", "description": "Why the run failed or stopped; for a completed run, which resources were incomplete."}),
         "sync_job_cron_trigger_id": nullable(uuid), "started_at": nullable(ts()), "finished_at": nullable(ts())}},
     "SyncJobRunRecordPayload": {"type": "object",
         "description": "One page of records (one record for method get), in order; the engine waits for the 2xx before fetching on.",

@@ -80,8 +80,17 @@ public protocol StoreSession: Sendable {
     func checkpoint(runId: UUID) async throws -> JSONValue?
     /// Records where the run resumes if interrupted now.
     func setCheckpoint(runId: UUID, _ checkpoint: JSONValue?) async throws
-    /// `started_at` of the latest completed run of a job on an account: the next run's `previous_run_date`.
+    /// `started_at` of the latest completed run of a job on an account. Used for `previous_run_date` only while
+    /// the job and account have no ``resourceWatermarks(syncJobId:integratedAccountId:environmentId:)`` yet (runs
+    /// completed by versions before them).
     func lastCompletedRunStart(syncJobId: UUID, integratedAccountId: UUID, environmentId: UUID) async throws -> Date?
+    /// Each resource's watermark for a job on an account: the `started_at` of the last completed run in which the
+    /// resource completed cleanly (`nil`: never). Empty when no run has completed since watermarks exist.
+    func resourceWatermarks(syncJobId: UUID, integratedAccountId: UUID, environmentId: UUID) async throws -> [String: Date?]
+    /// Writes watermarks (replacing those of the same resources), in the transaction that completes `runId`.
+    func setResourceWatermarks(
+        syncJobId: UUID, integratedAccountId: UUID, environmentId: UUID, runId: UUID, marks: [String: Date?], now: Date
+    ) async throws
 
     // MARK: Scheduling
 

@@ -35,7 +35,8 @@ extension RunExecutor {
             }
             if error.code == .rateLimited {
                 try await waitOutRateLimit(step, error)
-            } else if error.code == .transient && attempt + 1 < services.configuration.fetch.maxAttempts {
+            } else if (error.code == .transient || error.code == .badResponse) && attempt + 1 < services.configuration.fetch.maxAttempts {
+                // A truncated or unparseable page is retried like a 5xx: skipping it would lose its records.
                 attempt += 1
                 let wait = services.configuration.fetch.delay(afterAttempt: attempt)
                 logger.notice("provider request failed; retrying", metadata: ["error": "\(error)", "wait_seconds": "\(wait)"])

@@ -4,18 +4,30 @@ import SyncBridgeCore
 
 /// Status changes and the lifecycle events that go with them (written to the outbox with the change, then sent).
 extension RunExecutor {
-    /// created → running: fixes `previous_run_date` (the last completed run's start, less the connector's
+    /// created → running: fixes each resource's `previous_run_date` (its watermark, less the connector's
     /// ``Connector/changeVisibilityLag``), stamps `started_at`, queues `sync_job_run:started`.
     func start() async throws {
         let (env, settings, now, runId) = (self.env, run.settings, self.now, run.id)
-        let previous: Date? =
-            settings.ignorePreviousRun
-            ? nil
-            : try await store.transaction {
-                try await $0.lastCompletedRunStart(syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env)
-            }
+        let (marks, legacy) = try await store.transaction { s in
+            let marks = try await s.resourceWatermarks(syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env)
+            // No watermarks yet: the runs before them moved one mark for the whole job.
+            let legacy = marks.isEmpty
+                ? try await s.lastCompletedRunStart(syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env)
+                : nil
+            return (marks, legacy)
+        }
         let lag = connector.changeVisibilityLag
-        position = RunPosition(previousRunDate: previous.map { Timestamp.format($0.addingTimeInterval(-lag)) } ?? Timestamp.distantPastString)
+        var watermarks: [String: String] = [:]
+        var dates: [String: String] = [:]
+        for step in job.resources {
+            let mark: Date? = marks.isEmpty ? legacy : (marks[step.resource] ?? nil)
+            if let mark { watermarks[step.resource] = Timestamp.format(mark) }
+            let date = settings.ignorePreviousRun ? nil : mark
+            dates[step.resource] = date.map { Timestamp.format($0.addingTimeInterval(-lag)) } ?? Timestamp.distantPastString
+        }
+        position = RunPosition(
+            previousRunDate: dates.values.min() ?? Timestamp.distantPastString, previousRunDates: dates, watermarks: watermarks
+        )
         run.status = .running
         run.startedAt = now
         run.updatedAt = now
@@ -29,7 +41,7 @@ extension RunExecutor {
             try await s.setCheckpoint(runId: runId, checkpoint)
             if let event { try await s.enqueue([event]) }
         }
-        logger.info("run started", metadata: ["previous_run_date": "\(position.previousRunDate)"])
+        logger.info("run started", metadata: ["previous_run_dates": "\(position.previousRunDates ?? [:])"])
     }
 
     /// Sends the run's undelivered lifecycle events in order (`created`, `started`, a resume's `updated`), waiting for
@@ -76,8 +88,28 @@ extension RunExecutor {
     }
 
     /// running → completed | failed, with the matching event. A run already finished (stopped meanwhile) is left as is.
+    /// A completed run moves the watermark of each resource that completed cleanly (``ResourceCompletion``) to its
+    /// `started_at`, in the same transaction; the others keep theirs, and `error` says which they are.
     func finish(_ status: SyncJobRun.Status, error: String?) async throws {
-        let (env, runId, now, stats) = (self.env, run.id, self.now, run.resourceStats)
+        var (error, stats) = (error, run.resourceStats)
+        var marks: [String: Date?]?
+        if status == .completed, let job, let graph {
+            let incomplete = ResourceCompletion.incomplete(resources: job.resources, graph: graph, stats: stats)
+            error = error ?? ResourceCompletion.summary(incomplete, resources: job.resources, stats: stats)
+            // Marks are kept by resource name: two resources of one name share one, which moves only when both are clean.
+            let dirty = Set(incomplete.map { job.resources[$0].resource })
+            var next: [String: Date?] = [:]
+            for name in Set(job.resources.map(\.resource)) {
+                let clean = !dirty.contains(name)
+                next[name] = clean ? run.startedAt : position.watermarks[name].flatMap(Timestamp.parse)
+                if var entry = stats[name]?.objectValue {
+                    entry["complete"] = .bool(clean)
+                    stats[name] = .object(entry)
+                }
+            }
+            marks = next
+        }
+        let (env, runId, now, settings) = (self.env, run.id, self.now, run.settings)
         let claimUntil = services.leaseUntil
         let eventType: EventType = status == .completed ? .syncJobRunCompleted : .syncJobRunFailed
         let webhook = self.webhook
@@ -92,6 +124,12 @@ extension RunExecutor {
             if !stats.isEmpty { current.resourceStats = stats }
             try await s.update(current)
             if status == .completed { try await s.setCheckpoint(runId: runId, nil) }
+            if let marks {
+                try await s.setResourceWatermarks(
+                    syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env, runId: runId,
+                    marks: marks, now: now
+                )
+            }
             let event = OutboxEvent.about(current, eventType, webhook: webhook, now: now, nextAttemptAt: claimUntil)
             if let event { try await s.enqueue([event]) }
             return (current, event)

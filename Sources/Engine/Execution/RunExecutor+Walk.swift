@@ -24,6 +24,7 @@ extension RunExecutor {
     /// Walks one resource (every loop element, every page), and its dependents per record.
     func walk(resource index: Int, scope: RunScope, depth: Int, resume: ArraySlice<RunPosition.Frame>) async throws {
         let step = job.resources[index]
+        let scope = scope.with(previousRunDate: position.previousRunDate(for: step.resource))
         var frame = resume.first ?? RunPosition.Frame(resource: index)
         var deeper = resume.dropFirst()
         position.frames.removeSubrange(min(depth, position.frames.count)...)

@@ -56,23 +56,41 @@ struct RunPosition: Sendable, Equatable {
     var frames: [Frame] = []
     /// Events sent by the executor and acknowledged so far; the next one's sequence number.
     var acknowledged = 0
-    /// The `previous_run_date` fixed when the run started, so a resumed run filters as the first attempt did.
+    /// The `previous_run_date` fixed when the run started, so a resumed run filters as the first attempt did. With
+    /// ``previousRunDates`` it is only the earliest of them (for logs); without (a checkpoint of an older version),
+    /// every resource uses it.
     var previousRunDate: String
+    /// Each resource's `previous_run_date`, fixed when the run started: its watermark less the connector's lag.
+    var previousRunDates: [String: String]?
+    /// Each resource's watermark when the run started (absent: it never completed cleanly). A resource that does not
+    /// complete cleanly in this run keeps it.
+    var watermarks: [String: String] = [:]
 
-    init(previousRunDate: String) {
+    init(previousRunDate: String, previousRunDates: [String: String]? = nil, watermarks: [String: String] = [:]) {
         self.previousRunDate = previousRunDate
+        self.previousRunDates = previousRunDates
+        self.watermarks = watermarks
+    }
+
+    /// The `previous_run_date` a resource's requests resolve against.
+    func previousRunDate(for resource: String) -> String {
+        previousRunDates.map { $0[resource] ?? Timestamp.distantPastString } ?? previousRunDate
     }
 
     var json: JSONValue {
-        [
+        var o: [String: JSONValue] = [
             "frames": .array(frames.map(\.json)), "acknowledged": .number(Double(acknowledged)),
-            "previous_run_date": .string(previousRunDate),
+            "previous_run_date": .string(previousRunDate), "watermarks": .object(watermarks.mapValues(JSONValue.string)),
         ]
+        if let previousRunDates { o["previous_run_dates"] = .object(previousRunDates.mapValues(JSONValue.string)) }
+        return .object(o)
     }
 
     init?(_ v: JSONValue?) {
         guard let v, let date = v["previous_run_date"]?.stringValue else { return nil }
         previousRunDate = date
+        previousRunDates = v["previous_run_dates"]?.objectValue?.compactMapValues(\.stringValue)
+        watermarks = v["watermarks"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
         acknowledged = Int(v["acknowledged"]?.numberValue ?? 0)
         frames = (v["frames"]?.arrayValue ?? []).compactMap(Frame.init)
     }

@@ -10,6 +10,13 @@ struct RunScope: Sendable {
         value = ["args": .object(args), "previous_run_date": .string(previousRunDate), "sync_job_run": run, "resources": .object([:])]
     }
 
+    /// The scope with the `previous_run_date` of one resource (each resource has its own watermark).
+    func with(previousRunDate: String) -> RunScope {
+        var copy = self
+        copy.value = copy.value.setting(["previous_run_date"], to: .string(previousRunDate))
+        return copy
+    }
+
     /// The scope with a parent record bound under its resource name.
     func binding(record: JSONValue, of resource: String) -> RunScope {
         var copy = self

@@ -85,6 +85,18 @@ enum Migrations {
                 "CREATE INDEX sync_job_push_triggers_due ON sync_job_push_triggers (status, due_at)"
             ]
         ),
+        Migration(
+            version: 6, name: "per-resource watermarks",
+            statements: [
+                // Where each resource of a job's incremental runs on an account starts: the `started_at` of the last
+                // completed run in which the resource completed cleanly (NULL: never). Written when a run completes.
+                """
+                CREATE TABLE resource_watermarks (environment_id TEXT NOT NULL, sync_job_id TEXT NOT NULL,
+                  integrated_account_id TEXT NOT NULL, resource TEXT NOT NULL, started_at TEXT, run_id TEXT NOT NULL,
+                  updated_at TEXT NOT NULL, PRIMARY KEY (sync_job_id, integrated_account_id, resource))
+                """
+            ]
+        ),
     ]
 
     /// A resource table: id, environment, timestamps, the JSON document, and indexed columns.
