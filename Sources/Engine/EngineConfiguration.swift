@@ -20,6 +20,12 @@ public struct EngineConfiguration: Sendable {
     /// concurrent runs do not set off a 429 storm; `nil` means no budget. Default: 600 a minute, bursts of 60 — under
     /// Zendesk's 700 a minute.
     public var accountBudget: RequestBudget? = RequestBudget(perMinute: 600, burst: 60)
+    /// A run claimed more often than this in a row without its checkpoint moving (every process that took it died)
+    /// is quarantined: it fails with an error saying so, and the engine goes on with other runs.
+    public var maxClaimsWithoutProgress = 5
+    /// Test-only: the process aborts before fetching this resource (set from `SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING`
+    /// by the command line, never by default), so tests can show that a run that crashes the engine is quarantined.
+    public var crashBeforeFetching: String?
 
     /// Creates a configuration.
     public init(workerId: String = EngineConfiguration.defaultWorkerId) {

@@ -19,8 +19,28 @@ public protocol Store: Sendable {
     /// Applies the migrations not yet applied. Safe to call from several processes at once.
     func migrate() async throws
 
+    /// Called once by an engine process before it claims anything. Makes sure no other live process works as
+    /// `workerId` (PostgreSQL: a session advisory lock on it, held until ``close()``; a second live process with the
+    /// same id is refused with `worker_id_in_use`), then frees the leases that no live process can hold, so their runs
+    /// resume at once instead of after the lease lapses: on SQLite, whose owner lock proves that this is the only
+    /// engine on the file, every lease; on PostgreSQL, the leases carrying `workerId` (this worker's, from before a
+    /// restart). Returns how many leases were freed.
+    func recoverLeases(workerId: String) async throws -> Int
+
     /// Closes connections. The store must not be used afterwards.
     func close() async throws
+}
+
+/// A run taken for execution, with how many times in a row it has been taken without its checkpoint moving
+/// (this claim included).
+public struct ClaimedRun: Sendable {
+    public let run: SyncJobRun
+    public let claimsWithoutProgress: Int
+
+    public init(run: SyncJobRun, claimsWithoutProgress: Int) {
+        self.run = run
+        self.claimsWithoutProgress = claimsWithoutProgress
+    }
 }
 
 /// The operations available inside a transaction.
@@ -70,12 +90,15 @@ public protocol StoreSession: Sendable {
     // MARK: Run execution
 
     /// Takes the oldest run that is waiting (`created`) or whose executor's lease has expired, and leases it to
-    /// `owner` until `leaseUntil`. Several processes may call it at once: each run goes to one of them.
-    func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> SyncJobRun?
+    /// `owner` until `leaseUntil`. Several processes may call it at once: each run goes to one of them. Counts the
+    /// claim; ``setCheckpoint(runId:_:)`` with a new position and ``releaseLease(runId:owner:)`` reset the count.
+    func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> ClaimedRun?
     /// Extends a lease `owner` holds; false when it no longer holds it.
     func renewLease(runId: UUID, owner: String, until: Date) async throws -> Bool
     /// Gives up a lease `owner` holds.
     func releaseLease(runId: UUID, owner: String) async throws
+    /// Frees every lease held by `owner`, or every lease at all when `owner` is nil; returns how many.
+    func releaseLeases(owner: String?) async throws -> Int
     /// Where an interrupted run resumes (`nil`: from the start).
     func checkpoint(runId: UUID) async throws -> JSONValue?
     /// Records where the run resumes if interrupted now.

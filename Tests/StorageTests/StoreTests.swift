@@ -162,7 +162,7 @@ import Testing
             let run = SyncJobRun(environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now, updatedAt: Self.now)
             try await store.transaction { try await $0.insert(run) }
             let claimed = try await store.transaction { try await $0.claimRun(owner: "a", now: Self.now, leaseUntil: Self.now.addingTimeInterval(30)) }
-            #expect(claimed?.id == run.id)
+            #expect(claimed?.run.id == run.id)
             #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "b", until: Self.now.addingTimeInterval(600)) } == false)
             #expect(try await store.transaction { try await $0.renewLease(runId: UUID(), owner: "a", until: Self.now.addingTimeInterval(600)) } == false)
             // a renews to now + 60 s: b cannot claim the run before then (b's refused renewal to now + 600 s changed
@@ -170,9 +170,82 @@ import Testing
             #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "a", until: Self.now.addingTimeInterval(60)) })
             #expect(try await store.transaction { try await $0.claimRun(owner: "b", now: Self.now.addingTimeInterval(31), leaseUntil: Self.now.addingTimeInterval(90)) } == nil)
             let reclaimed = try await store.transaction { try await $0.claimRun(owner: "b", now: Self.now.addingTimeInterval(61), leaseUntil: Self.now.addingTimeInterval(90)) }
-            #expect(reclaimed?.id == run.id)
+            #expect(reclaimed?.run.id == run.id)
             #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "a", until: Self.now.addingTimeInterval(600)) } == false)
             #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "b", until: Self.now.addingTimeInterval(120)) })
         }
+    }
+
+    /// Claims in a row are counted until the checkpoint moves or the lease is given up: what tells a run that kills
+    /// its executor from one that was merely interrupted.
+    @Test(arguments: StoreKind.available)
+    func claimsWithoutProgressAreCountedUntilTheCheckpointMoves(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let env = try await environment(store)
+            let run = SyncJobRun(environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now, updatedAt: Self.now)
+            try await store.transaction { try await $0.insert(run) }
+            func claim(_ owner: String, at offset: TimeInterval) async throws -> Int? {
+                let now = Self.now.addingTimeInterval(offset)
+                return try await store.transaction { try await $0.claimRun(owner: owner, now: now, leaseUntil: now.addingTimeInterval(30)) }?.claimsWithoutProgress
+            }
+            #expect(try await claim("a", at: 0) == 1)
+            #expect(try await claim("b", at: 31) == 2)
+            try await store.transaction { try await $0.setCheckpoint(runId: run.id, ["page": 2]) }
+            #expect(try await claim("c", at: 62) == 1)
+            // The same position again is no progress.
+            try await store.transaction { try await $0.setCheckpoint(runId: run.id, ["page": 2]) }
+            #expect(try await claim("d", at: 93) == 2)
+            try await store.transaction { try await $0.releaseLease(runId: run.id, owner: "d") }
+            #expect(try await claim("e", at: 94) == 1)
+        }
+    }
+
+    /// The SQLite process holding the owner lock frees every lease left in the file at start; a store opened without
+    /// it (a command) frees none.
+    @Test func sqliteOwnerRecoversEveryLease() async throws {
+        let location = try await TestStores.newLocation(.sqlite)
+        let plain = try await location.open()
+        let env = try await environment(plain)
+        let runs = (0..<2).map { _ in
+            SyncJobRun(environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now, updatedAt: Self.now)
+        }
+        for run in runs { try await plain.transaction { try await $0.insert(run) } }
+        let far = Self.now.addingTimeInterval(86_400)
+        for _ in runs { _ = try await plain.transaction { try await $0.claimRun(owner: "dead:1", now: Self.now, leaseUntil: far) } }
+        #expect(try await plain.recoverLeases(workerId: "new:2") == 0)
+        try await plain.close()
+
+        let owner = try await SQLiteStore.open(path: location.name, secrets: TestStores.secrets, logger: TestStores.logger, ownsQueue: true)
+        #expect(try await owner.recoverLeases(workerId: "new:2") == 2)
+        let claimed = try await owner.transaction { try await $0.claimRun(owner: "new:2", now: Self.now.addingTimeInterval(1), leaseUntil: far) }
+        #expect(claimed.map { r in runs.contains { $0.id == r.run.id } } == true)
+        try await owner.close()
+    }
+
+    /// PostgreSQL: one live process per worker id. The id's lock is held until the store closes; the leases that
+    /// carry the id are freed when it is taken, others' are not.
+    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    func postgresWorkerIdsAreExclusiveAndRecoverTheirOwnLeases() async throws {
+        let location = try await TestStores.newLocation(.postgres)
+        let first = try await location.open()
+        let env = try await environment(first)
+        let far = Self.now.addingTimeInterval(86_400)
+        for owner in ["w1", "w2"] {
+            let run = SyncJobRun(environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now, updatedAt: Self.now)
+            try await first.transaction { try await $0.insert(run) }
+            #expect(try await first.transaction { try await $0.claimRun(owner: owner, now: Self.now, leaseUntil: far) }?.run.id == run.id)
+        }
+        #expect(try await first.recoverLeases(workerId: "w1") == 1)
+        let second = try await location.open()
+        await #expect(throws: SyncBridgeError.self) { _ = try await second.recoverLeases(workerId: "w1") }
+        do {
+            _ = try await second.recoverLeases(workerId: "w1")
+        } catch let error as SyncBridgeError {
+            #expect(error.code == "worker_id_in_use")
+        }
+        #expect(try await second.recoverLeases(workerId: "w3") == 0)
+        try await first.close()
+        #expect(try await second.recoverLeases(workerId: "w1") == 0)
+        try await second.close()
     }
 }

@@ -48,8 +48,8 @@ struct CLIProcess {
     /// Starts `syncbridge serve` on a free port and returns the process and its base URL once it listens. The
     /// blocking reads happen on a thread of their own: a cooperative thread blocked here would stall the in-process
     /// sandbox and receiver the server talks to.
-    static func serve(database: String, directory: URL, extra: [String] = []) async throws -> (Process, String) {
-        try await offPool { try serveBlocking(database: database, directory: directory, extra: extra) }
+    static func serve(database: String, directory: URL, extra: [String] = [], environment: [String: String] = [:]) async throws -> (Process, String) {
+        try await offPool { try serveBlocking(database: database, directory: directory, extra: extra, environment: environment) }
     }
 
     /// Waits for a process to end without blocking a cooperative thread.
@@ -57,11 +57,12 @@ struct CLIProcess {
         await offPool { process.waitUntilExit() }
     }
 
-    static func serveBlocking(database: String, directory: URL, extra: [String]) throws -> (Process, String) {
+    static func serveBlocking(database: String, directory: URL, extra: [String], environment: [String: String] = [:]) throws -> (Process, String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve", "--port", "0", "--database-url", database] + extra
         process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
@@ -90,11 +91,12 @@ struct CLIProcess {
     }
 
     /// Starts `syncbridge worker` (engine only); its log goes to `log` in `directory`.
-    static func worker(database: String, directory: URL, log: String, extra: [String] = []) throws -> Process {
+    static func worker(database: String, directory: URL, log: String, extra: [String] = [], environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["worker", "--database-url", database] + extra
         process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let url = directory.appendingPathComponent(log)
         FileManager.default.createFile(atPath: url.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: url)

@@ -8,7 +8,9 @@ import Testing
 import ZendeskSandbox
 
 /// The durability promise at process level: `syncbridge serve` killed with -9 in the middle of a run, then started
-/// again on the same SQLite file, finishes the run with no record missing and at most one page sent twice.
+/// again on the same SQLite file, finishes the run with no record missing and at most one page sent twice. The
+/// lease is far longer than the test waits: the new process holds the file's owner lock, so it frees the dead
+/// one's lease at start and continues at once.
 @Suite struct KillResumeTests {
     let directory: URL
 
@@ -31,8 +33,8 @@ import ZendeskSandbox
         try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
             try await receiver.run { receiverURL in
                 let api = ProcessAPI(client: client, token: token)
-                // A short lease, so the restarted process takes the dead one's run over quickly.
-                let serve = ["--lease-seconds", "2", "--account-requests-per-minute", "0"]
+                // Ten minutes: only a lease freed at start lets the restarted process continue within the test's patience.
+                let serve = ["--lease-seconds", "600", "--account-requests-per-minute", "0"]
                 let (first, url1) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                 let run = try await api.startSeedRun(url1, sandboxURL: sandboxURL, receiverURL: receiverURL)
                 try await waitUntil { receiver.runEvents().filter { $0.resource == "ticketing/comments" }.count >= 30 }
@@ -40,10 +42,13 @@ import ZendeskSandbox
                 await CLIProcess.waitForExit(first)
                 let beforeKill = receiver.runEvents()
 
+                let restarted = ContinuousClock.now
                 let (second, url2) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                 defer {
                     second.terminate()
                 }
+                try await waitUntil { receiver.runEvents().count > beforeKill.count }
+                print("figure: kill -9 takeover, restart to the next event: \(ContinuousClock.now - restarted) (lease 600 s)")
                 try await waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
                 let final = try await api.get(url2, "/sync-job-run/\(run)")
                 #expect(final["status"] == "completed", "\(final.jsonString())")

@@ -89,4 +89,31 @@ import ZendeskSandbox
             }
         }
     }
+
+    /// One live process per `--worker-id`: a second worker with an id in use is refused (exit 1, `worker_id_in_use`)
+    /// while the first keeps working; once the first is gone, the id can be taken again.
+    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    func aSecondWorkerWithTheSameIdIsRefused() async throws {
+        let location = try await TestStores.newLocation(.postgres)
+        let base = TestStores.postgresURL!
+        let database = base + (base.contains("?") ? "&" : "?") + "search_path=\(location.name)"
+        let migrated = try await CLIProcess.run(["migrate", "--database-url", database], directory: directory)
+        #expect(migrated.status == 0, "\(migrated.stderr)")
+        let first = try CLIProcess.worker(database: database, directory: directory, log: "first.log", extra: ["--worker-id", "pod-a"])
+        defer { if first.isRunning { first.terminate() } }
+        let log = directory.appendingPathComponent("first.log")
+        try await waitUntil { ((try? String(contentsOf: log, encoding: .utf8)) ?? "").contains("engine started") }
+        let second = try await CLIProcess.run(["worker", "--database-url", database, "--worker-id", "pod-a"], directory: directory)
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("worker_id_in_use"), "\(second.stderr)")
+        #expect(first.isRunning)
+        first.terminate()
+        await CLIProcess.waitForExit(first)
+        let third = try CLIProcess.worker(database: database, directory: directory, log: "third.log", extra: ["--worker-id", "pod-a"])
+        let thirdLog = directory.appendingPathComponent("third.log")
+        try await waitUntil { ((try? String(contentsOf: thirdLog, encoding: .utf8)) ?? "").contains("engine started") }
+        #expect(third.isRunning)
+        third.terminate()
+        await CLIProcess.waitForExit(third)
+    }
 }

@@ -41,6 +41,10 @@ extension RunExecutor {
             pages: while true {
                 var records: [JSONValue] = []
                 if !frame.loaded {
+                    if services.configuration.crashBeforeFetching == step.resource {
+                        // Test-only (see EngineConfiguration.crashBeforeFetching): what a crash in a run looks like.
+                        fatalError("SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING: \(step.resource)")
+                    }
                     let early = ahead
                     ahead = nil
                     guard let page = try await fetchPage(step, scope: iterationScope, cursor: frame.cursor, early: early) else { break pages }

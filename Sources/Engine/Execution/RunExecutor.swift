@@ -37,6 +37,31 @@ final class RunExecutor {
     var now: Date { services.clock.now() }
     var env: UUID { run.environmentId }
 
+    /// The run was claimed `claims` times in a row and every process executing it ended before its checkpoint moved:
+    /// it crashes the engine. It fails now, with the reason, instead of taking every restart down with it.
+    func quarantine(claims: Int) async {
+        let reason = "quarantined: the run was taken up \(claims) times in a row and each time the process executing it died "
+            + "before it made progress (it crashes the engine); resume it once the cause is fixed"
+        logger.critical("run quarantined", metadata: ["claims_without_progress": "\(claims)"])
+        do {
+            try await prepare()
+        } catch {
+            logger.warning("quarantined run's references are incomplete", metadata: ["error": "\(error)"])
+        }
+        try? await finishLogged(.failed, error: reason)
+        await releaseLease()
+    }
+
+    /// Gives up the lease, even when the task was cancelled (shutdown): the next process must not wait for it to lapse.
+    func releaseLease() async {
+        let (store, id, owner) = (services.store, run.id, services.configuration.workerId)
+        do {
+            try await Task.detached { try await store.transaction { try await $0.releaseLease(runId: id, owner: owner) } }.value
+        } catch {
+            logger.error("could not release the run's lease", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Runs to the end (or until interrupted), then gives up the lease.
     func execute() async {
         let (store, id, owner, lease) = (services.store, run.id, services.configuration.workerId, services.configuration.leaseDuration)
@@ -53,12 +78,7 @@ final class RunExecutor {
             await executeBody()
             group.cancelAll()
         }
-        do {
-            // Runs even when the task was cancelled (shutdown): the next process must not wait for the lease to lapse.
-            try await Task.detached { try await store.transaction { try await $0.releaseLease(runId: id, owner: owner) } }.value
-        } catch {
-            logger.error("could not release the run's lease", metadata: ["error": "\(error)"])
-        }
+        await releaseLease()
     }
 
     func executeBody() async {

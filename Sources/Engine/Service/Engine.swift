@@ -47,7 +47,11 @@ public struct Engine: Service {
         let dispatcher = OutboxDispatcher(
             store: services.store, sender: services.sender, policy: configuration.delivery, clock: services.clock, logger: logger
         )
-        logger.info("engine started", metadata: ["worker_id": "\(configuration.workerId)", "max_concurrent_runs": "\(configuration.maxConcurrentRuns)"])
+        let freed = try await services.store.recoverLeases(workerId: configuration.workerId)
+        logger.info(
+            "engine started",
+            metadata: ["worker_id": "\(configuration.workerId)", "max_concurrent_runs": "\(configuration.maxConcurrentRuns)", "leases_recovered": "\(freed)"]
+        )
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 while !Task.isCancelled {
@@ -66,12 +70,17 @@ public struct Engine: Service {
                 try Task.checkCancellation()
                 // Looked at before claiming, so a run created meanwhile wakes the wait below at once.
                 let generation = queue.generation
-                while active.value < configuration.maxConcurrentRuns, let run = try await claim() {
+                while active.value < configuration.maxConcurrentRuns, let claimed = try await claim() {
                     active.add(1)
                     let services = self.services
                     let logger = self.logger
                     group.addTask {
-                        await RunExecutor(run: run, services: services, logger: logger).execute()
+                        let executor = RunExecutor(run: claimed.run, services: services, logger: logger)
+                        if claimed.claimsWithoutProgress > configuration.maxClaimsWithoutProgress {
+                            await executor.quarantine(claims: claimed.claimsWithoutProgress - 1)
+                        } else {
+                            await executor.execute()
+                        }
                         active.add(-1)
                         queue.signal()  // a slot is free: a waiting run may start now
                     }
@@ -84,7 +93,7 @@ public struct Engine: Service {
     }
 
     /// Takes the next run, if any.
-    func claim() async throws -> SyncJobRun? {
+    func claim() async throws -> ClaimedRun? {
         let (owner, now, until) = (services.configuration.workerId, services.clock.now(), services.leaseUntil)
         do {
             return try await services.store.transaction { try await $0.claimRun(owner: owner, now: now, leaseUntil: until) }

@@ -4,6 +4,7 @@ import Logging
 import NIOPosix
 import PostgresKit
 import SQLKit
+import Synchronization
 import SyncBridgeCore
 
 /// The shared store: PostgreSQL through a connection pool, for several SyncBridge processes on one database.
@@ -17,6 +18,8 @@ public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
     public let runQueue = RunQueueSignal()
     let flavor = SQLFlavor.postgres
     let beginStatement = "BEGIN"
+    /// The connection holding this process's worker-id lock, once ``recoverLeases(workerId:)`` took it.
+    let workerLock = Mutex<(id: String, connection: PostgresConnection)?>(nil)
 
     /// Connects to `url` (`postgres://user:pass@host:port/db`, optionally `?search_path=schema`). `searchPath`
     /// selects a schema (tests use one each); it overrides the URL's.
@@ -52,7 +55,40 @@ public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
         try await db.raw("SELECT pg_advisory_xact_lock(7261537900)").run()
     }
 
+    /// Takes a session advisory lock on the worker id (keyed by schema too, so schemas on one server stay apart) on a
+    /// connection kept out of the pool until ``close()``, then frees the leases that carry the id. Taking the id this
+    /// store already holds (a second engine in the same process) only frees the leases.
+    public func recoverLeases(workerId: String) async throws -> Int {
+        if workerLock.withLock({ $0?.id }) != workerId {
+            let connection = try await pool.requestConnection(logger: logger).get()
+            let key = "syncbridge worker " + workerId
+            let row = try await connection.sql().raw("SELECT pg_try_advisory_lock(hashtext(current_schema() || '/' || \(bind: key))) AS ok").first()
+            guard try row?.decode(column: "ok", as: Bool.self) == true else {
+                pool.releaseConnection(connection, logger: logger)
+                throw SyncBridgeError(
+                    .conflict, code: "worker_id_in_use",
+                    message: "Another live process works as worker '\(workerId)' on this database; give each process its own --worker-id."
+                )
+            }
+            let previous = workerLock.withLock { held in
+                defer { held = (workerId, connection) }
+                return held?.connection
+            }
+            if let previous {
+                // A second id for this store: closing the old session ends the old id's lock.
+                try? await previous.close().get()
+                pool.releaseConnection(previous, logger: logger)
+            }
+        }
+        return try await transaction { try await $0.releaseLeases(owner: workerId) }
+    }
+
     public func close() async throws {
+        if let held = workerLock.withLock({ held in defer { held = nil }; return held?.connection }) {
+            // Closing the session ends its advisory lock.
+            try? await held.close().get()
+            pool.releaseConnection(held, logger: logger)
+        }
         try await pool.shutdownAsync()
     }
 }

@@ -86,7 +86,7 @@ enum Migrations {
             ]
         ),
         Migration(
-            version: 6, name: "per-resource watermarks",
+            version: 6, name: "per-resource watermarks and claims without progress",
             statements: [
                 // Where each resource of a job's incremental runs on an account starts: the `started_at` of the last
                 // completed run in which the resource completed cleanly (NULL: never). Written when a run completes.
@@ -94,7 +94,10 @@ enum Migrations {
                 CREATE TABLE resource_watermarks (environment_id TEXT NOT NULL, sync_job_id TEXT NOT NULL,
                   integrated_account_id TEXT NOT NULL, resource TEXT NOT NULL, started_at TEXT, run_id TEXT NOT NULL,
                   updated_at TEXT NOT NULL, PRIMARY KEY (sync_job_id, integrated_account_id, resource))
-                """
+                """,
+                // How many times in a row the run was claimed without its checkpoint moving: a run that kills every
+                // process executing it is quarantined instead of crash-looping the engine.
+                "ALTER TABLE sync_job_runs ADD COLUMN claims_without_progress BIGINT NOT NULL DEFAULT 0",
             ]
         ),
     ]

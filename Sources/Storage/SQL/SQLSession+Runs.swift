@@ -16,9 +16,9 @@ extension SQLSession {
         """
     }
 
-    func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> SyncJobRun? {
+    func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> ClaimedRun? {
         let nowText = Timestamp.format(now)
-        var select = db.select().columns("id", "data", "sync_job_id", "integrated_account_id").from(SyncJobRun.table)
+        var select = db.select().columns("id", "data", "sync_job_id", "integrated_account_id", "claims_without_progress").from(SyncJobRun.table)
             .where("status", .in, Self.claimableStatuses)
             .where { $0.where("lease_expires_at", .is, SQLLiteral.null).orWhere("lease_expires_at", .lessThan, nowText) }
             .where(SQLQueryString("NOT ") + Self.heldSibling(nowText))
@@ -38,10 +38,12 @@ extension SQLSession {
                 .where(Self.heldSibling(nowText)).first()
             if sibling != nil { return nil }
         }
+        let claims = try row.decode(column: "claims_without_progress", as: Int.self) + 1
         try await db.update(SyncJobRun.table)
             .set("lease_owner", to: owner).set("lease_expires_at", to: Timestamp.format(leaseUntil))
+            .set("claims_without_progress", to: claims)
             .where("id", .equal, id).run()
-        return try resource(SyncJobRun.self, from: row.decode(column: "data", as: String.self))
+        return ClaimedRun(run: try resource(SyncJobRun.self, from: row.decode(column: "data", as: String.self)), claimsWithoutProgress: claims)
     }
 
     func renewLease(runId: UUID, owner: String, until: Date) async throws -> Bool {
@@ -52,9 +54,18 @@ extension SQLSession {
     }
 
     func releaseLease(runId: UUID, owner: String) async throws {
+        // A lease given up (the run ended, or the process shuts down) is no crash: the count starts again.
         try await db.update(SyncJobRun.table)
-            .set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null)
+            .set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null).set("claims_without_progress", to: 0)
             .where("id", .equal, runId.lowercased).where("lease_owner", .equal, owner).run()
+    }
+
+    func releaseLeases(owner: String?) async throws -> Int {
+        var update = db.update(SyncJobRun.table)
+            .set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null)
+            .where("lease_owner", .isNot, SQLLiteral.null)
+        if let owner { update = update.where("lease_owner", .equal, owner) }
+        return try await update.returning("id").all().count
     }
 
     func checkpoint(runId: UUID) async throws -> JSONValue? {
@@ -64,8 +75,12 @@ extension SQLSession {
     }
 
     func setCheckpoint(runId: UUID, _ checkpoint: JSONValue?) async throws {
+        let text = checkpoint.map { SQLBind($0.jsonString()) as any SQLExpression } ?? SQLLiteral.null
+        // A position that moved is progress: the run did not crash the process that reached it.
+        let claims: SQLQueryString = "CASE WHEN checkpoint = \(text) THEN claims_without_progress ELSE 0 END"
         try await db.update(SyncJobRun.table)
-            .set("checkpoint", to: checkpoint.map { SQLBind($0.jsonString()) as any SQLExpression } ?? SQLLiteral.null)
+            .set("claims_without_progress", to: claims)
+            .set("checkpoint", to: text)
             .where("id", .equal, runId.lowercased).run()
     }
 

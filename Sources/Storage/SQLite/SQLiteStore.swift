@@ -64,6 +64,13 @@ public final class SQLiteStore: SQLStoreDriver {
 
     func lockForMigration(_ db: any SQLDatabase) async throws {}
 
+    /// With the owner lock, this process is the only engine on the file: every lease left in it belonged to an
+    /// earlier process that is gone. Without it (a store opened for a command), nothing is freed.
+    public func recoverLeases(workerId: String) async throws -> Int {
+        guard ownerLock != nil else { return 0 }
+        return try await transaction { try await $0.releaseLeases(owner: nil) }
+    }
+
     public func close() async throws {
         try await connection.close().get()
     }

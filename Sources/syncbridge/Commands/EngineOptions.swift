@@ -19,6 +19,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Burst of requests an account may make at once (env SYNCBRIDGE_ACCOUNT_BURST, default 60)")
     var accountBurst: Double?
 
+    @Option(help: "Claims in a row without progress after which a run that keeps killing the engine is failed (env SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS, default 5)")
+    var maxClaimsWithoutProgress: Int?
+
     var configuration: EngineConfiguration {
         let env = ProcessInfo.processInfo.environment
         var c = EngineConfiguration(workerId: workerId ?? env["SYNCBRIDGE_WORKER_ID"] ?? EngineConfiguration.defaultWorkerId)
@@ -27,6 +30,8 @@ struct EngineOptions: ParsableArguments {
         let perMinute = accountRequestsPerMinute ?? env["SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE"].flatMap(Double.init) ?? 600
         let burst = accountBurst ?? env["SYNCBRIDGE_ACCOUNT_BURST"].flatMap(Double.init) ?? 60
         c.accountBudget = perMinute > 0 ? RequestBudget(perMinute: perMinute, burst: burst) : nil
+        if let n = maxClaimsWithoutProgress ?? env["SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS"].flatMap(Int.init) { c.maxClaimsWithoutProgress = max(1, n) }
+        c.crashBeforeFetching = env["SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING"]
         return c
     }
 }

@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import Foundation
+import JSONCore
+import SyncBridgeTestSupport
+import Testing
+import ZendeskSandbox
+
+/// A run that kills every process executing it (here through the test-only crash hook) is quarantined after a few
+/// claims without progress: it fails with a clear error, and the next `serve` comes up healthy instead of crashing
+/// on every start.
+@Suite struct CrashLoopTests {
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("syncbridge-crashloop-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    @Test func aRunThatCrashesTheEngineIsQuarantined() async throws {
+        let database = "sqlite://crash.sqlite"
+        let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let client = HTTPClientForTests.shared
+        var configuration = SandboxConfiguration()
+        configuration.tickets = 30
+        configuration.recentWindow = 0
+        let sandbox = ZendeskSandbox(configuration: configuration, httpClient: client, logger: TestStores.logger)
+        let receiver = WebhookReceiver()
+        let dir = directory
+        // Long leases: each restart takes the run over only because the owner lock lets it free the dead lease.
+        let serve = ["--lease-seconds", "600", "--account-requests-per-minute", "0"]
+        let crashing = [
+            "SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING": "ticketing/tickets", "SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS": "2",
+            "SWIFT_BACKTRACE": "enable=no",
+        ]
+        try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
+            try await receiver.run { receiverURL in
+                let api = ProcessAPI(client: client, token: token)
+                let (first, url1) = try await CLIProcess.serve(database: database, directory: dir, extra: serve, environment: crashing)
+                let run = try await api.startSeedRun(url1, sandboxURL: sandboxURL, receiverURL: receiverURL)
+                // Claim 1 delivers users and contacts (progress), then dies at tickets; claims 2 and 3 die at once.
+                await CLIProcess.waitForExit(first)
+                #expect(first.terminationReason == .uncaughtSignal)
+                for _ in 0..<2 {
+                    let again = try startCrashing(database: database, extra: serve, environment: crashing)
+                    await CLIProcess.waitForExit(again)
+                    #expect(again.terminationReason == .uncaughtSignal)
+                }
+                // Claim 4 comes after two claims in a row without progress: the run is failed instead of executed, and this
+                // process stays up.
+                let (healthy, url) = try await CLIProcess.serve(database: database, directory: dir, extra: serve, environment: crashing)
+                defer { healthy.terminate() }
+                try await waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:failed" } }
+                let final = try await api.get(url, "/sync-job-run/\(run)")
+                #expect(final["status"] == "failed")
+                #expect(
+                    final["error"]
+                        == "quarantined: the run was taken up 2 times in a row and each time the process executing it died before it made progress (it crashes the engine); resume it once the cause is fixed"
+                )
+                let failed = receiver.runEvents().filter { $0.event == "sync_job_run:failed" }
+                #expect(failed.count == 1)
+                #expect(failed.first?.payload["error"] == final["error"])
+                #expect(receiver.runEvents().filter { $0.resource == "ticketing/tickets" }.isEmpty)
+                #expect(healthy.isRunning)
+                let (status, _) = try await api.call(url, .GET, "/health", nil)
+                #expect(status == 200)
+            }
+        }
+    }
+
+    /// Starts `serve` with its output discarded: it is expected to die before it would report its URL.
+    func startCrashing(database: String, extra: [String], environment: [String: String]) throws -> Process {
+        let process = Process()
+        process.executableURL = CLIProcess.executable
+        process.arguments = ["serve", "--port", "0", "--database-url", database] + extra
+        process.currentDirectoryURL = directory
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+}
