@@ -14,6 +14,8 @@ public struct SandboxConfiguration: Sendable {
     public var adminEmail = "admin@example.com"
     public var apiToken = "sandbox-token"
     public var oauthToken = "sandbox-oauth-token"
+    /// OAuth clients (`--oauth-client id:secret:redirect_uri`); more can be created with `POST /api/v2/oauth/clients`.
+    public var oauthClients: [SandboxOAuthClient] = []
     /// Account-wide requests per minute (0 = unlimited); Zendesk Enterprise is 700.
     public var rateLimit: Int = 0
     /// Requests per minute for `/incremental/*` (0 = unlimited); Zendesk's is 10.

@@ -14,7 +14,13 @@ struct SandboxAPI: Sendable {
         }
         var response: SandboxResponse
         do throws(SandboxError) {
-            let role = try authenticate(r)
+            if !r.isAPI && r.segments.first == "oauth" {
+                // The OAuth server authenticates clients by their secret (or PKCE), not by a bearer token.
+                response = OAuthRoutes(state: state, request: r, now: now).handle()
+                state.read { $0.stats.record(r, status: response.status, path: path) }
+                return response
+            }
+            let role = try authenticate(r, now: now)
             try authorize(r, role: role)
             if let early = try admit(r, path: path, now: now) {
                 response = early
@@ -32,8 +38,11 @@ struct SandboxAPI: Sendable {
             return (s.settings, remaining, s.limiter.reset(now: now, window: Int64(s.settings.rateLimitWindow)), s.requestCount)
         }
         let limit = settings.rateLimit > 0 ? settings.rateLimit : 700
+        if !response.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+            response.headers.append(("Content-Type", "application/json; charset=utf-8"))
+        }
         response.headers += [
-            ("Content-Type", "application/json; charset=utf-8"), ("X-Rate-Limit", String(limit)),
+            ("X-Rate-Limit", String(limit)),
             ("X-Rate-Limit-Remaining", String(remaining ?? limit)), ("ratelimit-limit", String(limit)),
             ("ratelimit-remaining", String(remaining ?? limit)), ("ratelimit-reset", String(reset)),
         ]
@@ -43,12 +52,24 @@ struct SandboxAPI: Sendable {
     }
 
     /// Basic `{email}/token:{api_token}` or Bearer `{oauth token}`, as Zendesk checks them; returns the role of the
-    /// user the request acts as. The API token is the account's, so any user's e-mail with it acts as that user.
-    func authenticate(_ r: SandboxRequest) throws(SandboxError) -> String {
+    /// user the request acts as. The API token is the account's, so any user's e-mail with it acts as that user. An
+    /// OAuth access token must be live on the virtual clock (not expired, revoked or rotated away) and its scopes
+    /// must allow the method (`read` tokens get 403 on writes).
+    func authenticate(_ r: SandboxRequest, now: Int64) throws(SandboxError) -> String {
         let unauthorized = SandboxError(status: 401, error: "Couldn't authenticate you", description: nil)
         guard let header = r.authorization else { throw unauthorized }
         if header.hasPrefix("Bearer ") {
-            guard header.dropFirst(7) == configuration.oauthToken else { throw unauthorized }
+            let token = String(header.dropFirst(7))
+            if token == configuration.oauthToken { return "admin" }
+            let allowed = try state.withLock { s throws(SandboxError) -> Bool in
+                guard var grant = s.oauth.grants[token], grant.isValid(at: now) else { throw unauthorized }
+                grant.usedAt = now
+                s.oauth.grants[token] = grant
+                return grant.allows(method: r.method)
+            }
+            guard allowed else {
+                throw SandboxError(status: 403, error: "Forbidden", description: "The access token's scopes do not allow this request.")
+            }
             return "admin"
         }
         guard header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))),
@@ -117,6 +138,7 @@ struct SandboxAPI: Sendable {
         case ("GET", "ticket_audits"): return try ActivityRoutes(context: context).allAudits()
         case ("GET", "ticket_metrics"): return try ActivityRoutes(context: context).metrics()
         case ("GET", "groups"), ("GET", "ticket_fields"): return try ConfigurationRoutes(context: context).handle()
+        case (_, "oauth"): return try OAuthAdminRoutes(context: context).handle()
         default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
         }
     }

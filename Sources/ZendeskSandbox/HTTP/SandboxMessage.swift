@@ -9,6 +9,8 @@ struct SandboxRequest: Sendable {
     var query: [String: String]
     var authorization: String?
     var body: [UInt8]
+    /// True when the path was under `/api/v2` (`/oauth/tokens` and `/api/v2/oauth/tokens` are different endpoints).
+    var isAPI = true
 
     /// The route pattern for statistics: numeric segments become `{id}` (`GET tickets/{id}/comments`).
     var endpoint: String {
@@ -22,6 +24,25 @@ struct SandboxRequest: Sendable {
         guard let raw = query[name] else { return nil }
         if let i = Int64(raw) { return i }
         return Double(raw).map { Int64($0) }
+    }
+
+    /// Query parameters and the body's: a JSON object's string and number members, or form fields
+    /// (`application/x-www-form-urlencoded`, as browsers and most OAuth clients send them). The body wins.
+    func parameters() -> [String: String] {
+        var out = query
+        if body.first == UInt8(ascii: "{") {
+            for (k, v) in (try? JSONParser.parse(bytes: body))?.objectValue ?? [:] {
+                switch v {
+                case .string(let s): out[k] = s
+                case .number(let n): out[k] = JSONValue.format(number: n)
+                case .array(let items): out[k] = items.compactMap(\.stringValue).joined(separator: " ")
+                default: break
+                }
+            }
+        } else {
+            for (k, v) in ZendeskSandbox.formFields(String(decoding: body, as: UTF8.self)) { out[k] = v }
+        }
+        return out
     }
 
     /// The body as JSON, or a 400 in Zendesk's words.

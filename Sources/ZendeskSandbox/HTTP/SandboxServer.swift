@@ -49,25 +49,32 @@ public struct ZendeskSandbox: Sendable {
     /// The router's view of a request: segments under `/api/v2` without `.json`, form-decoded query parameters.
     static func parse(method: String, path: String, query rawQuery: String?, authorization: String?, body: [UInt8]) -> SandboxRequest {
         var segments = path.split(separator: "/").map { String($0).removingPercentEncoding ?? String($0) }
-        if segments.first == "api" && segments.dropFirst().first == "v2" { segments.removeFirst(2) }
+        let isAPI = segments.first == "api" && segments.dropFirst().first == "v2"
+        if isAPI { segments.removeFirst(2) }
         if var last = segments.last, last.hasSuffix(".json") {
             last.removeLast(5)
             segments[segments.count - 1] = last
         }
-        // Form-style decoding: '+' is a space (Python's requests writes spaces so), then percent-decoding.
+        var request = SandboxRequest(method: method, segments: segments, query: formFields(rawQuery ?? ""), authorization: authorization, body: body)
+        request.isAPI = isAPI
+        return request
+    }
+
+    /// `a=1&b=x+y` decoded form-style: '+' is a space (Python's requests writes spaces so), then percent-decoding. A
+    /// repeated name (`role[]=agent&role[]=admin`) keeps every value, comma-separated.
+    static func formFields(_ text: String) -> [String: String] {
         var query: [String: String] = [:]
-        for pair in (rawQuery ?? "").split(separator: "&") {
+        for pair in text.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ s: Substring) -> String {
                 let spaced = s.replacingOccurrences(of: "+", with: " ")
                 return spaced.removingPercentEncoding ?? spaced
             }
-            // A repeated parameter (`role[]=agent&role[]=admin`) keeps every value, comma-separated.
             let name = decode(parts[0])
             let value = parts.count > 1 ? decode(parts[1]) : ""
             query[name] = query[name].map { "\($0),\(value)" } ?? value
         }
-        return SandboxRequest(method: method, segments: segments, query: query, authorization: authorization, body: body)
+        return query
     }
 
     /// Serves until the task is cancelled. `onListening` gets the listening address (`http://127.0.0.1:<port>`), which

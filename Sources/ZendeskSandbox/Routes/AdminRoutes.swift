@@ -17,9 +17,12 @@ struct AdminRoutes: Sendable {
         let s = Array(r.segments.dropFirst())
         switch (r.method, s.joined(separator: "/")) {
         case ("GET", "stats"):
-            return .json(state.read { $0.stats.json })
+            return .json(state.read { s in s.stats.json.setting(["oauth"], to: s.oauth.statsJSON) })
         case ("POST", "stats/reset"):
-            state.read { $0.stats = RequestStats() }
+            state.read { s in
+                s.stats = RequestStats()
+                (s.oauth.issued, s.oauth.refreshes, s.oauth.refused) = ([:], [:], [:])
+            }
             return .json(["reset": true])
         case ("GET", "clock"):
             return clock(now: now)

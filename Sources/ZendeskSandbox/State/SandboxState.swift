@@ -15,6 +15,7 @@ final class SandboxState: Sendable {
         var triggers: [Int64: ZendeskTrigger] = [:]
         var nextTriggerId: Int64 = 360_500_000
         var stats = RequestStats()
+        var oauth: OAuthRegistry
         var requestCount: UInt64 = 0
         /// The last generated timestamp handed out, so changes within one second still order by time.
         var lastChange: Int64 = 0
@@ -36,7 +37,12 @@ final class SandboxState: Sendable {
         random = SeededRandom(seed: configuration.seed ^ 0xFA17)
         renderCache = RenderCache(budget: max(0, configuration.renderCacheMiB) << 20)
         let generator = Generator(configuration: configuration, now: now)
-        inner = Mutex(Inner(world: World(generator: generator, adminEmail: configuration.adminEmail), settings: RuntimeSettings(configuration)))
+        inner = Mutex(
+            Inner(
+                world: World(generator: generator, adminEmail: configuration.adminEmail), settings: RuntimeSettings(configuration),
+                oauth: OAuthRegistry(clients: configuration.oauthClients)
+            )
+        )
     }
 
     func withLock<R: Sendable>(_ body: (inout Inner) throws(SandboxError) -> R) throws(SandboxError) -> R {

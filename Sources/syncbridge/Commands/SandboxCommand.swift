@@ -20,6 +20,10 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("admin-email"), help: "The admin's e-mail") var adminEmail: String = "admin@example.com"
     @Option(name: .customLong("api-token"), help: "The admin's API token") var apiToken: String = "sandbox-token"
     @Option(name: .customLong("oauth-token"), help: "An accepted OAuth bearer token") var oauthToken: String = "sandbox-oauth-token"
+    @Option(
+        name: .customLong("oauth-client"),
+        help: "An OAuth client as id:secret[:redirect_uri] (repeatable): consent page at /oauth/authorizations/new, grants at /oauth/tokens"
+    ) var oauthClients: [String] = []
     @Option(name: .customLong("rate-limit"), help: "Requests per minute (0 = unlimited)") var rateLimit: Int = 0
     @Option(name: .customLong("incremental-rate-limit"), help: "Incremental-export requests per minute (0 = unlimited)") var incrementalRateLimit: Int = 0
     @Option(name: .customLong("rate-limit-window"), help: "Seconds per rate-limit window (Zendesk: 60)") var rateLimitWindow: Int = 60
@@ -40,6 +44,12 @@ struct SandboxCommand: AsyncParsableCommand {
         c.adminEmail = adminEmail
         c.apiToken = apiToken
         c.oauthToken = oauthToken
+        for flag in oauthClients {
+            guard let client = SandboxOAuthClient(flag: flag) else {
+                throw ValidationError("--oauth-client must be id:secret[:redirect_uri] (got '\(flag)')")
+            }
+            c.oauthClients.append(client)
+        }
         c.rateLimit = rateLimit
         c.incrementalRateLimit = incrementalRateLimit
         c.rateLimitWindow = rateLimitWindow
@@ -66,7 +76,7 @@ struct SandboxCommand: AsyncParsableCommand {
                     Zendesk sandbox listening on \(url)
                       base URL:  \(url)/api/v2/
                       API token: \(config.adminEmail)/token : \(config.apiToken)   (HTTP Basic)
-                      OAuth:     Bearer \(config.oauthToken)
+                      OAuth:     Bearer \(config.oauthToken); clients: \(config.oauthClients.map(\.identifier).joined(separator: ", ")) (POST \(url)/oauth/tokens)
                       data:      \(config.tickets) tickets, \(config.userCount) users, seed \(config.seed)
                       admin:     \(url)/__sandbox/stats
 
