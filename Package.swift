@@ -75,10 +75,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Integrated accounts' credentials as every provider caller uses them: OAuth tokens renewed once, in time.
+        .target(
+            name: "Accounts",
+            dependencies: [
+                "SyncBridgeCore", "Storage", "Connectors",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Engine",
             dependencies: [
-                "SyncBridgeCore", "Storage", "Delivery", "Connectors",
+                "SyncBridgeCore", "Storage", "Delivery", "Connectors", "Accounts",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -89,7 +98,7 @@ let package = Package(
         .target(
             name: "SyncBridgeServer",
             dependencies: [
-                "SyncBridgeCore", "Storage", "Delivery", "Connectors",
+                "SyncBridgeCore", "Storage", "Delivery", "Connectors", "Accounts",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -78,7 +78,9 @@ schemas = {
     "IntegratedAccount": {"type": "object", "properties": {**common, "integration_name": {"type": "string"},
         "integration": {"type": "object", "properties": {"name": {"type": "string"}}}, "tenant_id": {"type": "string"},
         "context": {"type": "object", "description": "Non-secret settings; credentials are never returned."},
-        "status": {"type": "string", "enum": ["connecting", "active", "needs_reauth"]}, "last_error": nullable({"type": "string"})}},
+        "status": {"type": "string", "enum": ["connecting", "active", "needs_reauth"]}, "last_error": nullable({"type": "string"}),
+        "warnings": {"type": "array", "items": {"type": "string"},
+                     "description": "Things to act on, e.g. an API-token account that stops working when Zendesk retires API tokens on 2027-04-30."}}},
     "IntegratedAccountInput": {"type": "object", "additionalProperties": False, "properties": {
         "integration_name": {"type": "string", "enum": ["zendesk"]}, "tenant_id": {"type": "string"},
         "context": {"type": "object", "description": "Settings and credentials, e.g. subdomain, email, api_token, access_token, base_url."}}},

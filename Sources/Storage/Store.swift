@@ -13,6 +13,9 @@ public protocol Store: Sendable {
     /// Signalled after a transaction that created or re-queued a run commits (this process's writes only).
     var runQueue: RunQueueSignal { get }
 
+    /// Per-account locks for work that must not overlap within this process (token refreshes).
+    var accountLocks: KeyedLock { get }
+
     /// Runs `body` in one transaction.
     func transaction<R: Sendable>(_ body: (any StoreSession) async throws -> R) async throws -> R
 

@@ -30,9 +30,17 @@ public final class WebhookReceiver: Sendable {
     /// Answer `status` to the first delivery of `event`, then go back to the usual answer.
     public func answer(_ event: String, with status: Int) { state.withLock { $0.eventAnswers[event] = status } }
 
+    /// Send these headers with every answer from now on (`webhook-delivery: abort`).
+    public func answerHeaders(_ headers: [String: String]) { state.withLock { $0.headers = headers } }
+
     /// Before answering the first delivery of `event`, runs `action` (which may wait: the sender waits with it).
     public func beforeAnswering(_ event: String, _ action: @Sendable @escaping () async -> Void) {
         state.withLock { $0.holds[event] = action }
+    }
+
+    /// Before answering every delivery from now on, runs `action` with the body (after any one-time hold).
+    public func beforeAnsweringEach(_ action: @Sendable @escaping (String) async -> Void) {
+        state.withLock { $0.eachHold = action }
     }
 
     /// Runs the receiver on a random port for the duration of `body`, which gets its base URL.
@@ -58,6 +66,7 @@ public final class WebhookReceiver: Sendable {
                 s.holds.first { body.contains("\"event\":\"\($0.key)\"") }.map { s.holds[$0.key] = nil; return $0.value }
             }
             await hold?()
+            if let each = self.state.withLock({ $0.eachHold }) { await each(body) }
             let status = self.state.withLock { s in
                 s.deliveries.append(Delivery(path: request.uri.path, headers: headers, body: body))
                 if s.failures.count > 0 {
@@ -70,7 +79,11 @@ public final class WebhookReceiver: Sendable {
                 }
                 return s.status
             }
-            return Response(status: .init(code: status))
+            var fields = HTTPFields()
+            for (name, value) in self.state.withLock({ $0.headers }) {
+                if let n = HTTPField.Name(name) { fields[n] = value }
+            }
+            return Response(status: .init(code: status), headers: fields)
         }
         return router
     }
@@ -84,6 +97,8 @@ final class LockedState: @unchecked Sendable {
         var failures: (count: Int, status: Int) = (0, 200)
         var eventAnswers: [String: Int] = [:]
         var holds: [String: @Sendable () async -> Void] = [:]
+        var eachHold: (@Sendable (String) async -> Void)?
+        var headers: [String: String] = [:]
     }
 
     private let lock = NSLock()

@@ -68,15 +68,19 @@ import ZendeskSandbox
         }
     }
 
-    /// Starts `serve` with its output discarded: it is expected to die before it would report its URL.
+    /// Starts `serve` with its output in a log file of its own (never the shared `FileHandle.nullDevice`, whose
+    /// descriptor `Process` may close): it is expected to die before it would report its URL.
     func startCrashing(database: String, extra: [String], environment: [String: String]) throws -> Process {
         let process = Process()
         process.executableURL = CLIProcess.executable
         process.arguments = ["serve", "--port", "0", "--database-url", database] + extra
         process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
+        let log = directory.appendingPathComponent("crash-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardError = handle
+        process.standardOutput = handle
         try process.run()
         return process
     }

@@ -16,6 +16,10 @@ import Testing
             #expect(created.json["tenant_id"] == "acme-1")
             #expect(created.json["integration_name"] == "zendesk")
             #expect(created.json["context"] == ["subdomain": "acme", "email": "admin@example.com", "base_url": "http://127.0.0.1:8090"])
+            #expect(
+                created.json["warnings"]
+                    == ["Zendesk API tokens stop working on 2027-04-30 (no new ones can be created since 2026-10-27): reconnect this account with OAuth."]
+            )
             let id = try #require(created.string("id"))
             let fetched = try await api.request(.GET, "/integrated-account/\(id)")
             #expect(!fetched.json.jsonString().contains("sandbox-token"))

@@ -8,6 +8,20 @@ struct ZendeskAccount: Sendable {
     let authorization: String
 
     init(_ account: ConnectorAccount) throws(ConnectorError) {
+        let base = try Self(baseOf: account)
+        baseURL = base.baseURL
+        let c = account.context
+        if let token = c["access_token"]?.stringValue, !token.isEmpty {
+            authorization = "Bearer \(token)"
+        } else if let email = c["email"]?.stringValue, let token = c["api_token"]?.stringValue {
+            authorization = "Basic " + Data("\(email)/token:\(token)".utf8).base64EncodedString()
+        } else {
+            throw ConnectorError(.unauthorized, message: "the account has no access_token and no email + api_token")
+        }
+    }
+
+    /// Only where the account lives (the token endpoint needs no token).
+    init(baseOf account: ConnectorAccount) throws(ConnectorError) {
         let c = account.context
         if let base = c["base_url"]?.stringValue, !base.isEmpty {
             baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
@@ -16,13 +30,7 @@ struct ZendeskAccount: Sendable {
         } else {
             throw ConnectorError(.unauthorized, message: "the account has neither context.subdomain nor context.base_url")
         }
-        if let token = c["access_token"]?.stringValue, !token.isEmpty {
-            authorization = "Bearer \(token)"
-        } else if let email = c["email"]?.stringValue, let token = c["api_token"]?.stringValue {
-            authorization = "Basic " + Data("\(email)/token:\(token)".utf8).base64EncodedString()
-        } else {
-            throw ConnectorError(.unauthorized, message: "the account has no access_token and no email + api_token")
-        }
+        authorization = ""
     }
 
     var headers: [(String, String)] { [("Authorization", authorization)] }

@@ -1,3 +1,4 @@
+import Accounts
 import Connectors
 import Delivery
 import Foundation
@@ -16,6 +17,8 @@ struct EngineServices: Sendable {
     let budget: AccountRequestBudget?
     /// For destinations (runs that write records into a provider instead of the webhook).
     let providerClient: ProviderClient
+    /// Accounts' credentials with their OAuth tokens kept alive.
+    let tokens: AccountTokens
 
     var delivery: AcknowledgedDelivery { AcknowledgedDelivery(sender: sender, policy: configuration.delivery) }
     var leaseUntil: Date { clock.now().addingTimeInterval(configuration.leaseDuration) }

@@ -58,16 +58,20 @@ extension RunExecutor {
 
     /// A connector call that needs nothing of the executor, so it can run beside it (a page fetched ahead).
     func caller() -> @Sendable (ConnectorRequest) async -> Result<ConnectorPage, ConnectorError> {
-        let (connector, account, budget, logger) = (self.connector!, ConnectorAccount(self.account), services.budget, self.logger)
-        let accountId = self.account.id
+        let (connector, account, budget, logger, tokens) = (self.connector!, self.account!, services.budget, self.logger, services.tokens)
         return { request in
             do {
-                try await budget?.acquire(accountId)
+                try await budget?.acquire(account.id)
             } catch {
                 return .failure(ConnectorError(.transient, message: "interrupted while waiting for the account's request budget"))
             }
             do throws(ConnectorError) {
-                return .success(try await connector.fetch(request, account: account, logger: logger))
+                // OAuth tokens are renewed before they expire, and once after a 401.
+                return .success(
+                    try await tokens.withAccount(account, logger: logger) { view throws(ConnectorError) in
+                        try await connector.fetch(request, account: view, logger: logger)
+                    }
+                )
             } catch {
                 return .failure(error)
             }
@@ -110,7 +114,10 @@ extension RunExecutor {
         let (env, accountId, now) = (self.env, account.id, self.now)
         let reason = "authentication failed: \(error.message)"
         try await store.transaction { session in
-            guard var account = try await session.fetch(IntegratedAccount.self, id: accountId, environmentId: env, forUpdate: true) else { return }
+            // Already marked (a refused token refresh did it, with its event): nothing more to say.
+            guard var account = try await session.fetch(IntegratedAccount.self, id: accountId, environmentId: env, forUpdate: true),
+                account.status != .needsReauth
+            else { return }
             account.status = .needsReauth
             account.lastError = reason
             account.updatedAt = now

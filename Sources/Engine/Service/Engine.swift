@@ -1,3 +1,4 @@
+import Accounts
 import AsyncHTTPClient
 import Connectors
 import Delivery
@@ -23,7 +24,7 @@ public struct Engine: Service {
         services = EngineServices(
             store: store, connectors: connectors, sender: WebhookSender(client: httpClient, timeout: .seconds(30), clock: clock),
             configuration: configuration, clock: clock, budget: configuration.accountBudget.map(AccountRequestBudget.init),
-            providerClient: ProviderClient(http: httpClient)
+            providerClient: ProviderClient(http: httpClient), tokens: AccountTokens(store: store, connectors: connectors, clock: clock)
         )
         self.logger = logger
     }
@@ -71,7 +72,12 @@ public struct Engine: Service {
                 // Looked at before claiming, so a run created meanwhile wakes the wait below at once.
                 let generation = queue.generation
                 while active.value < configuration.maxConcurrentRuns, let claimed = try await claim() {
-                    active.add(1)
+                    // A run whose lease lapsed while this process still executes it (a stalled process, a clock that
+                    // jumped) comes back to it: the executor that has it goes on, and renews the lease just taken.
+                    guard active.start(claimed.run.id) else {
+                        logger.warning("claimed a run this process is already executing", metadata: ["sync_job_run_id": "\(claimed.run.id.lowercased)"])
+                        continue
+                    }
                     let services = self.services
                     let logger = self.logger
                     group.addTask {
@@ -81,7 +87,7 @@ public struct Engine: Service {
                         } else {
                             await executor.execute()
                         }
-                        active.add(-1)
+                        active.finish(claimed.run.id)
                         queue.signal()  // a slot is free: a waiting run may start now
                     }
                 }
@@ -104,9 +110,11 @@ public struct Engine: Service {
     }
 }
 
-/// How many runs this process is executing.
+/// The runs this process is executing.
 final class RunCounter: Sendable {
-    private let count = Mutex(0)
-    var value: Int { count.withLock { $0 } }
-    func add(_ n: Int) { count.withLock { $0 += n } }
+    private let runs = Mutex<Set<UUID>>([])
+    var value: Int { runs.withLock { $0.count } }
+    /// Records that the run starts here; false when it is already executing here.
+    func start(_ id: UUID) -> Bool { runs.withLock { $0.insert(id).inserted } }
+    func finish(_ id: UUID) { _ = runs.withLock { $0.remove(id) } }
 }

@@ -16,6 +16,7 @@ public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
     let secrets: SecretBox
     let logger: Logger
     public let runQueue = RunQueueSignal()
+    public let accountLocks = KeyedLock()
     let flavor = SQLFlavor.postgres
     let beginStatement = "BEGIN"
     /// The connection holding this process's worker-id lock, once ``recoverLeases(workerId:)`` took it.

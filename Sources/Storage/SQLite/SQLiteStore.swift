@@ -15,6 +15,7 @@ public final class SQLiteStore: SQLStoreDriver {
     let secrets: SecretBox
     let logger: Logger
     public let runQueue = RunQueueSignal()
+    public let accountLocks = KeyedLock()
     let flavor = SQLFlavor.sqlite
     let beginStatement = "BEGIN IMMEDIATE"
     /// The database file.

@@ -7,18 +7,26 @@ public struct IntegrationDescriptor: Sendable {
     public let name: String
     /// Checks a context (settings and secrets together); returns the failures, empty when usable.
     public let check: @Sendable ([String: JSONValue]) -> [FieldFailure]
+    /// What an account with this context should know about (credentials that will stop working), for people.
+    public let warnings: @Sendable ([String: JSONValue]) -> [String]
 
     /// Creates a descriptor.
-    public init(name: String, check: @escaping @Sendable ([String: JSONValue]) -> [FieldFailure]) {
+    public init(
+        name: String, check: @escaping @Sendable ([String: JSONValue]) -> [FieldFailure],
+        warnings: @escaping @Sendable ([String: JSONValue]) -> [String] = { _ in [] }
+    ) {
         self.name = name
         self.check = check
+        self.warnings = warnings
     }
 
     /// The integrations this build supports.
     public static let all: [String: IntegrationDescriptor] = [zendesk.name: zendesk]
 
-    /// Zendesk: a `subdomain` (or a `base_url` override) plus either `email` + `api_token` or an OAuth `access_token`.
-    public static let zendesk = IntegrationDescriptor(name: "zendesk") { context in
+    /// Zendesk: a `subdomain` (or a `base_url` override) plus either `email` + `api_token`, an OAuth `access_token`
+    /// (with `refresh_token`, `client_id` and `client_secret` it is renewed before it expires), or a confidential
+    /// client's `client_id` + `client_secret` (client credentials).
+    public static let zendesk = IntegrationDescriptor(name: "zendesk", check: { context in
         var failures: [FieldFailure] = []
         let subdomain = context["subdomain"]?.stringValue
         let baseURL = context["base_url"]?.stringValue
@@ -36,7 +44,9 @@ public struct IntegrationDescriptor: Sendable {
         let hasToken = context["api_token"]?.stringValue?.isEmpty == false
         let hasEmail = context["email"]?.stringValue?.isEmpty == false
         let hasOAuth = context["access_token"]?.stringValue?.isEmpty == false
-        if !hasOAuth {
+        // A confidential OAuth client gets its own tokens (client credentials, or a refresh token given with it).
+        let hasClient = context["client_id"]?.stringValue?.isEmpty == false && context["client_secret"]?.stringValue?.isEmpty == false
+        if !hasOAuth && !hasClient {
             if !hasToken {
                 failures.append(FieldFailure(path: "context.api_token", message: "is required (or give context.access_token)"))
             }
@@ -45,5 +55,8 @@ public struct IntegrationDescriptor: Sendable {
             }
         }
         return failures
-    }
+    }, warnings: { context in
+        guard context["api_token"]?.stringValue?.isEmpty == false, context["access_token"] == nil else { return [] }
+        return ["Zendesk API tokens stop working on 2027-04-30 (no new ones can be created since 2026-10-27): reconnect this account with OAuth."]
+    })
 }

@@ -74,6 +74,7 @@ public struct IntegratedAccount: Resource, Equatable {
                 "context": .object(context),
                 "status": .string(status.rawValue),
                 "last_error": lastError.json,
+                "warnings": .array((IntegrationDescriptor.all[integrationName]?.warnings(fullContext) ?? []).map(JSONValue.string)),
             ])
         )
     }
@@ -81,6 +82,7 @@ public struct IntegratedAccount: Resource, Equatable {
     public var stored: JSONValue {
         guard case .object(var o) = apiJSON else { return apiJSON }
         o["integration"] = nil
+        o["warnings"] = nil
         o["credentials"] = .object(credentials)
         return .object(o)
     }

@@ -17,10 +17,11 @@ struct TalkdeskBridgeRoutes {
             let body = try await RequestBody.json(request, maxBytes: 1 << 20)
             let (account, connector) = try await authenticate(body["auth"])
             let meta = try Self.meta(body["meta"])
-            let bridge = TalkdeskContactBridge(connector: connector, account: ConnectorAccount(account), logger: context.logger)
             let answer: JSONValue
             do throws(ConnectorError) {
-                answer = try await bridge.page(meta)
+                answer = try await api.tokens.withAccount(account, logger: context.logger) { view throws(ConnectorError) in
+                    try await TalkdeskContactBridge(connector: connector, account: view, logger: context.logger).page(meta)
+                }
             } catch {
                 throw LiveAPIRoutes.translate(error)
             }

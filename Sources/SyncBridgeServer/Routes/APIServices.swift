@@ -1,3 +1,4 @@
+import Accounts
 import Connectors
 import AsyncHTTPClient
 import Delivery
@@ -16,6 +17,8 @@ struct APIServices: Sendable {
     let logger: Logger
     /// For the live `/unified` and `/proxy` APIs.
     let connectors: ConnectorRegistry
+    /// Accounts' credentials with their OAuth tokens kept alive.
+    var tokens: AccountTokens { AccountTokens(store: store, connectors: connectors, clock: clock) }
 
     var now: Date { clock.now() }
 

@@ -53,7 +53,9 @@ struct LiveAPIRoutes {
         let connectorRequest = ConnectorRequest(resource: resource, method: id == nil ? "list" : "get", id: id, query: query, cursor: cursor)
         let page: ConnectorPage
         do {
-            page = try await connector.fetch(connectorRequest, account: ConnectorAccount(account), logger: context.logger)
+            page = try await api.tokens.withAccount(account, logger: context.logger) { view throws(ConnectorError) in
+                try await connector.fetch(connectorRequest, account: view, logger: context.logger)
+            }
         } catch {
             throw Self.translate(error)
         }

@@ -126,10 +126,12 @@ struct PushTriggerRoutes {
         let notifier = try notifier(for: account)
         // The provider call happens outside any transaction; if storing fails afterwards, the registration is undone.
         let registration: PushRegistration
+        let live: ConnectorAccount
         do throws(ConnectorError) {
+            live = try await api.tokens.current(account, logger: context.logger)
             registration = try await notifier.registerNotifications(
                 endpoint: endpoint(trigger.id, request: request), name: "SyncBridge push trigger \(trigger.id.lowercased)",
-                account: ConnectorAccount(account), logger: context.logger
+                account: live, logger: context.logger
             )
         } catch {
             throw LiveAPIRoutes.translate(error)
@@ -140,7 +142,7 @@ struct PushTriggerRoutes {
         do {
             try await api.store.transaction { try await $0.insert(created) }
         } catch {
-            try? await notifier.deregisterNotifications(registration.ids, account: ConnectorAccount(account), logger: context.logger)
+            try? await notifier.deregisterNotifications(registration.ids, account: live, logger: context.logger)
             throw error
         }
         return JSONResponse.make(created.apiJSON, status: .created)

@@ -21,10 +21,16 @@ struct EngineHarness: Sendable {
     let configuration: EngineConfiguration
 
     /// Runs an engine of its own (one "process") for the duration of `body`, then interrupts it as a shutdown would.
-    func whileEngineRuns<R: Sendable>(_ body: @Sendable @escaping () async throws -> R) async throws -> R {
+    /// `store` and `clock` default to the harness's store and the real clock.
+    func whileEngineRuns<R: Sendable>(
+        store: (any Store)? = nil, clock: any WallClock = SystemWallClock(), workerId: String? = nil, _ body: @Sendable @escaping () async throws -> R
+    ) async throws -> R {
+        let store = store ?? self.store
+        var configuration = self.configuration
+        if let workerId { configuration.workerId = workerId }
         let engine = Engine(
             store: store, connectors: Engine.standardConnectors(httpClient: client), httpClient: client, configuration: configuration,
-            logger: TestStores.logger
+            clock: clock, logger: TestStores.logger
         )
         let push = PushScheduler(store: store, pollInterval: .milliseconds(50), logger: TestStores.logger)
         return try await whileServing({ (ready: @Sendable @escaping (Bool) -> Void) in
