@@ -17,6 +17,9 @@ public struct DeliveryResult: Sendable, Equatable {
     public var retryAfter: Double?
     /// How long the attempt took.
     public var duration: Duration
+    /// The receiver asked to stop trying (410 Gone, or a `webhook-delivery: abort` header), or the webhook cannot be
+    /// reached at all (an unusable `target_url`): no retry can succeed.
+    public var isFinal = false
 
     /// True for a 2xx answer.
     public var isSuccess: Bool { status.map { (200..<300).contains($0) } ?? false }
@@ -41,7 +44,7 @@ public struct WebhookSender: Sendable {
     /// POSTs `envelope` to the webhook, signed with its secret. The envelope's `id` is the `webhook-id`.
     public func send(envelope: JSONValue, messageId: String, to webhook: Webhook, logger: Logger) async -> DeliveryResult {
         if let problem = EndpointURL.problem(webhook.targetURL) {
-            return DeliveryResult(status: nil, responseBody: "", error: "target_url must be \(problem)", retryAfter: nil, duration: .zero)
+            return DeliveryResult(status: nil, responseBody: "", error: "target_url must be \(problem)", retryAfter: nil, duration: .zero, isFinal: true)
         }
         let body = envelope.jsonBytes()
         let timestamp = Int(clock.now().timeIntervalSince1970)
@@ -58,9 +61,12 @@ public struct WebhookSender: Sendable {
             let response = try await client.execute(request, timeout: timeout, logger: logger)
             let bytes = try await response.body.collect(upTo: 64 * 1024)
             let text = String(buffer: bytes)
+            let status = Int(response.status.code)
+            let abort = response.headers.first(name: "webhook-delivery")?.trimmingCharacters(in: .whitespaces).lowercased() == "abort"
             return DeliveryResult(
-                status: Int(response.status.code), responseBody: String(text.prefix(1024)), error: nil,
-                retryAfter: RetryAfter.seconds(response.headers.first(name: "Retry-After"), now: clock.now()), duration: ContinuousClock.now - start
+                status: status, responseBody: String(text.prefix(1024)), error: nil,
+                retryAfter: RetryAfter.seconds(response.headers.first(name: "Retry-After"), now: clock.now()), duration: ContinuousClock.now - start,
+                isFinal: !(200..<300).contains(status) && (status == 410 || abort)
             )
         } catch {
             logger.debug("webhook delivery failed", metadata: ["webhook_id": "\(webhook.id.lowercased)", "error": "\(error)"])

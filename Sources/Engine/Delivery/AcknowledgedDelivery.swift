@@ -13,6 +13,8 @@ struct AcknowledgedDelivery: Sendable {
         case refused(String)
         /// Every attempt failed; the last error.
         case exhausted(String)
+        /// The receiver ended the delivery (410 Gone, `webhook-delivery: abort`) or cannot be reached at all.
+        case aborted(String)
     }
 
     let sender: WebhookSender
@@ -29,6 +31,7 @@ struct AcknowledgedDelivery: Sendable {
             try Task.checkCancellation()
             let problem = Self.describe(result)
             if refusable && result.status == 400 { return .refused(problem) }
+            if result.isFinal { return .aborted(problem) }
             if attempt >= policy.maxAttempts { return .exhausted(problem) }
             let wait = policy.delay(afterAttempt: attempt, retryAfter: result.retryAfter)
             logger.notice(

@@ -37,7 +37,7 @@ struct OutboxDispatcher: Sendable {
             } else {
                 let attempts = event.attempts + 1
                 let problem = AcknowledgedDelivery.describe(result)
-                if attempts >= policy.maxAttempts {
+                if attempts >= policy.maxAttempts || result.isFinal {
                     try await record(event, status: .failed, next: nil, error: problem)
                 } else {
                     let wait = policy.delay(afterAttempt: attempts, retryAfter: result.retryAfter)

@@ -32,8 +32,10 @@ extension RunExecutor {
             let id = EventIdentity.id(run: run.id, sequence: position.acknowledged)
             let event = OutboxEvent(id: id, environmentId: env, webhookId: webhook.id, runId: run.id, event: type.rawValue, payload: payload, createdAt: now)
             let outcome = try await services.delivery.deliver(envelope: event.envelope, id: id, webhook: webhook, refusable: false, logger: logger)
-            if case .exhausted(let problem) = outcome {
-                throw RunInterruption.failed("webhook did not acknowledge \(type.rawValue): \(problem)")
+            switch outcome {
+            case .exhausted(let problem): throw RunInterruption.failed("webhook did not acknowledge \(type.rawValue): \(problem)")
+            case .aborted(let problem): throw RunInterruption.failed("the receiver ended delivery of \(type.rawValue) (\(problem)); nothing more is sent")
+            case .acknowledged, .refused: break
             }
             position.acknowledged += 1
         }

@@ -67,6 +67,9 @@ extension RunExecutor {
             case .exhausted(let problem):
                 try await record(claimed, status: .failed, error: problem)
                 throw RunInterruption.failed("webhook did not acknowledge \(claimed.event): \(problem)")
+            case .aborted(let problem):
+                try await record(claimed, status: .failed, error: problem)
+                throw RunInterruption.failed("the receiver ended delivery of \(claimed.event) (\(problem)); nothing more is sent")
             }
         }
     }
