@@ -150,6 +150,9 @@ schemas = {
         "properties": {**common, **push_trigger, **push_trigger_state}},
     "SyncJobPushTriggerInput": {"type": "object", "additionalProperties": False, "required": ["sync_job_id", "integrated_account_id", "webhook_id"],
         "properties": push_trigger},
+    "EnvironmentIntegration": {"type": "object", "properties": {**common, "integration_name": {"type": "string"},
+        "oauth": {"type": "object", "properties": {"client_id": nullable({"type": "string"}), "scopes": {"type": "string"},
+            "has_client_secret": {"type": "boolean"}}}}},
     "Event": {"type": "object", "description": "The envelope every webhook delivery carries.", "properties": {
         "id": uuid, "event": {"type": "string"}, "payload": {"type": "object"}, "environment_id": uuid, "created_at": ts(), "webhook_id": uuid}},
 }
@@ -240,6 +243,37 @@ paths = {
                        "and creates the runs of event triggers listening for it. 409 when the account is not active.",
         "requestBody": body({"type": "object", "additionalProperties": False, "required": ["values"], "properties": {"values": {"type": "object"}}}),
         "responses": ok(ref("IntegratedAccount"))}},
+    "/environment-integration/{name}": {"parameters": path_params("name"),
+        "put": {"summary": "Set an integration's settings for this environment (its OAuth app)",
+            "description": "Creates or replaces. The client secret is sealed at rest and never returned (has_client_secret says whether one is set).",
+            "requestBody": body({"type": "object", "additionalProperties": False, "properties": {"oauth": {"type": "object", "additionalProperties": False,
+                "required": ["client_id", "client_secret"], "properties": {"client_id": {"type": "string"}, "client_secret": {"type": "string"},
+                "scopes": {"type": "string", "default": "read", "description": "Space-separated, e.g. 'read write'."}}}}}),
+            "responses": ok(ref("EnvironmentIntegration"))},
+        "get": {"summary": "An integration's settings for this environment", "responses": ok(ref("EnvironmentIntegration"))}},
+    "/link-token": {"post": {"summary": "A single-use, ten-minute link that lets an end user connect (or reconnect) an account",
+        "description": "tenant_id for a new account, or integrated_account_id to reconnect one (same id, jobs and triggers). context fixes "
+                       "settings the end user cannot change (subdomain, base_url) and holds no secrets. 422 oauth_app_missing until "
+                       "PUT /environment-integration/{name} set the OAuth app.",
+        "requestBody": body({"type": "object", "additionalProperties": False, "required": ["redirect_uri"], "properties": {
+            "tenant_id": {"type": "string"}, "integrated_account_id": uuid, "integration_name": {"type": "string", "default": "zendesk"},
+            "context": {"type": "object"}, "redirect_uri": {"type": "string", "format": "uri"}, "scopes": {"type": "string"},
+            "persist_previous_context": {"type": "boolean"}}}),
+        "responses": ok({"type": "object", "properties": {"link_token": {"type": "string"}, "url": {"type": "string"},
+            "expires_at": ts(), "integration_name": {"type": "string"}}}, "201", "Created")}},
+    "/connect/{token}": {"parameters": path_params("token"),
+        "get": {"summary": "The connect page a link token's url opens (HTML)", "security": [],
+            "description": "Asks for the Zendesk subdomain unless the link fixed it. An expired or used link redirects to redirect_uri?error=link_expired|link_used.",
+            "responses": {"200": {"description": "HTML form"}, "302": {"description": "Back to redirect_uri with error"}, "404": {"description": "Unknown link"}}},
+        "post": {"summary": "Sends the browser to the provider's consent page (state and PKCE S256)", "security": [],
+            "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"subdomain": {"type": "string"}}}}}},
+            "responses": {"302": {"description": "To the consent page"}, "422": {"description": "Bad subdomain (HTML)"}}}},
+    "/oauth/callback": {"get": {"summary": "Where the provider returns the browser after consent", "security": [],
+        "description": "Checks state (single use), exchanges the code with the PKCE verifier, stores the token pair sealed, creates or reconnects "
+                       "the account (integrated_account:created|updated, then active) and redirects to redirect_uri?integrated_account_id=…; "
+                       "a denied consent, a bad or reused state or a failed exchange redirects with error=access_denied|invalid_state|token_exchange_failed.",
+        "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in ["code", "state", "error"]],
+        "responses": {"302": {"description": "Back to redirect_uri"}, "400": {"description": "Unknown state (HTML)"}}}},
     "/bridges/talkdesk/contacts": {"post": {"summary": "Talkdesk contact-synchronization bridge", "security": [],
         "description": "Speaks Talkdesk's contact synchronization protocol: configure this URL as the bridge endpoint. auth.api_token is a "
                        "SyncBridge API token and auth.integrated_account_id the account whose contacts (Zendesk end-users, company from "

@@ -104,3 +104,15 @@ extension SyncJobPushTrigger: StoredResource {
         return columns
     }
 }
+
+extension EnvironmentIntegration: StoredResource {
+    public static let table = "environment_integrations"
+    public static let sealedMembers = ["oauth_client_secret"]
+    public static let filterColumns: Set<String> = ["integration_name"]
+    public var indexedColumns: [String: String] { ["integration_name": integrationName] }
+}
+
+extension LinkToken: StoredResource {
+    public static let table = "link_tokens"
+    public static let sealedMembers = ["code_verifier"]
+}

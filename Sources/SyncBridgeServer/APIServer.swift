@@ -31,6 +31,7 @@ public struct APIServer: Sendable {
         SystemRoutes(api: services).register(open)
         TalkdeskBridgeRoutes(api: services).register(open)
         InboundPushRoutes(api: services).register(open)
+        ConnectRoutes(api: services).register(open)
         router.add(middleware: AuthMiddleware(store: services.store))
         let registrar = RouteRegistrar(router: router)
         WebhookRoutes(api: services).register(registrar)
@@ -41,6 +42,8 @@ public struct APIServer: Sendable {
         EventTriggerRoutes(api: services).register(registrar)
         PushTriggerRoutes(api: services).register(registrar)
         LiveAPIRoutes(api: services).register(registrar)
+        EnvironmentIntegrationRoutes(api: services).register(registrar)
+        LinkTokenRoutes(api: services).register(registrar)
         return (router, open.routes + registrar.routes)
     }
 

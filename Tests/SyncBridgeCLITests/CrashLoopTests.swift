@@ -38,19 +38,29 @@ import ZendeskSandbox
                 let api = ProcessAPI(client: client, token: token)
                 let (first, url1) = try await CLIProcess.serve(database: database, directory: dir, extra: serve, environment: crashing)
                 let run = try await api.startSeedRun(url1, sandboxURL: sandboxURL, receiverURL: receiverURL)
-                // Claim 1 delivers users and contacts (progress), then dies at tickets; claims 2 and 3 die at once.
+                // Claim 1 delivers users and contacts, then dies at tickets. Each later claim dies at once, unless it
+                // first re-sends a page whose checkpoint the crash beat (progress: the count starts again). After two
+                // claims in a row without progress the next one quarantines the run instead of executing it.
                 await CLIProcess.waitForExit(first)
                 #expect(first.terminationReason == .uncaughtSignal)
-                for _ in 0..<2 {
-                    let again = try startCrashing(database: database, extra: serve, environment: crashing)
-                    await CLIProcess.waitForExit(again)
-                    #expect(again.terminationReason == .uncaughtSignal)
+                var healthy: (process: Process, log: URL)?
+                var crashes = 1
+                for _ in 0..<8 where healthy == nil {
+                    let (process, log) = try startCrashing(database: database, extra: serve, environment: crashing)
+                    try await waitUntil { !process.isRunning || Self.text(log).contains("run quarantined") }
+                    if Self.text(log).contains("run quarantined") {
+                        healthy = (process, log)
+                    } else {
+                        await CLIProcess.waitForExit(process)
+                        #expect(process.terminationReason == .uncaughtSignal, "\(Self.text(log).suffix(500))")
+                        crashes += 1
+                    }
                 }
-                // Claim 4 comes after two claims in a row without progress: the run is failed instead of executed, and this
-                // process stays up.
-                let (healthy, url) = try await CLIProcess.serve(database: database, directory: dir, extra: serve, environment: crashing)
-                defer { healthy.terminate() }
+                let (survivor, log) = try #require(healthy, "never quarantined after \(crashes) crashes")
+                defer { survivor.terminate() }
+                #expect(crashes >= 3)
                 try await waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:failed" } }
+                let url = try #require(Self.text(log).firstMatch(of: /url=(http:\/\/127\.0\.0\.1:\d+)/).map { String($0.1) })
                 let final = try await api.get(url, "/sync-job-run/\(run)")
                 #expect(final["status"] == "failed")
                 #expect(
@@ -61,16 +71,19 @@ import ZendeskSandbox
                 #expect(failed.count == 1)
                 #expect(failed.first?.payload["error"] == final["error"])
                 #expect(receiver.runEvents().filter { $0.resource == "ticketing/tickets" }.isEmpty)
-                #expect(healthy.isRunning)
+                #expect(survivor.isRunning)
                 let (status, _) = try await api.call(url, .GET, "/health", nil)
                 #expect(status == 200)
+                print("figure: crash loop quarantined after \(crashes) crashes")
             }
         }
     }
 
+    static func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
+
     /// Starts `serve` with its output in a log file of its own (never the shared `FileHandle.nullDevice`, whose
     /// descriptor `Process` may close): it is expected to die before it would report its URL.
-    func startCrashing(database: String, extra: [String], environment: [String: String]) throws -> Process {
+    func startCrashing(database: String, extra: [String], environment: [String: String]) throws -> (Process, URL) {
         let process = Process()
         process.executableURL = CLIProcess.executable
         process.arguments = ["serve", "--port", "0", "--database-url", database] + extra
@@ -82,6 +95,6 @@ import ZendeskSandbox
         process.standardError = handle
         process.standardOutput = handle
         try process.run()
-        return process
+        return (process, log)
     }
 }

@@ -31,3 +31,16 @@ public protocol TokenRefreshing: Sendable {
     ///   an expired refresh token, a revoked client): the account must be reconnected. `transient` otherwise.
     func refreshTokens(_ account: ConnectorAccount, now: Date, logger: Logger) async throws(ConnectorError) -> OAuthTokenSet
 }
+
+/// A connector whose provider connects accounts with OAuth's authorization-code flow (PKCE S256).
+public protocol OAuthConnecting: Sendable {
+    /// Where the account lives, from settings the API caller fixed or the end user typed (`subdomain`).
+    func baseURL(context: [String: JSONValue]) throws(ConnectorError) -> String
+    /// The provider's consent page for the flow.
+    func authorizationURL(baseURL: String, clientId: String, redirectURI: String, scopes: String, state: String, codeChallenge: String) -> String
+    /// Exchanges the code the consent page returned for a token set.
+    func exchange(
+        code: String, baseURL: String, clientId: String, clientSecret: String, redirectURI: String, codeVerifier: String, now: Date,
+        logger: Logger
+    ) async throws(ConnectorError) -> OAuthTokenSet
+}

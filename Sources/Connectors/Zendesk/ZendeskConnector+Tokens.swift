@@ -4,7 +4,7 @@ import SyncBridgeCore
 
 /// Zendesk's token endpoint (`POST {base}/oauth/tokens`): the `refresh_token` grant, which deletes the used pair and
 /// returns a new one, or `client_credentials` for a confidential client without a refresh token.
-extension ZendeskConnector: TokenRefreshing {
+extension ZendeskConnector: TokenRefreshing, OAuthConnecting {
     public func canRefresh(_ account: ConnectorAccount) -> Bool {
         let c = account.context
         let hasClient = c["client_id"]?.stringValue?.isEmpty == false && c["client_secret"]?.stringValue?.isEmpty == false
@@ -26,9 +26,14 @@ extension ZendeskConnector: TokenRefreshing {
         }
         // Test accounts may ask for short lifetimes, as Zendesk allows for testing expiry.
         if let seconds = c["token_lifetime_seconds"]?.numberValue { body["expires_in"] = .number(seconds) }
+        return try await tokens(baseURL: zendesk.baseURL, body: body, now: now, logger: logger)
+    }
+
+    /// `POST {base}/oauth/tokens` with a grant; a refused grant is `unauthorized`.
+    func tokens(baseURL: String, body: [String: JSONValue], now: Date, logger: Logger) async throws(ConnectorError) -> OAuthTokenSet {
         let answer: JSONValue
         do {
-            answer = try await client.json(.POST, url: zendesk.baseURL + "/oauth/tokens", headers: [], body: .object(body), display: "POST /oauth/tokens", logger: logger)
+            answer = try await client.json(.POST, url: baseURL + "/oauth/tokens", headers: [], body: .object(body), display: "POST /oauth/tokens", logger: logger)
         } catch {
             // 400 invalid_grant and 401 invalid_client are final: the grant is gone. Rate limits and 5xx are not.
             if error.code == .invalidRequest || error.code == .unauthorized {
@@ -44,6 +49,37 @@ extension ZendeskConnector: TokenRefreshing {
             expiresAt: answer["expires_in"]?.numberValue.map { now.addingTimeInterval($0) },
             refreshExpiresAt: answer["refresh_token_expires_in"]?.numberValue.map { now.addingTimeInterval($0) },
             scope: answer["scope"]?.stringValue
+        )
+    }
+
+    // MARK: Connecting (authorization code with PKCE)
+
+    public func baseURL(context: [String: JSONValue]) throws(ConnectorError) -> String {
+        try ZendeskAccount(baseOf: ConnectorAccount(id: UUID(), context: context)).baseURL
+    }
+
+    public func authorizationURL(baseURL: String, clientId: String, redirectURI: String, scopes: String, state: String, codeChallenge: String) -> String {
+        var components = URLComponents(string: baseURL + "/oauth/authorizations/new")
+        components?.queryItems = [
+            URLQueryItem(name: "response_type", value: "code"), URLQueryItem(name: "client_id", value: clientId),
+            URLQueryItem(name: "redirect_uri", value: redirectURI), URLQueryItem(name: "scope", value: scopes),
+            URLQueryItem(name: "state", value: state), URLQueryItem(name: "code_challenge", value: codeChallenge),
+            URLQueryItem(name: "code_challenge_method", value: "S256"),
+        ]
+        return components?.string ?? baseURL
+    }
+
+    public func exchange(
+        code: String, baseURL: String, clientId: String, clientSecret: String, redirectURI: String, codeVerifier: String, now: Date,
+        logger: Logger
+    ) async throws(ConnectorError) -> OAuthTokenSet {
+        try await tokens(
+            baseURL: baseURL,
+            body: [
+                "grant_type": "authorization_code", "code": .string(code), "client_id": .string(clientId), "client_secret": .string(clientSecret),
+                "redirect_uri": .string(redirectURI), "code_verifier": .string(codeVerifier),
+            ],
+            now: now, logger: logger
         )
     }
 

@@ -86,7 +86,7 @@ enum Migrations {
             ]
         ),
         Migration(
-            version: 6, name: "per-resource watermarks and claims without progress",
+            version: 6, name: "per-resource watermarks, claims without progress, environment integrations, link tokens",
             statements: [
                 // Where each resource of a job's incremental runs on an account starts: the `started_at` of the last
                 // completed run in which the resource completed cleanly (NULL: never). Written when a run completes.
@@ -98,7 +98,7 @@ enum Migrations {
                 // How many times in a row the run was claimed without its checkpoint moving: a run that kills every
                 // process executing it is quarantined instead of crash-looping the engine.
                 "ALTER TABLE sync_job_runs ADD COLUMN claims_without_progress BIGINT NOT NULL DEFAULT 0",
-            ]
+            ] + resourceTable("environment_integrations", ["integration_name"]) + resourceTable("link_tokens", [])
         ),
     ]
 
