@@ -14,27 +14,9 @@ import ZendeskSandbox
 @Suite struct ConnectFlowTests {
     static let done = "http://127.0.0.1:9/done"
 
-    struct Browser: Sendable {
-        let client: HTTPClient
+    typealias Browser = ManualBrowser
 
-        /// One request, no redirect followed: status, `Location`, body.
-        func go(_ method: HTTPMethod, _ url: String, form: String? = nil) async throws -> (status: Int, location: String?, body: String) {
-            var request = HTTPClientRequest(url: url)
-            request.method = method
-            if let form {
-                request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-                request.body = .bytes(ByteBuffer(string: form))
-            }
-            let response = try await client.execute(request, timeout: .seconds(30))
-            return (Int(response.status.code), response.headers.first(name: "Location"), String(buffer: try await response.body.collect(upTo: 1 << 20)))
-        }
-    }
-
-    static func query(_ url: String?) -> [String: String] {
-        var out: [String: String] = [:]
-        for item in URLComponents(string: url ?? "")?.queryItems ?? [] { out[item.name] = item.value }
-        return out
-    }
+    static func query(_ url: String?) -> [String: String] { ManualBrowser.query(url) }
 
     static func encode(_ fields: [String: String]) -> String {
         var allowed = CharacterSet.alphanumerics
@@ -93,7 +75,7 @@ import ZendeskSandbox
     @Test(arguments: StoreKind.available)
     func linkConsentCallbackAccountAndARun(kind: StoreKind) async throws {
         try await withEngine(kind, tickets: 30) { h in
-            let browser = Browser(client: HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow)))
+            let browser = ManualBrowser()
             defer { _ = browser.client.shutdown() }
             try await Self.configure(h)
             let webhook = try await h.webhook()
@@ -139,7 +121,7 @@ import ZendeskSandbox
     @Test(arguments: StoreKind.available)
     func denyForgedStateAndExpiredLinksEndWithAnError(kind: StoreKind) async throws {
         try await withEngine(kind, tickets: 10) { h in
-            let browser = Browser(client: HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow)))
+            let browser = ManualBrowser()
             defer { _ = browser.client.shutdown() }
             try await Self.configure(h)
             let (_, url) = try await link(h)
@@ -177,7 +159,7 @@ import ZendeskSandbox
     @Test(arguments: StoreKind.available)
     func reconnectKeepsTheAccount(kind: StoreKind) async throws {
         try await withEngine(kind, tickets: 10) { h in
-            let browser = Browser(client: HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow)))
+            let browser = ManualBrowser()
             defer { _ = browser.client.shutdown() }
             try await Self.configure(h)
             let existing = try await h.account()

@@ -13,42 +13,30 @@ import ZendeskSandbox
     static let client = SandboxOAuthClient(identifier: "syncbridge", secret: "s3cret", redirectURIs: ["http://127.0.0.1:9/callback"], name: "SyncBridge")
     static let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 
-    func withOAuthSandbox<R: Sendable>(_ body: @Sendable @escaping (SandboxHarness, HTTPClient) async throws -> R) async throws -> R {
+    func withOAuthSandbox<R: Sendable>(_ body: @Sendable @escaping (SandboxHarness, ManualBrowser) async throws -> R) async throws -> R {
         try await withSandbox({ $0.oauthClients = [Self.client] }) { h in
             // The consent steps are checked redirect by redirect.
-            let manual = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let browser = ManualBrowser()
             do {
-                let result = try await body(h, manual)
-                try await manual.shutdown()
+                let result = try await body(h, browser)
+                try await browser.shutdown()
                 return result
             } catch {
-                try? await manual.shutdown()
+                try? await browser.shutdown()
                 throw error
             }
         }
     }
 
-    /// A form POST or GET without following redirects: status, `Location`, body text.
-    func raw(_ client: HTTPClient, _ method: HTTPMethod, _ url: String, form: String? = nil) async throws -> (Int, String?, String) {
-        var request = HTTPClientRequest(url: url)
-        request.method = method
-        if let form {
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            request.body = .bytes(ByteBuffer(string: form))
-        }
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
-        return (Int(response.status.code), response.headers.first(name: "Location"), text)
+    func raw(_ browser: ManualBrowser, _ method: HTTPMethod, _ url: String, form: String? = nil) async throws -> (Int, String?, String) {
+        let answer = try await browser.go(method, url, form: form)
+        return (answer.status, answer.location, answer.body)
     }
 
-    func query(_ location: String?) -> [String: String] {
-        var out: [String: String] = [:]
-        for item in URLComponents(string: location ?? "")?.queryItems ?? [] { out[item.name] = item.value }
-        return out
-    }
+    func query(_ location: String?) -> [String: String] { ManualBrowser.query(location) }
 
     /// Allow on the consent page; returns the code.
-    func authorize(_ h: SandboxHarness, _ manual: HTTPClient, scope: String = "read write") async throws -> String {
+    func authorize(_ h: SandboxHarness, _ manual: ManualBrowser, scope: String = "read write") async throws -> String {
         let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"  // S256 of the verifier (RFC 7636, appendix B)
         let new = h.base + "/oauth/authorizations/new?response_type=code&client_id=syncbridge&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback"
             + "&scope=\(scope.replacingOccurrences(of: " ", with: "+"))&state=xyz&code_challenge=\(challenge)&code_challenge_method=S256"
