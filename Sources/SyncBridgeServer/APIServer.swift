@@ -26,7 +26,8 @@ public struct APIServer: Sendable {
     /// The router, and the (method, path) of every route it serves.
     public func makeRouter() -> (router: Router<APIRequestContext>, routes: [(method: String, path: String)]) {
         let router = Router(context: APIRequestContext.self)
-        router.add(middleware: ErrorMiddleware())
+        let table = RouteTable()
+        router.add(middleware: ErrorMiddleware(routes: table))
         let open = RouteRegistrar(router: router)
         SystemRoutes(api: services).register(open)
         TalkdeskBridgeRoutes(api: services).register(open)
@@ -44,6 +45,7 @@ public struct APIServer: Sendable {
         LiveAPIRoutes(api: services).register(registrar)
         EnvironmentIntegrationRoutes(api: services).register(registrar)
         LinkTokenRoutes(api: services).register(registrar)
+        table.set(open.routes + registrar.routes)
         return (router, open.routes + registrar.routes)
     }
 

@@ -90,6 +90,24 @@ import Testing
             )
             #expect(bad.status == 422)
             #expect(bad.json.jsonString().contains("polling_period"))
+            // A resource without an incremental export would list once and complete: refused, saying what would work.
+            for resources: JSONValue in [
+                [["resource": "tickets", "method": "list"]], [["resource": "ticketing/tickets", "method": "list"]],
+            ] {
+                let flat = try await h.job(resources)
+                let once = try await h.api.request(
+                    .POST, "/sync-job-run",
+                    json: ["sync_job_id": .string(flat), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id), "mode": "continuous"]
+                )
+                #expect(once.status == 422)
+                let resource = resources.arrayValue?.first?["resource"]?.stringValue ?? ""
+                #expect(
+                    once.json["details"]?["failures"] == [[
+                        "path": "mode",
+                        "message": .string("continuous runs poll an incremental export; '\(resource)' list has none here (use ticketing/tickets, ticketing/users or ticketing/contacts with an updated_at condition)"),
+                    ]]
+                )
+            }
         }
     }
 }

@@ -205,4 +205,27 @@ import Testing
             #expect(Fixtures.failures(job).keys.sorted() == ["resources[0].resource"])
         }
     }
+
+    /// A path the API serves, asked with a method it does not: 405 with `Allow`; an unknown path stays a 404.
+    @Test(arguments: StoreKind.available)
+    func undeclaredMethodsAre405(kind: StoreKind) async throws {
+        try await withAPI(kind) { api in
+            let put = try await api.request(.PUT, "/webhook", json: [:])
+            #expect(put.status == 405)
+            #expect(put.string("code") == "method_not_allowed")
+            #expect(put.headers["allow"] == "GET, POST")
+            #expect(put.string("message") == "PUT is not allowed here; allowed: GET, POST.")
+            let trace = try await api.request(.TRACE, "/sync-job/7279a917-b447-4629-9e46-a1eeb791ad6b")
+            #expect(trace.status == 405)
+            #expect(trace.headers["allow"] == "DELETE, GET, PATCH")
+            // Without a token, authentication answers first (401); with one, the open route's method is checked too.
+            #expect(try await api.request(.DELETE, "/health", authenticated: false).status == 401)
+            let open = try await api.request(.DELETE, "/health")
+            #expect(open.status == 405)
+            #expect(open.headers["allow"] == "GET")
+            let nope = try await api.request(.PATCH, "/nope")
+            #expect(nope.status == 404)
+            #expect(nope.string("code") == "route_not_found")
+        }
+    }
 }

@@ -18,6 +18,10 @@ public protocol Connector: Sendable {
     /// change made just before the previous run started is delivered by the next run instead of being lost.
     var changeVisibilityLag: TimeInterval { get }
 
+    /// Whether a list of `resource` with this `query` reads an incremental export, which a continuous run can poll for
+    /// later changes (a JSONata query is judged by whether it names `updated_at`).
+    func pollsIncrementally(resource: String, method: String, query: JSONValue?) -> Bool
+
     /// Performs one request and returns one page of records.
     /// - Throws: ``ConnectorError`` with a stable code (rate limited, unauthorized, not found, transient, invalid).
     func fetch(_ request: ConnectorRequest, account: ConnectorAccount, logger: Logger) async throws(ConnectorError) -> ConnectorPage
@@ -26,6 +30,9 @@ public protocol Connector: Sendable {
 extension Connector {
     /// No lag: the provider's lists show every change at once.
     public var changeVisibilityLag: TimeInterval { 0 }
+
+    /// No incremental exports.
+    public func pollsIncrementally(resource: String, method: String, query: JSONValue?) -> Bool { false }
 }
 
 /// The account a connector calls the provider for: its id and its settings and secrets together.

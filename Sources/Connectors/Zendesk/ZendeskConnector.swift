@@ -25,6 +25,16 @@ public struct ZendeskConnector: Connector {
         ["ticketing/users", "ticketing/contacts", "ticketing/tickets", "ticketing/comments", "tickets", "users", "organizations", "ticket_comments"]
     }
 
+    /// Tickets, users and contacts with an `updated_at` condition read the incremental exports.
+    public func pollsIncrementally(resource: String, method: String, query: JSONValue?) -> Bool {
+        guard method == "list", ["ticketing/tickets", "ticketing/users", "ticketing/contacts"].contains(resource) else { return false }
+        switch query {
+        case .object(let o)?: return o["updated_at"] != nil
+        case .string(let source)?: return source.contains("updated_at")
+        default: return false
+        }
+    }
+
     public func fetch(_ request: ConnectorRequest, account: ConnectorAccount, logger: Logger) async throws(ConnectorError) -> ConnectorPage {
         let zendesk = try ZendeskAccount(account)
         let plan = try plan(request, baseURL: zendesk.baseURL)

@@ -4,7 +4,7 @@
 public struct SyncBridgeError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The class of failure, which decides the HTTP status.
     public enum Kind: String, Sendable, Equatable {
-        case badRequest, unauthorized, forbidden, notFound, conflict, payloadTooLarge, unsupportedMediaType, unprocessable
+        case badRequest, unauthorized, forbidden, notFound, methodNotAllowed, conflict, payloadTooLarge, unsupportedMediaType, unprocessable
         /// The provider throttled a live request (429, with its Retry-After).
         case tooManyRequests
         /// The provider failed or refused a live request (502).

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Synchronization
 import SyncBridgeCore
 
 /// Turns any error into Truto's envelope:
@@ -14,6 +15,7 @@ enum ErrorResponse {
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
         case .conflict: .conflict
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
@@ -36,7 +38,7 @@ enum ErrorResponse {
             case .contentTooLarge:
                 return SyncBridgeError(.payloadTooLarge, code: "payload_too_large", message: "Request body is too large.")
             case .methodNotAllowed:
-                return SyncBridgeError(.notFound, code: "method_not_allowed", message: "Method not allowed on this endpoint.")
+                return SyncBridgeError(.methodNotAllowed, code: "method_not_allowed", message: "Method not allowed on this endpoint.")
             default:
                 return SyncBridgeError(.badRequest, code: "bad_request", message: e.body ?? e.status.reasonPhrase)
             }
@@ -75,17 +77,52 @@ enum ErrorResponse {
     }
 }
 
-/// Catches everything thrown below it and answers with the error envelope; unexpected errors are logged.
+/// Catches everything thrown below it and answers with the error envelope; unexpected errors are logged. A path the
+/// API serves asked with a method it does not is a 405 with `Allow`, not a 404.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let routes: RouteTable
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            let normalized = ErrorResponse.normalize(error)
+            var normalized = ErrorResponse.normalize(error)
+            if normalized.code == "route_not_found" {
+                let allowed = routes.methods(for: request.uri.path)
+                if !allowed.isEmpty {
+                    normalized = SyncBridgeError(
+                        .methodNotAllowed, code: "method_not_allowed",
+                        message: "\(request.method.rawValue) is not allowed here; allowed: \(allowed.joined(separator: ", "))."
+                    )
+                    var response = ErrorResponse.response(for: normalized)
+                    response.headers[.allow] = allowed.joined(separator: ", ")
+                    return response
+                }
+            }
             if normalized.kind == .internalError {
                 context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             }
             return ErrorResponse.response(for: normalized)
         }
+    }
+}
+
+/// The (method, path pattern) of every route, filled once the router is built, to tell a wrong method from a wrong path.
+final class RouteTable: Sendable {
+    private let routes = Mutex<[(method: String, segments: [Substring])]>([])
+
+    func set(_ all: [(method: String, path: String)]) {
+        routes.withLock { $0 = all.map { ($0.method, $0.path.split(separator: "/")) } }
+    }
+
+    /// The methods served at `path` (`:name` segments match any one segment), sorted; empty when none is.
+    func methods(for path: String) -> [String] {
+        let asked = path.split(separator: "/")
+        let matching = routes.withLock { all in
+            all.filter { route in
+                route.segments.count == asked.count && zip(route.segments, asked).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+            }.map(\.method)
+        }
+        return Set(matching).sorted()
     }
 }

@@ -44,7 +44,7 @@ struct CronTriggerRoutes {
         try failures.throwIfAny()
         let now = api.now
         let trigger = try await api.store.transaction { session in
-            _ = try await RunReferences.resolve(settings!, environmentId: env, session: session)
+            _ = try await RunReferences.resolve(settings!, environmentId: env, session: session, connectors: api.connectors)
             let trigger = SyncJobCronTrigger(
                 environmentId: env, settings: settings!, cronExpression: expression!, timezone: timezone, overlap: overlap ?? .skip,
                 nextFireAt: schedule?.next(after: now), createdAt: now, updatedAt: now
@@ -87,7 +87,7 @@ struct CronTriggerRoutes {
             let check = FailureCollector()
             let schedule = CronSchedule.read(expression: trigger.cronExpression, timezone: trigger.timezone, failures: check)
             try check.throwIfAny()
-            _ = try await RunReferences.resolve(trigger.settings, environmentId: env, session: session)
+            _ = try await RunReferences.resolve(trigger.settings, environmentId: env, session: session, connectors: api.connectors)
             if trigger.status == .active { trigger.nextFireAt = schedule?.next(after: now) }
             trigger.updatedAt = now
             try await session.update(trigger)

@@ -1,3 +1,4 @@
+import Connectors
 import Foundation
 import Storage
 import SyncBridgeCore
@@ -12,7 +13,9 @@ enum RunReferences {
         let webhook: Webhook
     }
 
-    static func resolve(_ settings: RunSettings, environmentId env: UUID, session: any StoreSession) async throws -> Resolved {
+    static func resolve(
+        _ settings: RunSettings, environmentId env: UUID, session: any StoreSession, connectors: ConnectorRegistry
+    ) async throws -> Resolved {
         let job = try await session.fetch(SyncJob.self, id: settings.syncJobId, environmentId: env)
         let account = try await session.fetch(IntegratedAccount.self, id: settings.integratedAccountId, environmentId: env)
         let webhook = try await session.fetch(Webhook.self, id: settings.webhookId, environmentId: env)
@@ -41,8 +44,19 @@ enum RunReferences {
                 failures.append(.init(path: "destination.integrated_account_id", message: "the account is '\(target!.status.rawValue)'; it must be active"))
             }
         }
-        if settings.mode == .continuous, let job, job.resources.filter({ $0.dependsOn == nil }).count != 1 {
-            failures.append(.init(path: "mode", message: "continuous runs need a sync job with exactly one root resource (one without depends_on)"))
+        if settings.mode == .continuous, let job {
+            let roots = job.resources.filter { $0.dependsOn == nil }
+            if roots.count != 1 {
+                failures.append(.init(path: "mode", message: "continuous runs need a sync job with exactly one root resource (one without depends_on)"))
+            } else if let root = roots.first, let connector = connectors.connector(for: job.integrationName),
+                !connector.pollsIncrementally(resource: root.resource, method: root.method, query: root.query)
+            {
+                // Without an incremental export there is nothing to poll: the run would list once and complete.
+                failures.append(.init(
+                    path: "mode",
+                    message: "continuous runs poll an incremental export; '\(root.resource)' \(root.method) has none here (use ticketing/tickets, ticketing/users or ticketing/contacts with an updated_at condition)"
+                ))
+            }
         }
         if !failures.isEmpty { throw SyncBridgeError.validation(failures) }
         return Resolved(job: job!, account: account!, webhook: webhook!)

@@ -59,7 +59,7 @@ struct SyncJobRunRoutes {
         try failures.throwIfAny()
         let now = api.now
         let run = try await api.store.transaction { session in
-            let refs = try await RunReferences.resolve(settings!, environmentId: env, session: session)
+            let refs = try await RunReferences.resolve(settings!, environmentId: env, session: session, connectors: api.connectors)
             guard refs.account.status == .active else {
                 throw SyncBridgeError(
                     .conflict, code: "integrated_account_not_active",
