@@ -7,8 +7,9 @@ import Testing
 /// Replays `conformance/cron/vectors.json` (croniter as the oracle): every expected fire time, every never-firing
 /// expression, every invalid expression.
 @Suite struct CronConformanceTests {
-    static func vectors() throws -> JSONValue {
-        guard let dir = Conformance.directory else { try Test.cancel(Comment(rawValue: Conformance.missingReason)) }
+    /// The vectors; nil (with the failure or the opt-out recorded) when the suites are missing.
+    static func vectors() throws -> JSONValue? {
+        guard let dir = Conformance.require("cron") else { return nil }
         return try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("cron/vectors.json"), encoding: .utf8))
     }
 
@@ -24,7 +25,8 @@ import Testing
     }
 
     @Test func everyCaseMatchesTheOracle() async throws {
-        let cases = try #require(Self.vectors()["cases"]?.arrayValue)
+        guard let vectors = try Self.vectors() else { return }
+        let cases = try #require(vectors["cases"]?.arrayValue)
         #expect(cases.count == 1500)
         let (passed, failures) = await offPool { Self.check(cases) }
         print("cron conformance: \(passed) passed, \(cases.count - passed) failed")
@@ -55,7 +57,8 @@ import Testing
     }
 
     @Test func neverFiringExpressionsReportNoFireTime() throws {
-        let never = try #require(Self.vectors()["never_fires"]?.arrayValue)
+        guard let vectors = try Self.vectors() else { return }
+        let never = try #require(vectors["never_fires"]?.arrayValue)
         for e in never {
             let parsed = try CronExpression(e.stringValue!)
             #expect(parsed.next(after: Self.iso("2024-01-01T00:00:00Z")) == nil)
@@ -63,7 +66,8 @@ import Testing
     }
 
     @Test func invalidExpressionsAreRejectedNamingTheField() throws {
-        let invalid = try #require(Self.vectors()["invalid"]?.arrayValue)
+        guard let vectors = try Self.vectors() else { return }
+        let invalid = try #require(vectors["invalid"]?.arrayValue)
         #expect(invalid.count == 25)
         for item in invalid {
             let expression = item["expression"]!.stringValue!

@@ -6,13 +6,15 @@ import Testing
 
 /// The Standard Webhooks vectors from `conformance/webhooks/vectors.json`, plus Truto's header.
 @Suite struct SignatureVectorTests {
-    static func vectors() throws -> JSONValue {
-        guard let dir = Conformance.directory else { try Test.cancel(Comment(rawValue: Conformance.missingReason)) }
+    /// The vectors; nil (with the failure or the opt-out recorded) when the suites are missing.
+    static func vectors() throws -> JSONValue? {
+        guard let dir = Conformance.require("signature vectors") else { return nil }
         return try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("webhooks/vectors.json"), encoding: .utf8))
     }
 
     @Test func signsEveryValidVectorExactly() throws {
-        let valid = try #require(Self.vectors()["valid"]?.arrayValue)
+        guard let vectors = try Self.vectors() else { return }
+        let valid = try #require(vectors["valid"]?.arrayValue)
         #expect(valid.count == 20)
         for v in valid {
             let signer = WebhookSigner(secret: v["secret"]!.stringValue!)
@@ -30,7 +32,8 @@ import Testing
     }
 
     @Test func rejectsEveryInvalidVector() throws {
-        let invalid = try #require(Self.vectors()["invalid"]?.arrayValue)
+        guard let vectors = try Self.vectors() else { return }
+        let invalid = try #require(vectors["invalid"]?.arrayValue)
         #expect(invalid.count == 5)
         for v in invalid {
             let ts = Int(v["timestamp"]!.numberValue!)
