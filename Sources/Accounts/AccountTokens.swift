@@ -158,7 +158,9 @@ public struct AccountTokens: Sendable {
                 let now = clock.now()
                 let outcome = await refresh(read, now: now)
                 (account, failure) = try await store.transaction { s in
-                    var a = read
+                    // Read again: the provider call ran outside any transaction, and the account may have changed
+                    // meanwhile (a status, a PATCH); only the token fields are this write's.
+                    guard var a = try await s.fetch(IntegratedAccount.self, id: id, environmentId: environmentId, forUpdate: true) else { throw gone() }
                     let failure = try await Self.record(outcome, in: &a, session: s, now: now, logger: logger)
                     return (a, failure)
                 }

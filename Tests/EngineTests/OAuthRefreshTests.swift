@@ -196,7 +196,7 @@ final class SharedTestClock: WallClock, Sendable {
     }
 
     func race(_ kind: StoreKind, location: TestStores.Location, second: (any Store)?) async throws {
-        try await withOAuthEngine(kind, tickets: 3_000, location: location) { h in
+        try await withOAuthEngine(kind, tickets: 6_000, location: location) { h in
             let other = second ?? h.store
             let clock = SharedTestClock()
             let webhook = try await h.webhook()
@@ -207,8 +207,11 @@ final class SharedTestClock: WallClock, Sendable {
                 try await h.job([["resource": "tickets", "method": "list"]]),
                 try await h.job([["resource": "ticketing/users", "method": "list"], ["resource": "ticketing/tickets", "method": "list"]]),
             ]
+            // Two virtual seconds per delivered page of any run: a request in flight sees a few seconds pass at most,
+            // well inside the 6 s a 30-second token is renewed ahead (time that jumps past a token's whole life
+            // during one request is no clock a provider has).
             h.receiver.beforeAnsweringEach { body in
-                if body.contains(#""event":"sync_job_run:record""#) { await Self.advance(h, clock, by: 10) }
+                if body.contains(#""event":"sync_job_run:record""#) { await Self.advance(h, clock, by: 2) }
             }
             _ = try await h.zendesk(.POST, "/__sandbox/stats/reset", [:])
             let runs = try await h.whileEngineRuns(clock: clock) {
