@@ -8,8 +8,10 @@ import SyncBridgeCore
 /// Keeps integrated accounts' OAuth access tokens alive for every caller of a provider: sync runs, the live APIs,
 /// push registration and destinations.
 ///
-/// - An access token is refreshed shortly before it expires (a fifth of its lifetime, at most five minutes), and
-///   once more when the provider answers 401 with it; a 401 with a fresh token is a real authentication failure.
+/// - An access token is refreshed shortly before it expires (a fifth of its lifetime, at most five minutes). After a
+///   401 the request is made again with a newer token (one another caller's refresh put in place, or one refreshed
+///   now); a 401 with a token this call just refreshed, that is still the stored one and has not run out, is a real
+///   authentication failure.
 /// - One refresh per account at a time: in this process a per-account lock; on PostgreSQL the account row is also
 ///   locked (`FOR UPDATE`) around the refresh, and the tokens are read again under the lock, so a worker that waited
 ///   uses the pair another one just got instead of spending the rotated refresh token again.

@@ -2,39 +2,29 @@ import Foundation
 
 /// One holder at a time per key, first come first served: the in-process half of "one token refresh per account at
 /// a time" (the only half needed on SQLite, where one process owns the database). Every ``Store`` carries one, so
-/// the API and the engine of one process, which share the store, share it too.
+/// the API and the engine of one process, which share the store, share it too. One ``AsyncMutex`` per key.
 public actor KeyedLock {
-    private var held: Set<UUID> = []
-    private var waiters: [UUID: [CheckedContinuation<Void, Never>]] = [:]
+    private var mutexes: [UUID: AsyncMutex] = [:]
 
     public init() {}
 
-    /// Waits for the key, then holds it.
-    public func lock(_ key: UUID) async {
-        if held.insert(key).inserted { return }
-        await withCheckedContinuation { waiters[key, default: []].append($0) }
-    }
-
-    /// Gives the key to the next waiter, or frees it.
-    public func unlock(_ key: UUID) {
-        if var queue = waiters[key], !queue.isEmpty {
-            let next = queue.removeFirst()
-            waiters[key] = queue.isEmpty ? nil : queue
-            next.resume()
-        } else {
-            held.remove(key)
-        }
+    func mutex(_ key: UUID) -> AsyncMutex {
+        if let mutex = mutexes[key] { return mutex }
+        let mutex = AsyncMutex()
+        mutexes[key] = mutex
+        return mutex
     }
 
     /// Runs `body` holding the key's lock.
     public nonisolated func withLock<R: Sendable, E: Error>(_ key: UUID, _ body: () async throws(E) -> R) async throws(E) -> R {
-        await lock(key)
+        let mutex = await mutex(key)
+        await mutex.lock()
         do {
             let result = try await body()
-            await unlock(key)
+            await mutex.unlock()
             return result
         } catch {
-            await unlock(key)
+            await mutex.unlock()
             throw error
         }
     }

@@ -1,3 +1,4 @@
+import Accounts
 import AsyncHTTPClient
 import Connectors
 import Delivery
@@ -17,9 +18,11 @@ public struct APIServer: Sendable {
         store: any Store, httpClient: HTTPClient, configuration: APIConfiguration = .init(), clock: any WallClock = SystemWallClock(),
         logger: Logger
     ) {
+        let connectors = ConnectorRegistry.standard(client: ProviderClient(http: httpClient))
         services = APIServices(
             store: store, clock: clock, sender: WebhookSender(client: httpClient, timeout: .seconds(10), clock: clock),
-            configuration: configuration, logger: logger, connectors: .standard(client: ProviderClient(http: httpClient))
+            configuration: configuration, logger: logger, connectors: connectors,
+            tokens: AccountTokens(store: store, connectors: connectors, clock: clock)
         )
     }
 

@@ -92,6 +92,14 @@ final class SharedTestClock: WallClock, Sendable {
         return try #require(r.string("id"))
     }
 
+    /// A shared clock, a webhook, and an OAuth account connected with a fresh pair living `lifetime` seconds.
+    static func connected(_ h: EngineHarness, lifetime: Int) async throws -> (SharedTestClock, (id: String, secret: String), JSONValue, String) {
+        let clock = SharedTestClock()
+        let webhook = try await h.webhook()
+        let tokens = try await grant(h, lifetime: lifetime)
+        return (clock, webhook, tokens, try await oauthAccount(h, tokens: tokens, lifetime: lifetime, clock: clock))
+    }
+
     /// Moves the sandbox's clock and the engine's by `seconds`.
     static func advance(_ h: EngineHarness, _ clock: SharedTestClock, by seconds: Int) async {
         _ = try? await h.zendesk(.POST, "/__sandbox/clock", ["advance_seconds": .number(Double(seconds))])
@@ -103,10 +111,7 @@ final class SharedTestClock: WallClock, Sendable {
     @Test(arguments: StoreKind.available)
     func aLongRunLivesThroughManyTokens(kind: StoreKind) async throws {
         try await withOAuthEngine(kind, tickets: 20_000) { h in
-            let clock = SharedTestClock()
-            let webhook = try await h.webhook()
-            let tokens = try await Self.grant(h, lifetime: 60)
-            let account = try await Self.oauthAccount(h, tokens: tokens, lifetime: 60, clock: clock)
+            let (clock, webhook, _, account) = try await Self.connected(h, lifetime: 60)
             let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
             _ = try await h.zendesk(.POST, "/__sandbox/stats/reset", [:])
             h.receiver.beforeAnsweringEach { body in
@@ -141,10 +146,7 @@ final class SharedTestClock: WallClock, Sendable {
     @Test(arguments: StoreKind.available)
     func aLostGrantMakesTheAccountNeedReauthOnce(kind: StoreKind) async throws {
         try await withOAuthEngine(kind, tickets: 50) { h in
-            let clock = SharedTestClock()
-            let webhook = try await h.webhook()
-            let tokens = try await Self.grant(h, lifetime: 3_600)
-            let account = try await Self.oauthAccount(h, tokens: tokens, lifetime: 3_600, clock: clock)
+            let (clock, webhook, tokens, account) = try await Self.connected(h, lifetime: 3_600)
             // Someone else spends the account's refresh token: the pair the account holds is deleted.
             let rotated = try await h.zendesk(.POST, "/oauth/tokens", [
                 "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]!, "client_id": "syncbridge", "client_secret": "s3cret",
@@ -198,10 +200,7 @@ final class SharedTestClock: WallClock, Sendable {
     func race(_ kind: StoreKind, location: TestStores.Location, second: (any Store)?) async throws {
         try await withOAuthEngine(kind, tickets: 6_000, location: location) { h in
             let other = second ?? h.store
-            let clock = SharedTestClock()
-            let webhook = try await h.webhook()
-            let tokens = try await Self.grant(h, lifetime: 30)
-            let account = try await Self.oauthAccount(h, tokens: tokens, lifetime: 30, clock: clock)
+            let (clock, webhook, _, account) = try await Self.connected(h, lifetime: 30)
             let jobs = [
                 try await h.job([["resource": "ticketing/tickets", "method": "list"]]),
                 try await h.job([["resource": "tickets", "method": "list"]]),

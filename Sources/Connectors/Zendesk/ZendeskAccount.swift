@@ -8,8 +8,7 @@ struct ZendeskAccount: Sendable {
     let authorization: String
 
     init(_ account: ConnectorAccount) throws(ConnectorError) {
-        let base = try Self(baseOf: account)
-        baseURL = base.baseURL
+        baseURL = try Self.baseURL(of: account.context)
         let c = account.context
         if let token = c["access_token"]?.stringValue, !token.isEmpty {
             authorization = "Bearer \(token)"
@@ -20,17 +19,14 @@ struct ZendeskAccount: Sendable {
         }
     }
 
-    /// Only where the account lives (the token endpoint needs no token).
-    init(baseOf account: ConnectorAccount) throws(ConnectorError) {
-        let c = account.context
+    /// Where the account lives: its `base_url`, or `https://<subdomain>.zendesk.com`.
+    static func baseURL(of c: [String: JSONValue]) throws(ConnectorError) -> String {
         if let base = c["base_url"]?.stringValue, !base.isEmpty {
-            baseURL = base.hasSuffix("/") ? String(base.dropLast()) : base
+            return base.hasSuffix("/") ? String(base.dropLast()) : base
         } else if let subdomain = c["subdomain"]?.stringValue, !subdomain.isEmpty {
-            baseURL = "https://\(subdomain).zendesk.com"
-        } else {
-            throw ConnectorError(.unauthorized, message: "the account has neither context.subdomain nor context.base_url")
+            return "https://\(subdomain).zendesk.com"
         }
-        authorization = ""
+        throw ConnectorError(.unauthorized, message: "the account has neither context.subdomain nor context.base_url")
     }
 
     var headers: [(String, String)] { [("Authorization", authorization)] }

@@ -12,7 +12,7 @@ extension ZendeskConnector: TokenRefreshing, OAuthConnecting {
     }
 
     public func refreshTokens(_ account: ConnectorAccount, now: Date, logger: Logger) async throws(ConnectorError) -> OAuthTokenSet {
-        let zendesk = try ZendeskAccount(baseOf: account)
+        let base = try ZendeskAccount.baseURL(of: account.context)
         let c = account.context
         var body: [String: JSONValue] = [
             "client_id": c["client_id"] ?? .null, "client_secret": c["client_secret"] ?? .null,
@@ -26,7 +26,7 @@ extension ZendeskConnector: TokenRefreshing, OAuthConnecting {
         }
         // Test accounts may ask for short lifetimes, as Zendesk allows for testing expiry.
         if let seconds = c["token_lifetime_seconds"]?.numberValue { body["expires_in"] = .number(seconds) }
-        return try await tokens(baseURL: zendesk.baseURL, body: body, now: now, logger: logger)
+        return try await tokens(baseURL: base, body: body, now: now, logger: logger)
     }
 
     /// `POST {base}/oauth/tokens` with a grant; a refused grant is `unauthorized`.
@@ -55,7 +55,7 @@ extension ZendeskConnector: TokenRefreshing, OAuthConnecting {
     // MARK: Connecting (authorization code with PKCE)
 
     public func baseURL(context: [String: JSONValue]) throws(ConnectorError) -> String {
-        try ZendeskAccount(baseOf: ConnectorAccount(id: UUID(), context: context)).baseURL
+        try ZendeskAccount.baseURL(of: context)
     }
 
     public func authorizationURL(baseURL: String, clientId: String, redirectURI: String, scopes: String, state: String, codeChallenge: String) -> String {

@@ -25,11 +25,6 @@ struct ConnectRoutes {
         r.add(.get, "/oauth/callback") { request, context in try await callback(request, context) }
     }
 
-    /// Where the browser reaches this API: the configured public URL, or the request's host.
-    static func base(_ api: APIServices, _ request: Request) -> String {
-        api.configuration.publicURL ?? "http://\(request.head.authority ?? "\(api.configuration.host):\(api.configuration.port)")"
-    }
-
     /// The usable link for a path token, or why not (an error page, or a redirect back with `error`).
     enum Usable {
         case link(LinkToken)
@@ -39,6 +34,8 @@ struct ConnectRoutes {
     enum Spent: Sendable {
         case link(LinkToken)
         case refused(String)
+        /// No link has this state's id.
+        case unknown
     }
 
     func link(_ raw: String, now: Date) async throws -> Usable {
@@ -99,7 +96,7 @@ struct ConnectRoutes {
         let saved = link
         try await api.store.transaction { try await $0.update(saved) }
         let consent = connector.authorizationURL(
-            baseURL: base, clientId: clientId, redirectURI: Self.base(api, request) + "/oauth/callback", scopes: link.scopes ?? app.oauthScopes,
+            baseURL: base, clientId: clientId, redirectURI: api.publicBase(request) + "/oauth/callback", scopes: link.scopes ?? app.oauthScopes,
             state: "\(link.id.lowercased).\(nonce)", codeChallenge: Self.challenge(verifier)
         )
         return ConnectPage.redirect(consent)
@@ -114,7 +111,7 @@ struct ConnectRoutes {
         }
         // The link is spent by the first answer that carries it, whatever happens next: a state works once.
         let outcome: Spent = try await api.store.transaction { s in
-            guard var link = try await s.find(LinkToken.self, id: id, forUpdate: true) else { return .refused("unknown") }
+            guard var link = try await s.find(LinkToken.self, id: id, forUpdate: true) else { return .unknown }
             let wasUsable = !link.used && link.expiresAt > now && link.stateNonce != nil
             let matches = link.stateNonce.map { Self.constantTimeEqual($0, state[1]) } ?? false
             if !link.used {
@@ -128,7 +125,7 @@ struct ConnectRoutes {
         }
         let link: LinkToken
         switch outcome {
-        case .refused("unknown"):
+        case .unknown:
             return ConnectPage.page("This sign-in cannot be completed", "<p>The connect link is not known.</p>", status: .badRequest)
         case .refused(let reason):
             let redirect = try await api.store.transaction { try await $0.find(LinkToken.self, id: id, forUpdate: false) }?.redirectURI
@@ -149,7 +146,7 @@ struct ConnectRoutes {
         let tokens: OAuthTokenSet
         do throws(ConnectorError) {
             tokens = try await connector.exchange(
-                code: code, baseURL: base, clientId: clientId, clientSecret: secret, redirectURI: Self.base(api, request) + "/oauth/callback",
+                code: code, baseURL: base, clientId: clientId, clientSecret: secret, redirectURI: api.publicBase(request) + "/oauth/callback",
                 codeVerifier: verifier, now: now, logger: context.logger
             )
         } catch {
@@ -180,8 +177,7 @@ struct ConnectRoutes {
                 account.updatedAt = now
                 try await s.update(account)
                 let events: [EventType] = [.integratedAccountUpdated, .integratedAccountActive]
-                try await s.enqueue(AccountEvents.outbox(events, account: account, session: s, now: now))
-                _ = try await AccountEventRuns.create(for: events, account: account, session: s, now: now)
+                try await AccountEventRuns.announce(events, account: account, session: s, now: now)
                 return account
             }
             let account = IntegratedAccount(
@@ -190,8 +186,7 @@ struct ConnectRoutes {
             )
             try await s.insert(account)
             let events: [EventType] = [.integratedAccountCreated, .integratedAccountActive]
-            try await s.enqueue(AccountEvents.outbox(events, account: account, session: s, now: now))
-            _ = try await AccountEventRuns.create(for: events, account: account, session: s, now: now)
+            try await AccountEventRuns.announce(events, account: account, session: s, now: now)
             return account
         }
     }

@@ -5,6 +5,13 @@ import SyncBridgeCore
 /// Creates the runs event triggers ask for when an account event happens, in the transaction that records the event
 /// (so an account that became active always gets its runs, exactly once).
 enum AccountEventRuns {
+    /// Records that `events` happened to the account: queues them for the environment's subscribed webhooks and
+    /// creates the runs of the event triggers listening for them, in `session`'s transaction.
+    static func announce(_ events: [EventType], account: IntegratedAccount, session: any StoreSession, now: Date) async throws {
+        try await session.enqueue(AccountEvents.outbox(events, account: account, session: session, now: now))
+        _ = try await create(for: events, account: account, session: session, now: now)
+    }
+
     static func create(for events: [EventType], account: IntegratedAccount, session: any StoreSession, now: Date) async throws -> [SyncJobRun] {
         guard account.status == .active else { return [] }
         var runs: [SyncJobRun] = []

@@ -18,9 +18,14 @@ struct APIServices: Sendable {
     /// For the live `/unified` and `/proxy` APIs.
     let connectors: ConnectorRegistry
     /// Accounts' credentials with their OAuth tokens kept alive.
-    var tokens: AccountTokens { AccountTokens(store: store, connectors: connectors, clock: clock) }
+    let tokens: AccountTokens
 
     var now: Date { clock.now() }
+
+    /// Where providers and browsers reach this API: the configured public URL, or the request's host.
+    func publicBase(_ request: Request) -> String {
+        configuration.publicURL ?? "http://\(request.head.authority ?? "\(configuration.host):\(configuration.port)")"
+    }
 
     /// The request body, which must be a JSON object, with the API's size limit.
     func body(_ request: Request) async throws -> JSONValue {

@@ -59,7 +59,7 @@ struct LinkTokenRoutes {
         }
         return JSONResponse.make(
             [
-                "link_token": .string(token.id.lowercased), "url": .string(ConnectRoutes.base(api, request) + "/connect/\(token.id.lowercased)"),
+                "link_token": .string(token.id.lowercased), "url": .string(api.publicBase(request) + "/connect/\(token.id.lowercased)"),
                 "expires_at": token.expiresAt.json, "integration_name": .string(token.integrationName),
             ],
             status: .created

@@ -100,7 +100,7 @@ struct PushTriggerRoutes {
 
     /// Where the provider posts notifications for a trigger.
     func endpoint(_ id: UUID, request: Request) -> String {
-        let base = api.configuration.publicURL ?? "http://\(request.head.authority ?? "\(api.configuration.host):\(api.configuration.port)")"
+        let base = api.publicBase(request)
         return (base.hasSuffix("/") ? String(base.dropLast()) : base) + "/inbound/push/\(id.lowercased)"
     }
 
