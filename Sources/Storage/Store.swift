@@ -106,6 +106,10 @@ public protocol StoreSession: Sendable {
     func checkpoint(runId: UUID) async throws -> JSONValue?
     /// Records where the run resumes if interrupted now.
     func setCheckpoint(runId: UUID, _ checkpoint: JSONValue?) async throws
+    /// Saves a running run's progress — its document (statistics, status), its checkpoint, and its lease extended to
+    /// `leaseUntil` — in one statement that matches only while `owner` holds the lease and the run is not stopped or
+    /// finished. A checkpoint that moved resets the claim count.
+    func saveProgress(_ run: SyncJobRun, checkpoint: JSONValue, owner: String, leaseUntil: Date) async throws -> ProgressSave
     /// `started_at` of the latest completed run of a job on an account. Used for `previous_run_date` only while
     /// the job and account have no ``resourceWatermarks(syncJobId:integratedAccountId:environmentId:)`` yet (runs
     /// completed by versions before them).
@@ -154,4 +158,14 @@ extension StoreSession {
         }
         return r
     }
+}
+
+/// What ``StoreSession/saveProgress(_:checkpoint:owner:leaseUntil:)`` did.
+public enum ProgressSave: Sendable, Equatable {
+    /// The progress is durable.
+    case saved
+    /// The run was stopped, finished, or deleted meanwhile: its executor ends without a word.
+    case stopped
+    /// Another process holds the run's lease now.
+    case leaseLost
 }

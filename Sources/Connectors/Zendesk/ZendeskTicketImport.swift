@@ -138,3 +138,21 @@ public struct ZendeskTicketImport: Sendable {
         return .object(o)
     }
 }
+
+extension ZendeskTicketImport: RecordSink {
+    /// Writes the page's tickets; a page that may be a repeat first leaves out the tickets already imported.
+    public func write(_ page: SinkPage, logger: Logger) async throws(SinkError) -> SinkReceipt {
+        do throws(ConnectorError) {
+            let outcome = try await write(page.records, skipExisting: page.mayRepeat, logger: logger)
+            if outcome.skipped > 0 {
+                logger.notice("page written again after a resume: tickets already in the destination skipped", metadata: ["skipped": "\(outcome.skipped)"])
+            }
+            var counts = ["written": outcome.written]
+            if outcome.skipped > 0 { counts["already_written"] = outcome.skipped }
+            return SinkReceipt(counts: counts)
+        } catch {
+            if Task.isCancelled { throw .interrupted }
+            throw .failed("destination write failed: \(error.message)")
+        }
+    }
+}

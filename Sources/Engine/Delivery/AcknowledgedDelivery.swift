@@ -19,6 +19,8 @@ struct AcknowledgedDelivery: Sendable {
 
     let sender: WebhookSender
     let policy: RetryPolicy
+    /// What the waits between attempts are measured on.
+    let clock: any WallClock
 
     /// Sends until acknowledged. With `refusable`, a 400 ends the delivery as ``Outcome/refused(_:)``.
     func deliver(envelope: JSONValue, id: UUID, webhook: Webhook, refusable: Bool, logger: Logger) async throws -> Outcome {
@@ -38,7 +40,7 @@ struct AcknowledgedDelivery: Sendable {
                 "webhook did not acknowledge; retrying",
                 metadata: ["attempt": "\(attempt)", "wait_seconds": "\(wait)", "problem": "\(problem)"]
             )
-            try await Task.sleep(for: .seconds(wait))
+            try await clock.sleep(for: .seconds(wait))
         }
     }
 

@@ -20,6 +20,6 @@ struct EngineServices: Sendable {
     /// Accounts' credentials with their OAuth tokens kept alive.
     let tokens: AccountTokens
 
-    var delivery: AcknowledgedDelivery { AcknowledgedDelivery(sender: sender, policy: configuration.delivery) }
+    var delivery: AcknowledgedDelivery { AcknowledgedDelivery(sender: sender, policy: configuration.delivery, clock: clock) }
     var leaseUntil: Date { clock.now().addingTimeInterval(configuration.leaseDuration) }
 }

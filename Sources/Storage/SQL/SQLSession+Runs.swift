@@ -84,6 +84,28 @@ extension SQLSession {
             .where("id", .equal, runId.lowercased).run()
     }
 
+    func saveProgress(_ run: SyncJobRun, checkpoint: JSONValue, owner: String, leaseUntil: Date) async throws -> ProgressSave {
+        let text = checkpoint.jsonString()
+        let claims: SQLQueryString = "CASE WHEN checkpoint = \(bind: text) THEN claims_without_progress ELSE 0 END"
+        let saved = try await db.update(SyncJobRun.table)
+            .set("data", to: try document(run)).set("status", to: run.status.rawValue).set("updated_at", to: Timestamp.format(run.updatedAt))
+            .set("claims_without_progress", to: claims).set("checkpoint", to: text)
+            .set("lease_expires_at", to: Timestamp.format(leaseUntil))
+            .where("id", .equal, run.id.lowercased).where("environment_id", .equal, run.environmentId.lowercased)
+            .where("lease_owner", .equal, owner).where("status", .in, Self.claimableStatuses)
+            .returning("id").first()
+        if saved != nil {
+            effects.noteWrite(run)
+            return .saved
+        }
+        // Only on the way out: tell a stop from a lost lease.
+        let row = try await db.select().columns("status", "lease_owner").from(SyncJobRun.table).where("id", .equal, run.id.lowercased).first()
+        guard let row, let status = SyncJobRun.Status(rawValue: try row.decode(column: "status", as: String.self)),
+            Self.claimableStatuses.contains(status.rawValue)
+        else { return .stopped }
+        return .leaseLost
+    }
+
     func lastCompletedRunStart(syncJobId: UUID, integratedAccountId: UUID, environmentId: UUID) async throws -> Date? {
         let row = try await db.select().column("started_at").from(SyncJobRun.table)
             .where("environment_id", .equal, environmentId.lowercased)

@@ -3,7 +3,7 @@ import Storage
 import SyncBridgeCore
 
 /// Status changes and the lifecycle events that go with them (written to the outbox with the change, then sent).
-extension RunExecutor {
+extension RunExecution {
     /// created → running: fixes each resource's `previous_run_date` (its watermark, less the connector's
     /// ``Connector/changeVisibilityLag``), stamps `started_at`, queues `sync_job_run:started`.
     func start() async throws {
@@ -16,10 +16,10 @@ extension RunExecutor {
                 : nil
             return (marks, legacy)
         }
-        let lag = connector.changeVisibilityLag
+        let lag = prepared.connector.changeVisibilityLag
         var watermarks: [String: String] = [:]
         var dates: [String: String] = [:]
-        for step in job.resources {
+        for step in prepared.job.resources {
             let mark: Date? = marks.isEmpty ? legacy : (marks[step.resource] ?? nil)
             if let mark { watermarks[step.resource] = Timestamp.format(mark) }
             let date = settings.ignorePreviousRun ? nil : mark
@@ -32,7 +32,7 @@ extension RunExecutor {
         run.startedAt = now
         run.updatedAt = now
         let (updated, checkpoint) = (run, position.json)
-        let event = OutboxEvent.about(run, .syncJobRunStarted, webhook: webhook, now: now)
+        let event = OutboxEvent.about(run, .syncJobRunStarted, webhook: prepared.webhook, now: now)
         try await store.transaction { s in
             guard let current = try await s.fetch(SyncJobRun.self, id: runId, environmentId: env, forUpdate: true),
                 current.status == .created
@@ -56,7 +56,7 @@ extension RunExecutor {
             }
             let refusable = claimed.event == EventType.syncJobRunStarted.rawValue
             let outcome = try await services.delivery.deliver(
-                envelope: claimed.envelope, id: claimed.id, webhook: webhook, refusable: refusable, logger: logger
+                envelope: claimed.envelope, id: claimed.id, webhook: prepared.webhook, refusable: refusable, logger: logger
             )
             switch outcome {
             case .acknowledged:
@@ -96,13 +96,14 @@ extension RunExecutor {
     func finish(_ status: SyncJobRun.Status, error: String?) async throws {
         var (error, stats) = (error, run.resourceStats)
         var marks: [String: Date?]?
-        if status == .completed, let job, let graph {
-            let incomplete = ResourceCompletion.incomplete(resources: job.resources, graph: graph, stats: stats)
-            error = error ?? ResourceCompletion.summary(incomplete, resources: job.resources, stats: stats)
+        if status == .completed {
+            let (resources, graph) = (prepared.job.resources, prepared.graph)
+            let incomplete = ResourceCompletion.incomplete(resources: resources, graph: graph, stats: stats)
+            error = error ?? ResourceCompletion.summary(incomplete, resources: resources, stats: stats)
             // Marks are kept by resource name: two resources of one name share one, which moves only when both are clean.
-            let dirty = Set(incomplete.map { job.resources[$0].resource })
+            let dirty = Set(incomplete.map { resources[$0].resource })
             var next: [String: Date?] = [:]
-            for name in Set(job.resources.map(\.resource)) {
+            for name in Set(resources.map(\.resource)) {
                 let clean = !dirty.contains(name)
                 next[name] = clean ? run.startedAt : position.watermarks[name].flatMap(Timestamp.parse)
                 if var entry = stats[name]?.objectValue {
@@ -112,34 +113,14 @@ extension RunExecutor {
             }
             marks = next
         }
-        let (env, runId, now, settings) = (self.env, run.id, self.now, run.settings)
-        let claimUntil = services.leaseUntil
-        let eventType: EventType = status == .completed ? .syncJobRunCompleted : .syncJobRunFailed
-        let webhook = self.webhook
-        let finished: (SyncJobRun, OutboxEvent?)? = try await store.transaction { s in
-            guard var current = try await s.fetch(SyncJobRun.self, id: runId, environmentId: env, forUpdate: true),
-                !current.status.isFinished
-            else { return nil }
-            current.status = status
-            current.error = error
-            current.finishedAt = now
-            current.updatedAt = now
-            if !stats.isEmpty { current.resourceStats = stats }
-            try await s.update(current)
-            if status == .completed { try await s.setCheckpoint(runId: runId, nil) }
-            if let marks {
-                try await s.setResourceWatermarks(
-                    syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env, runId: runId,
-                    marks: marks, now: now
-                )
-            }
-            let event = OutboxEvent.about(current, eventType, webhook: webhook, now: now, nextAttemptAt: claimUntil)
-            if let event { try await s.enqueue([event]) }
-            return (current, event)
-        }
+        let (now, webhook) = (self.now, prepared.webhook)
+        let finished = try await RunEnding.record(
+            store: store, run: run, status: status, error: error, stats: stats, marks: marks, webhook: webhook, now: now,
+            claimUntil: services.leaseUntil
+        )
         guard let (updated, event) = finished else { return }
         run = updated
-        guard let event, let webhook else { return }
+        guard let event else { return }
         // One attempt now; the outbox dispatcher retries with backoff if the receiver is away.
         let result = await services.sender.send(envelope: event.envelope, messageId: event.id.lowercased, to: webhook, logger: logger)
         if result.isSuccess {

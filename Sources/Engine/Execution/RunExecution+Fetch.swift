@@ -5,11 +5,11 @@ import SyncBridgeCore
 
 /// Provider requests with their failure handling: rate limits wait (with a `rate_limited` event), transient errors
 /// retry with backoff, other errors go by the run's `error_handling`.
-extension RunExecutor {
+extension RunExecution {
     /// One page, or nil when the request failed and the run ignores errors (a `record_error` was sent).
-    /// `early` is the outcome of a first attempt already made ahead of time (see ``PageAhead``); failures are
-    /// handled here exactly as if the attempt had been made now.
-    func fetchPage(_ step: SyncJobResource, scope: RunScope, cursor: String?, early: PageAhead? = nil) async throws -> ConnectorPage? {
+    /// `early` is the outcome of a first attempt already made (see ``PageAhead``); failures are handled here exactly
+    /// as if the attempt had been made now.
+    func fetchPage(_ step: SyncJobResource, scope: RunScope, cursor: String?, early: Result<ConnectorPage, ConnectorError>? = nil) async throws -> ConnectorPage? {
         let request: ConnectorRequest
         switch Result(catching: { () throws(ConnectorError) in try connectorRequest(step, scope: scope, cursor: cursor) }) {
         case .success(let r): request = r
@@ -18,7 +18,7 @@ extension RunExecutor {
             return nil
         }
         var attempt = 0
-        var first = early?.result(for: cursor)
+        var first = early
         while true {
             try Task.checkCancellation()
             let error: ConnectorError
@@ -40,7 +40,7 @@ extension RunExecutor {
                 attempt += 1
                 let wait = services.configuration.fetch.delay(afterAttempt: attempt)
                 logger.notice("provider request failed; retrying", metadata: ["error": "\(error)", "wait_seconds": "\(wait)"])
-                try await Task.sleep(for: .seconds(wait))
+                try await services.clock.sleep(for: .seconds(wait))
             } else if error.code == .unauthorized {
                 try await markNeedsReauth(error)
                 throw RunInterruption.failed("\(step.resource): the provider rejected the account's credentials (\(error.message))")
@@ -58,7 +58,7 @@ extension RunExecutor {
 
     /// A connector call that needs nothing of the executor, so it can run beside it (a page fetched ahead).
     func caller() -> @Sendable (ConnectorRequest) async -> Result<ConnectorPage, ConnectorError> {
-        let (connector, account, budget, logger, tokens) = (self.connector!, self.account!, services.budget, self.logger, services.tokens)
+        let (connector, account, budget, logger, tokens) = (prepared.connector, prepared.account, services.budget, self.logger, services.tokens)
         return { request in
             do {
                 try await budget?.acquire(account.id)
@@ -111,7 +111,7 @@ extension RunExecutor {
     /// The provider refused the credentials: the account becomes `needs_reauth` with the reason in `last_error`,
     /// and `integrated_account:authentication_error` goes to the subscribed webhooks (through the outbox).
     func markNeedsReauth(_ error: ConnectorError) async throws {
-        let (env, accountId, now) = (self.env, account.id, self.now)
+        let (env, accountId, now) = (self.env, prepared.account.id, self.now)
         let reason = "authentication failed: \(error.message)"
         try await store.transaction { session in
             // Already marked (a refused token refresh did it, with its event): nothing more to say.
@@ -150,7 +150,7 @@ extension RunExecutor {
             .syncJobRunRateLimited,
             payload(["resource": .string(step.resource), "retry_after": .number(wait), "resume_at": resumeAt.json])
         )
-        try await Task.sleep(for: .seconds(wait))
+        try await services.clock.sleep(for: .seconds(wait))
         run.status = .running
         try await save()
     }

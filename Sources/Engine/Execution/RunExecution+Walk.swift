@@ -1,0 +1,78 @@
+import Connectors
+import Foundation
+import SyncBridgeCore
+
+/// The walk: the executor performs the steps ``RunWalker`` hands out, and saves the position after each
+/// acknowledged page.
+extension RunExecution {
+    func walk() async throws {
+        let base = RunScope(args: run.settings.args, previousRunDate: position.previousRunDate, run: run.apiJSON)
+        var walker = RunWalker(
+            resources: prepared.job.resources, graph: prepared.graph, base: base, dates: position,
+            continuous: run.settings.mode == .continuous, resume: position.frames
+        )
+        // The first attempt at the next fetch, made early (beside a delivery or a save).
+        var early: PageAhead?
+        while true {
+            let step = try walker.next()
+            position.frames = walker.frames
+            switch step {
+            case .finished:
+                return
+            case .pause:
+                try await pollingPause()
+            case .checkpoint:
+                walker.acknowledged()
+                try await save()
+            case .deliver(let page):
+                let resource = prepared.job.resources[page.resource]
+                count(resource.resource, "delivered", page.records.count)
+                early = try await write(page, payload: recordPayload(page), fetchingAhead: page.ahead)
+                walker.acknowledged()
+            case .fetch(let fetch):
+                let resource = prepared.job.resources[fetch.resource]
+                if fetch.purpose == .page, services.configuration.crashBeforeFetching == resource.resource {
+                    // Test-only (see EngineConfiguration.crashBeforeFetching): what a crash in a run looks like.
+                    fatalError("SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING: \(resource.resource)")
+                }
+                var first = early?.result(for: fetch)
+                early = nil
+                if first == nil { first = try await attemptWhileSaving(fetch)?.outcome }
+                let page = try await fetchPage(resource, scope: fetch.scope, cursor: fetch.cursor, early: first)
+                walker.received(page)
+                position.frames = walker.frames
+                if let page, fetch.purpose == .page {
+                    count(resource.resource, "pages")
+                    count(resource.resource, "fetched", page.records.count)
+                }
+            }
+        }
+    }
+
+    /// A continuous run's wait between polls, in slices that keep the lease renewed and notice a stop request.
+    func pollingPause() async throws {
+        let slice = max(0.05, min(run.settings.pollingPeriod, services.configuration.leaseDuration / 3))
+        var left = run.settings.pollingPeriod
+        while left > 0 {
+            try await services.clock.sleep(for: .milliseconds(Int64(min(slice, left) * 1000)))
+            left -= slice
+            try await save()
+        }
+    }
+
+    /// The `sync_job_run:record` payload for one page.
+    func recordPayload(_ page: RunWalker.Delivery) -> JSONValue {
+        let step = prepared.job.resources[page.resource]
+        return payload([
+            "resource": .string(step.resource),
+            "method": .string(step.method),
+            "records": .array(page.records),
+            "meta": [
+                "page": .number(Double(page.page)),
+                "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null,
+                "is_last_page": .bool(page.nextCursor == nil),
+                "parent": page.parent,
+            ],
+        ])
+    }
+}
