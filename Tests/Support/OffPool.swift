@@ -35,6 +35,18 @@ public func waitUntil(_ condition: () -> Bool) async throws {
     }
 }
 
+/// Waits (up to ``TestPatience/long``) until an asynchronous condition holds — one that asks a process, say.
+public func waitUntilAsync(_ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + TestPatience.long
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not met within \(TestPatience.long)")
+            throw CancellationError()
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
 /// How long tests wait for something that should happen soon. Generous on purpose: a deadline only matters when the
 /// behaviour is broken, and a loaded two-core CI machine can be many times slower than a workstation.
 public enum TestPatience {

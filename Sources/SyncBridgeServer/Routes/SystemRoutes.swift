@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SyncBridgeCore
 
 /// `/health` (no auth) and `/openapi.json` (no auth): liveness and the API's own description.
 struct SystemRoutes {
@@ -10,7 +11,8 @@ struct SystemRoutes {
         r.add(.get, "/health") { _, _ in
             // A trivial read proves the database answers, not just the process.
             _ = try await api.store.transaction { try await $0.environment(named: "") }
-            return JSONResponse.make(["status": "ok", "database": .string(api.store.driverName)])
+            // `now` is the process's clock, to spot a skewed one (and, in tests, a followed test clock).
+            return JSONResponse.make(["status": "ok", "database": .string(api.store.driverName), "now": api.clock.now().json])
         }
         r.add(.get, "/openapi.json") { _, _ in
             Response(

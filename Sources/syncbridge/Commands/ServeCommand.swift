@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import Storage
+import SyncBridgeCore
 import SyncBridgeServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -36,16 +37,20 @@ struct ServeCommand: AsyncParsableCommand {
         )
         settings.publicURL = publicURL ?? env["SYNCBRIDGE_PUBLIC_URL"]
         let configuration = settings
-        let api = APIServer(store: database, httpClient: httpClient, configuration: configuration, logger: logger)
+        let testClock = try await SharedTestClock.fromEnvironment(client: httpClient, logger: logger)
+        let clock: any WallClock = testClock ?? SystemWallClock()
+        let api = APIServer(store: database, httpClient: httpClient, configuration: configuration, clock: clock, logger: logger)
         let app = api.makeApplication { port in
             logger.notice("SyncBridge API listening", metadata: ["url": "http://\(configuration.host):\(port)", "database": "\(database.driverName)"])
         }
         let runner = Engine(
             store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
-            configuration: engine.configuration, logger: logger
+            configuration: engine.configuration, clock: clock, logger: logger
         )
-        let scheduler = CronScheduler(store: database, logger: logger)
-        let pushScheduler = PushScheduler(store: database, logger: logger)
-        try await runUntilSignalled([app, runner, scheduler, pushScheduler], httpClient: httpClient, store: database, logger: logger)
+        let scheduler = CronScheduler(store: database, clock: clock, logger: logger)
+        let pushScheduler = PushScheduler(store: database, clock: clock, logger: logger)
+        // The test clock goes first, so it is the last service shut down.
+        let services: [any Service] = (testClock.map { [$0] } ?? []) + [app, runner, scheduler, pushScheduler]
+        try await runUntilSignalled(services, httpClient: httpClient, store: database, logger: logger)
     }
 }

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Engine
 import Foundation
 import ServiceLifecycle
+import SyncBridgeCore
 
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,12 +17,15 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = store.logger("syncbridge")
         let database = try await store.openStore(logger: logger, ownsQueue: true)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let testClock = try await SharedTestClock.fromEnvironment(client: httpClient, logger: logger)
+        let clock: any WallClock = testClock ?? SystemWallClock()
         let service = Engine(
             store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
-            configuration: engine.configuration, logger: logger
+            configuration: engine.configuration, clock: clock, logger: logger
         )
-        let scheduler = CronScheduler(store: database, logger: logger)
-        let pushScheduler = PushScheduler(store: database, logger: logger)
-        try await runUntilSignalled([service, scheduler, pushScheduler], httpClient: httpClient, store: database, logger: logger)
+        let scheduler = CronScheduler(store: database, clock: clock, logger: logger)
+        let pushScheduler = PushScheduler(store: database, clock: clock, logger: logger)
+        let services: [any Service] = (testClock.map { [$0] } ?? []) + [service, scheduler, pushScheduler]
+        try await runUntilSignalled(services, httpClient: httpClient, store: database, logger: logger)
     }
 }
