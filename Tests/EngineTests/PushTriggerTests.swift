@@ -83,6 +83,38 @@ import Testing
         }
     }
 
+    /// What a push trigger points at cannot be deleted while it exists: without its account, deleting the trigger
+    /// could not remove the webhook and trigger it registered at Zendesk. Once the trigger is deleted (and has
+    /// unregistered both), the account, webhook and job can go.
+    @Test(arguments: StoreKind.available) func whatAPushTriggerUsesCannotBeDeletedUnderIt(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 5, engineRunning: false) { h in
+            let webhook = try await h.webhook()
+            let account = try await h.account()
+            let job = try await h.job(Self.job)
+            let created = try await h.api.request(
+                .POST, "/sync-job-push-trigger",
+                json: ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id)]
+            )
+            let trigger = try #require(created.string("id"))
+            for (path, code) in [
+                ("/integrated-account/\(account)", "integrated_account_in_use"), ("/webhook/\(webhook.id)", "webhook_in_use"),
+                ("/sync-job/\(job)", "sync_job_in_use"),
+            ] {
+                let refused = try await h.api.request(.DELETE, path)
+                #expect(refused.status == 409, "\(path): \(refused.json.jsonString())")
+                #expect(refused.json["code"]?.stringValue == code)
+            }
+            #expect(try await h.zendesk(.GET, "/api/v2/webhooks")["webhooks"]?.arrayValue?.count == 1)
+            #expect(try await h.api.request(.DELETE, "/sync-job-push-trigger/\(trigger)").status == 200)
+            #expect(try await h.zendesk(.GET, "/api/v2/webhooks")["webhooks"]?.arrayValue?.isEmpty == true)
+            #expect(try await h.zendesk(.GET, "/api/v2/triggers")["count"] == 0)
+            for path in ["/sync-job/\(job)", "/integrated-account/\(account)", "/webhook/\(webhook.id)"] {
+                let deleted = try await h.api.request(.DELETE, path)
+                #expect(deleted.status == 200, "\(path): \(deleted.json.jsonString())")
+            }
+        }
+    }
+
     /// The inbound endpoint takes only fresh notifications signed with the registration's secret.
     @Test func unsignedStaleAndForgedNotificationsAreRefused() async throws {
         try await withEngine(.sqlite, tickets: 10, engineRunning: false) { h in

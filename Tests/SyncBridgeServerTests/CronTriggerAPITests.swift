@@ -32,6 +32,35 @@ import Testing
         }
     }
 
+    /// Every run setting a create accepts can be changed by PATCH, validated as a create validates it; the members
+    /// not given keep their values.
+    @Test(arguments: StoreKind.available)
+    func patchChangesEveryRunSetting(kind: StoreKind) async throws {
+        try await withAPI(kind) { api in
+            let ids = try await Fixtures.basics(api)
+            let r = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "@hourly", "args": ["a": 1]]))
+            let id = try #require(r.string("id"))
+            let destination: JSONValue = ["type": "zendesk_ticket_import", "integrated_account_id": .string(ids.account), "buffer_size": 50]
+            let patched = try await api.request(.PATCH, "/sync-job-cron-trigger/\(id)", json: ["polling_period": 30, "destination": destination])
+            #expect(patched.status == 200, "\(patched.json.jsonString())")
+            let stored = try await api.request(.GET, "/sync-job-cron-trigger/\(id)").json
+            #expect(stored["polling_period"] == 30)
+            #expect(stored["destination"]?["type"] == "zendesk_ticket_import")
+            #expect(stored["destination"]?["buffer_size"] == 50)
+            #expect(stored["args"] == ["a": 1], "members not given keep their values")
+            #expect(stored["cron_expression"] == "@hourly")
+
+            let bad = try await api.request(.PATCH, "/sync-job-cron-trigger/\(id)", json: ["polling_period": 0.001, "mode": "sometimes"])
+            #expect(bad.status == 422)
+            #expect(Set(Fixtures.failures(bad).keys) == ["polling_period", "mode"])
+            #expect(try await api.request(.GET, "/sync-job-cron-trigger/\(id)").json["polling_period"] == 30, "a refused change changes nothing")
+
+            let cleared = try await api.request(.PATCH, "/sync-job-cron-trigger/\(id)", json: ["destination": .null, "mode": "batch"])
+            #expect(cleared.status == 200)
+            #expect(try await api.request(.GET, "/sync-job-cron-trigger/\(id)").json["destination"] == .null)
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func cronSyntaxAndTimezoneAreValidated(kind: StoreKind) async throws {
         try await withAPI(kind) { api in

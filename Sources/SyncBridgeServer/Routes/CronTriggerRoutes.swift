@@ -55,6 +55,8 @@ struct CronTriggerRoutes {
         return JSONResponse.make(trigger.apiJSON, status: .created)
     }
 
+    /// Changes the members given; every run-setting member a create accepts can be changed (the stored settings with
+    /// the given members laid over them are read again as a whole, so a change is validated as a create is).
     func update(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
         let id = try api.pathId(context, SyncJobCronTrigger.self)
@@ -62,12 +64,6 @@ struct CronTriggerRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(body, failures: failures)
         reader.rejectUnknown(Self.fields)
-        let jobId = reader.uuid("sync_job_id")
-        let accountId = reader.uuid("integrated_account_id")
-        let webhookId = reader.uuid("webhook_id")
-        let handling = reader.oneOf("error_handling", ErrorHandling.allCases.map(\.rawValue)).flatMap(ErrorHandling.init(rawValue:))
-        let ignore = reader.bool("ignore_previous_run")
-        let args = reader.object("args")
         let expression = reader.string("cron_expression")
         let timezone = reader.string("timezone")
         let overlap = reader.oneOf("overlap", SyncJobCronTrigger.Overlap.allCases.map(\.rawValue)).flatMap(SyncJobCronTrigger.Overlap.init(rawValue:))
@@ -75,16 +71,18 @@ struct CronTriggerRoutes {
         let now = api.now
         let trigger = try await api.store.transaction { session in
             var trigger = try await session.require(SyncJobCronTrigger.self, id: id, environmentId: env, forUpdate: true)
-            if let jobId { trigger.settings.syncJobId = jobId }
-            if let accountId { trigger.settings.integratedAccountId = accountId }
-            if let webhookId { trigger.settings.webhookId = webhookId }
-            if let handling { trigger.settings.errorHandling = handling }
-            if let ignore { trigger.settings.ignorePreviousRun = ignore }
-            if let args { trigger.settings.args = args }
+            var members = trigger.settings.members
+            for key in RunSettings.fields { if let value = body[key] { members[key] = value } }
+            let check = FailureCollector()
+            guard let settings = RunSettings(reading: FieldReader(.object(members), failures: check)) else {
+                try check.throwIfAny()
+                return trigger
+            }
+            try check.throwIfAny()
+            trigger.settings = settings
             if let expression { trigger.cronExpression = expression }
             if reader.has("timezone") { trigger.timezone = timezone }
             if let overlap { trigger.overlap = overlap }
-            let check = FailureCollector()
             let schedule = CronSchedule.read(expression: trigger.cronExpression, timezone: trigger.timezone, failures: check)
             try check.throwIfAny()
             _ = try await RunReferences.resolve(trigger.settings, environmentId: env, session: session, connectors: api.connectors)

@@ -2,7 +2,8 @@ import Foundation
 import Storage
 import SyncBridgeCore
 
-/// Refuses (409) to delete a webhook, account or job that unfinished runs or cron triggers still point at.
+/// Refuses (409) to delete a webhook, account or job that unfinished runs or cron, event or push triggers still point
+/// at. (A push trigger left without its account could never unregister its webhook and trigger at the provider.)
 enum InUseCheck {
     /// - Parameters:
     ///   - column: the runs' and triggers' column that references the resource (`webhook_id`).
@@ -19,6 +20,9 @@ enum InUseCheck {
         var triggers = try await session.count(SyncJobCronTrigger.self, environmentId: environmentId, where: [column: id.lowercased])
         if SyncJobEventTrigger.filterColumns.contains(column) {
             triggers += try await session.count(SyncJobEventTrigger.self, environmentId: environmentId, where: [column: id.lowercased])
+        }
+        if SyncJobPushTrigger.filterColumns.contains(column) {
+            triggers += try await session.count(SyncJobPushTrigger.self, environmentId: environmentId, where: [column: id.lowercased])
         }
         if unfinished > 0 || triggers > 0 {
             throw SyncBridgeError(
