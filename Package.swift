@@ -85,9 +85,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Runs",
+            dependencies: ["SyncBridgeCore", "Storage", "Connectors"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Engine",
             dependencies: [
-                "SyncBridgeCore", "Storage", "Delivery", "Connectors", "Accounts",
+                "SyncBridgeCore", "Storage", "Delivery", "Connectors", "Accounts", "Runs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,7 +103,7 @@ let package = Package(
         .target(
             name: "SyncBridgeServer",
             dependencies: [
-                "SyncBridgeCore", "Storage", "Delivery", "Connectors", "Accounts",
+                "SyncBridgeCore", "Storage", "Delivery", "Connectors", "Accounts", "Runs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -123,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "syncbridge",
             dependencies: [
-                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema", "JSONata", "ZendeskSandbox", "Engine", "Connectors",
+                "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema", "JSONata", "ZendeskSandbox", "Engine", "Connectors", "Runs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -162,7 +167,7 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
-                "Engine", "Connectors", "Storage", "SyncBridgeCore", "Cron", "ZendeskSandbox", "SyncBridgeTestSupport",
+                "Engine", "Connectors", "Runs", "Storage", "SyncBridgeCore", "Cron", "ZendeskSandbox", "SyncBridgeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -171,7 +176,7 @@ let package = Package(
         .testTarget(name: "SyncBridgeCoreTests", dependencies: ["SyncBridgeCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "SyncBridgeCore", "SyncBridgeTestSupport"],
+            dependencies: ["Storage", "SyncBridgeCore", "SyncBridgeTestSupport", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import Runs
 import Cron
 import Engine
 import Foundation
@@ -45,7 +46,7 @@ import Testing
                 let expected = try CronExpression("*/5 * * * *").next(after: t.created, in: TimeZone(identifier: "UTC")!)
                 #expect(t.nextFire == expected, "next_fire_at comes from the cron library")
                 let clock = ManualClock(t.nextFire.addingTimeInterval(-1))
-                let scheduler = CronScheduler(store: store, clock: clock, logger: TestStores.logger)
+                let scheduler = CronScheduler(store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
                 #expect(try await scheduler.tick() == 0, "not due yet")
                 clock.set(t.nextFire.addingTimeInterval(0.3))
                 #expect(try await scheduler.tick() == 1)
@@ -69,7 +70,7 @@ import Testing
         try await withEngine(.sqlite, tickets: 1, engineRunning: false) { h in
             let t = try await trigger(h)
             let clock = ManualClock(t.nextFire.addingTimeInterval(47 * 60))
-            let scheduler = CronScheduler(store: h.store, clock: clock, logger: TestStores.logger)
+            let scheduler = CronScheduler(store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
             #expect(try await scheduler.tick() == 1)
             #expect(try await scheduler.tick() == 0)
             #expect(try await runs(h, t.trigger).count == 1)
@@ -86,7 +87,7 @@ import Testing
             let skip = try await trigger(h)
             let queue = try await trigger(h, extra: ["overlap": "queue"])
             let clock = ManualClock(skip.nextFire.addingTimeInterval(0.1))
-            let scheduler = CronScheduler(store: h.store, clock: clock, logger: TestStores.logger)
+            let scheduler = CronScheduler(store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
             #expect(try await scheduler.tick() == 2)
             clock.advance(by: 300)
             #expect(try await scheduler.tick() == 2)
@@ -106,8 +107,8 @@ import Testing
                 var triggers: [Setup] = []
                 for _ in 0..<5 { triggers.append(try await trigger(h, cron: "* * * * *")) }
                 let clock = ManualClock(triggers.map(\.nextFire).max()!.addingTimeInterval(0.5))
-                let a = CronScheduler(store: store, clock: clock, logger: TestStores.logger)
-                let b = CronScheduler(store: store, clock: clock, logger: TestStores.logger)
+                let a = CronScheduler(store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
+                let b = CronScheduler(store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
                 async let fa = a.tick()
                 async let fb = b.tick()
                 let total = try await fa + fb
@@ -122,7 +123,7 @@ import Testing
         try await withEngine(.sqlite, tickets: 1, engineRunning: false) { h in
             let t = try await trigger(h)
             let clock = ManualClock(t.nextFire.addingTimeInterval(-10))
-            let scheduler = CronScheduler(store: h.store, clock: clock, pollInterval: .milliseconds(20), logger: TestStores.logger)
+            let scheduler = CronScheduler(store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, pollInterval: .milliseconds(20), logger: TestStores.logger)
             try await whileServing({ (ready: @Sendable @escaping (Bool) -> Void) in
                 ready(true)
                 try await scheduler.run()

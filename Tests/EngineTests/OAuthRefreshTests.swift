@@ -126,9 +126,10 @@ final class SharedTestClock: WallClock, Sendable {
             #expect(!h.events().contains { $0.event == "sync_job_run:record_error" })
             let stats = try await h.zendesk(.GET, "/__sandbox/stats")
             let refreshes = Int(stats["oauth"]?["refreshes"]?["syncbridge"]?.numberValue ?? 0)
-            // 200 pages × 30 s = 6,000 virtual seconds; a 60-second token is renewed 12 s before it expires, so every
-            // other page.
-            #expect(refreshes >= 90, "refreshes: \(refreshes)")
+            // 200 pages × 30 s = 6,000 virtual seconds; a 60-second token is renewed 12 s before it expires, so about
+            // every other page. A page fetched ahead asks before or after the receiver moves the clock, so a token
+            // sometimes serves three pages: the count is near 100, never near the handful of a run that outlived none.
+            #expect(refreshes >= 80, "refreshes: \(refreshes)")
             #expect(stats["oauth"]?["refused"] == [:])
             // A request in flight while the test jumps the clock can arrive with a token that just died: it is renewed
             // and retried, and nothing of it reaches the receiver.

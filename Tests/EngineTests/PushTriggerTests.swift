@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SyncBridgeCore
+import Runs
 import Storage
 import SyncBridgeTestSupport
 import Engine
@@ -174,7 +175,7 @@ import Testing
             #expect(created.json["due_at"]?.stringValue.flatMap(Timestamp.parse) == next)
             let triggerId = try #require(UUID(uuidString: created.string("id") ?? ""))
             let clock = ManualClock(next.addingTimeInterval(-1))
-            let scheduler = PushScheduler(store: h.store, clock: clock, logger: TestStores.logger)
+            let scheduler = PushScheduler(store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
             #expect(try await scheduler.tick().isEmpty)
             clock.set(next.addingTimeInterval(0.5))
             let fired = try await scheduler.tick()

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Runs
 import Storage
 import SyncBridgeCore
 
@@ -13,12 +14,15 @@ import SyncBridgeCore
 public struct CronScheduler: Service {
     let store: any Store
     let clock: any WallClock
+    /// Where the runs it fires come from.
+    let runs: RunFactory
     let pollInterval: Duration
     let logger: Logger
 
-    public init(store: any Store, clock: any WallClock = SystemWallClock(), pollInterval: Duration = .milliseconds(250), logger: Logger) {
+    public init(store: any Store, runs: RunFactory, clock: any WallClock = SystemWallClock(), pollInterval: Duration = .milliseconds(250), logger: Logger) {
         self.store = store
         self.clock = clock
+        self.runs = runs
         self.pollInterval = pollInterval
         self.logger = logger
     }
@@ -88,13 +92,14 @@ public struct CronScheduler: Service {
         let failures = FailureCollector()
         let schedule = CronSchedule.read(expression: trigger.cronExpression, timezone: trigger.timezone, failures: failures)
         var runId: UUID?
-        var reason = try await skipReason(trigger, session: session)
-        if reason == nil {
-            let run = SyncJobRun(environmentId: env, settings: trigger.settings, cronTriggerId: trigger.id, createdAt: now, updatedAt: now)
-            try await session.insert(run)
-            let webhook = try await session.fetch(Webhook.self, id: trigger.settings.webhookId, environmentId: env)
-            if let event = OutboxEvent.about(run, .syncJobRunCreated, webhook: webhook, now: now) { try await session.enqueue([event]) }
-            runId = run.id
+        var reason: String?
+        if trigger.overlap == .skip, try await session.hasUnfinishedRun(cronTriggerId: trigger.id, environmentId: env) {
+            reason = "the previous run of this trigger is still running"
+        } else {
+            switch try await runs.create(trigger.settings, environmentId: env, cronTriggerId: trigger.id, session: session, now: now) {
+            case .success(let run): runId = run.id
+            case .failure(let refusal): reason = refusal.reason
+            }
         }
         if schedule == nil { reason = reason ?? "invalid schedule: \(failures.failures.map(\.message).joined(separator: "; "))" }
         let fire = CronFire(
@@ -109,21 +114,5 @@ public struct CronScheduler: Service {
         trigger.updatedAt = now
         try await session.update(trigger)
         return fire
-    }
-
-    /// Why this fire creates no run, if it doesn't.
-    func skipReason(_ trigger: SyncJobCronTrigger, session: any StoreSession) async throws -> String? {
-        let env = trigger.environmentId
-        let s = trigger.settings
-        if trigger.overlap == .skip, try await session.hasUnfinishedRun(cronTriggerId: trigger.id, environmentId: env) {
-            return "the previous run of this trigger is still running"
-        }
-        guard try await session.fetch(SyncJob.self, id: s.syncJobId, environmentId: env) != nil else { return "the sync job no longer exists" }
-        guard try await session.fetch(Webhook.self, id: s.webhookId, environmentId: env) != nil else { return "the webhook no longer exists" }
-        guard let account = try await session.fetch(IntegratedAccount.self, id: s.integratedAccountId, environmentId: env) else {
-            return "the integrated account no longer exists"
-        }
-        guard account.status == .active else { return "the integrated account is \(account.status.rawValue)" }
-        return nil
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Runs
 import Storage
 import SyncBridgeCore
 
@@ -14,12 +15,15 @@ import SyncBridgeCore
 public struct PushScheduler: Service {
     let store: any Store
     let clock: any WallClock
+    /// Where the runs it fires come from.
+    let runs: RunFactory
     let pollInterval: Duration
     let logger: Logger
 
-    public init(store: any Store, clock: any WallClock = SystemWallClock(), pollInterval: Duration = .milliseconds(200), logger: Logger) {
+    public init(store: any Store, runs: RunFactory, clock: any WallClock = SystemWallClock(), pollInterval: Duration = .milliseconds(200), logger: Logger) {
         self.store = store
         self.clock = clock
+        self.runs = runs
         self.pollInterval = pollInterval
         self.logger = logger
     }
@@ -89,17 +93,17 @@ public struct PushScheduler: Service {
         var outcome: Outcome?
         if let reason {
             var result = Outcome(triggerId: t.id, reason: reason)
-            if let skip = try await skipReason(t, session: session) {
+            if let skip = try await coalesced(t, session: session) {
                 result.skipped = skip
             } else {
-                let env = t.environmentId
-                let run = SyncJobRun(environmentId: env, settings: t.settings, createdAt: now, updatedAt: now)
-                try await session.insert(run)
-                let webhook = try await session.fetch(Webhook.self, id: t.settings.webhookId, environmentId: env)
-                if let event = OutboxEvent.about(run, .syncJobRunCreated, webhook: webhook, now: now) { try await session.enqueue([event]) }
-                result.runId = run.id
-                t.runsCreated += 1
-                t.lastRunId = run.id
+                switch try await runs.create(t.settings, environmentId: t.environmentId, session: session, now: now) {
+                case .success(let run):
+                    result.runId = run.id
+                    t.runsCreated += 1
+                    t.lastRunId = run.id
+                case .failure(let refusal):
+                    result.skipped = refusal.reason
+                }
             }
             t.pendingSince = nil
             outcome = result
@@ -110,21 +114,13 @@ public struct PushScheduler: Service {
         return outcome
     }
 
-    /// Why no run is created: a queued run already covers the changes, or something it needs is gone.
-    func skipReason(_ t: SyncJobPushTrigger, session: any StoreSession) async throws -> String? {
-        let env = t.environmentId
+    /// A queued run already covers the changes: the notification is coalesced into it.
+    func coalesced(_ t: SyncJobPushTrigger, session: any StoreSession) async throws -> String? {
         let s = t.settings
         let queued = try await session.count(
-            SyncJobRun.self, environmentId: env,
+            SyncJobRun.self, environmentId: t.environmentId,
             where: ["sync_job_id": s.syncJobId.lowercased, "integrated_account_id": s.integratedAccountId.lowercased, "status": SyncJobRun.Status.created.rawValue]
         )
-        if queued > 0 { return "coalesced into the run already queued" }
-        guard try await session.fetch(SyncJob.self, id: s.syncJobId, environmentId: env) != nil else { return "the sync job no longer exists" }
-        guard try await session.fetch(Webhook.self, id: s.webhookId, environmentId: env) != nil else { return "the webhook no longer exists" }
-        guard let account = try await session.fetch(IntegratedAccount.self, id: s.integratedAccountId, environmentId: env) else {
-            return "the integrated account no longer exists"
-        }
-        guard account.status == .active else { return "the integrated account is \(account.status.rawValue)" }
-        return nil
+        return queued > 0 ? "coalesced into the run already queued" : nil
     }
 }

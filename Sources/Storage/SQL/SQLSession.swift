@@ -195,6 +195,7 @@ struct SQLSession: StoreSession {
             guard let value = members[key] else { continue }
             members[key] = .string(try secrets.seal(value.jsonString()))
         }
+        StoredFormat.stamp(&members)
         return JSONValue.object(members).jsonString()
     }
 
@@ -203,6 +204,7 @@ struct SQLSession: StoreSession {
         guard case .object(var members) = try JSONParser.parse(text) else {
             throw SyncBridgeError(.internalError, code: "corrupt_record", message: "\(R.table) row is not a JSON object")
         }
+        try StoredFormat.lift(&members, table: R.table)
         for key in R.sealedMembers {
             guard case .string(let sealed)? = members[key] else { continue }
             members[key] = try JSONParser.parse(try secrets.open(sealed))

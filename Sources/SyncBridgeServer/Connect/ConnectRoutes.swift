@@ -177,7 +177,7 @@ struct ConnectRoutes {
                 account.updatedAt = now
                 try await s.update(account)
                 let events: [EventType] = [.integratedAccountUpdated, .integratedAccountActive]
-                try await AccountEventRuns.announce(events, account: account, session: s, now: now)
+                try await AccountEventRuns.announce(events, account: account, session: s, runs: api.runs, now: now)
                 return account
             }
             let account = IntegratedAccount(
@@ -186,7 +186,7 @@ struct ConnectRoutes {
             )
             try await s.insert(account)
             let events: [EventType] = [.integratedAccountCreated, .integratedAccountActive]
-            try await AccountEventRuns.announce(events, account: account, session: s, now: now)
+            try await AccountEventRuns.announce(events, account: account, session: s, runs: api.runs, now: now)
             return account
         }
     }

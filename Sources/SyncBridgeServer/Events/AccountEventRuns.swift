@@ -1,4 +1,5 @@
 import Foundation
+import Runs
 import Storage
 import SyncBridgeCore
 
@@ -7,12 +8,14 @@ import SyncBridgeCore
 enum AccountEventRuns {
     /// Records that `events` happened to the account: queues them for the environment's subscribed webhooks and
     /// creates the runs of the event triggers listening for them, in `session`'s transaction.
-    static func announce(_ events: [EventType], account: IntegratedAccount, session: any StoreSession, now: Date) async throws {
+    static func announce(_ events: [EventType], account: IntegratedAccount, session: any StoreSession, runs: RunFactory, now: Date) async throws {
         try await session.enqueue(AccountEvents.outbox(events, account: account, session: session, now: now))
-        _ = try await create(for: events, account: account, session: session, now: now)
+        _ = try await create(for: events, account: account, session: session, runs: runs, now: now)
     }
 
-    static func create(for events: [EventType], account: IntegratedAccount, session: any StoreSession, now: Date) async throws -> [SyncJobRun] {
+    /// The runs of the triggers listening for `events`; a trigger whose run would not be valid (its job or webhook
+    /// gone, its job for another integration) creates none.
+    static func create(for events: [EventType], account: IntegratedAccount, session: any StoreSession, runs factory: RunFactory, now: Date) async throws -> [SyncJobRun] {
         guard account.status == .active else { return [] }
         var runs: [SyncJobRun] = []
         for event in events where SyncJobEventTrigger.events.contains(event) {
@@ -20,14 +23,8 @@ enum AccountEventRuns {
             while true {
                 let page = try await session.list(SyncJobEventTrigger.self, environmentId: account.environmentId, query: query)
                 for trigger in page.items {
-                    guard let job = try await session.fetch(SyncJob.self, id: trigger.syncJobId, environmentId: account.environmentId),
-                        job.integrationName == account.integrationName,
-                        let webhook = try await session.fetch(Webhook.self, id: trigger.webhookId, environmentId: account.environmentId)
-                    else { continue }
-                    let run = SyncJobRun(environmentId: account.environmentId, settings: trigger.settings(for: account.id), createdAt: now, updatedAt: now)
-                    try await session.insert(run)
-                    if let created = OutboxEvent.about(run, .syncJobRunCreated, webhook: webhook, now: now) { try await session.enqueue([created]) }
-                    runs.append(run)
+                    let made = try await factory.create(trigger.settings(for: account.id), environmentId: account.environmentId, session: session, now: now)
+                    if case .success(let run) = made { runs.append(run) }
                 }
                 guard let next = page.nextCursor else { break }
                 query.cursor = next

@@ -5,6 +5,7 @@ import Delivery
 import Foundation
 import Hummingbird
 import Logging
+import Runs
 import Storage
 import SyncBridgeCore
 
@@ -21,6 +22,8 @@ struct APIServices: Sendable {
     let tokens: AccountTokens
 
     var now: Date { clock.now() }
+    /// Where every run created through the API comes from.
+    var runs: RunFactory { RunFactory(connectors: connectors) }
 
     /// Where providers and browsers reach this API: the configured public URL, or the request's host.
     func publicBase(_ request: Request) -> String {

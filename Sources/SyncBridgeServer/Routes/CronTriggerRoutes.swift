@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Runs
 import Storage
 import SyncBridgeCore
 
@@ -44,7 +45,7 @@ struct CronTriggerRoutes {
         try failures.throwIfAny()
         let now = api.now
         let trigger = try await api.store.transaction { session in
-            _ = try await RunReferences.resolve(settings!, environmentId: env, session: session, connectors: api.connectors)
+            try await RunReferences.check(settings!, environmentId: env, session: session, connectors: api.connectors).throwIfInvalid()
             let trigger = SyncJobCronTrigger(
                 environmentId: env, settings: settings!, cronExpression: expression!, timezone: timezone, overlap: overlap ?? .skip,
                 nextFireAt: schedule?.next(after: now), createdAt: now, updatedAt: now
@@ -85,7 +86,7 @@ struct CronTriggerRoutes {
             if let overlap { trigger.overlap = overlap }
             let schedule = CronSchedule.read(expression: trigger.cronExpression, timezone: trigger.timezone, failures: check)
             try check.throwIfAny()
-            _ = try await RunReferences.resolve(trigger.settings, environmentId: env, session: session, connectors: api.connectors)
+            try await RunReferences.check(trigger.settings, environmentId: env, session: session, connectors: api.connectors).throwIfInvalid()
             if trigger.status == .active { trigger.nextFireAt = schedule?.next(after: now) }
             trigger.updatedAt = now
             try await session.update(trigger)

@@ -1,5 +1,7 @@
+import Connectors
 import Foundation
 import Hummingbird
+import Runs
 import Storage
 import SyncBridgeCore
 
@@ -44,16 +46,12 @@ struct EventTriggerRoutes {
         }
     }
 
-    /// The job and webhook must exist, and the args satisfy the job's `args_schema` (422 naming the field).
-    static func check(_ t: SyncJobEventTrigger, session: any StoreSession) async throws {
-        var failures: [FieldFailure] = []
-        let job = try await session.fetch(SyncJob.self, id: t.syncJobId, environmentId: t.environmentId)
-        if job == nil { failures.append(.init(path: "sync_job_id", message: "no sync job with this id")) }
-        if try await session.fetch(Webhook.self, id: t.webhookId, environmentId: t.environmentId) == nil {
-            failures.append(.init(path: "webhook_id", message: "no webhook with this id"))
-        }
-        if let schema = job?.argsSchema { failures += try ArgsSchema(schema).check(t.args) }
-        if !failures.isEmpty { throw SyncBridgeError.validation(failures) }
+    /// What the trigger's runs would point at must be valid, as for a run (``RunReferences``), but for the account:
+    /// each run takes the account its event is about.
+    static func check(_ t: SyncJobEventTrigger, session: any StoreSession, connectors: ConnectorRegistry) async throws {
+        let settings = t.settings(for: UUID())
+        try await RunReferences.check(settings, environmentId: t.environmentId, session: session, connectors: connectors, checkingAccount: false)
+            .throwIfInvalid()
     }
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -68,7 +66,7 @@ struct EventTriggerRoutes {
         input.apply(to: &trigger)
         let created = trigger
         try await api.store.transaction { session in
-            try await Self.check(created, session: session)
+            try await Self.check(created, session: session, connectors: api.connectors)
             try await session.insert(created)
         }
         return JSONResponse.make(created.apiJSON, status: .created)
@@ -87,7 +85,7 @@ struct EventTriggerRoutes {
             var trigger = try await session.require(SyncJobEventTrigger.self, id: id, environmentId: env, forUpdate: true)
             input.apply(to: &trigger)
             trigger.updatedAt = now
-            try await Self.check(trigger, session: session)
+            try await Self.check(trigger, session: session, connectors: api.connectors)
             try await session.update(trigger)
             return trigger
         }

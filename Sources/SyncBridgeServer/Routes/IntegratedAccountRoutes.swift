@@ -51,7 +51,7 @@ struct IntegratedAccountRoutes {
         try await api.store.transaction { session in
             try await session.insert(account)
             let events: [EventType] = account.status == .active ? [.integratedAccountCreated, .integratedAccountActive] : [.integratedAccountCreated]
-            try await AccountEventRuns.announce(events, account: account, session: session, now: now)
+            try await AccountEventRuns.announce(events, account: account, session: session, runs: api.runs, now: now)
         }
         return JSONResponse.make(account.apiJSON, status: .created)
     }
@@ -85,7 +85,7 @@ struct IntegratedAccountRoutes {
             try await session.update(account)
             var events: [EventType] = [.integratedAccountUpdated]
             if !wasActive && account.status == .active { events.append(.integratedAccountActive) }
-            try await AccountEventRuns.announce(events, account: account, session: session, now: now)
+            try await AccountEventRuns.announce(events, account: account, session: session, runs: api.runs, now: now)
             return account
         }
         return JSONResponse.make(account.apiJSON)
@@ -117,7 +117,7 @@ struct IntegratedAccountRoutes {
             account.updatedAt = now
             try await session.update(account)
             let events: [EventType] = [.integratedAccountPostConnectFormSubmitted]
-            try await AccountEventRuns.announce(events, account: account, session: session, now: now)
+            try await AccountEventRuns.announce(events, account: account, session: session, runs: api.runs, now: now)
             return account
         }
         return JSONResponse.make(account.apiJSON)

@@ -1,6 +1,7 @@
 import Connectors
 import Foundation
 import Hummingbird
+import Runs
 import Storage
 import SyncBridgeCore
 
@@ -71,24 +72,11 @@ struct PushTriggerRoutes {
         }
     }
 
-    /// The job, account and webhook must exist; the job's integration must be the account's; args must satisfy the
-    /// job's `args_schema`.
-    static func check(_ t: SyncJobPushTrigger, session: any StoreSession) async throws -> IntegratedAccount {
-        var failures: [FieldFailure] = []
-        let env = t.environmentId
-        let job = try await session.fetch(SyncJob.self, id: t.settings.syncJobId, environmentId: env)
-        if job == nil { failures.append(.init(path: "sync_job_id", message: "no sync job with this id")) }
-        let account = try await session.fetch(IntegratedAccount.self, id: t.settings.integratedAccountId, environmentId: env)
-        if account == nil { failures.append(.init(path: "integrated_account_id", message: "no integrated account with this id")) }
-        if try await session.fetch(Webhook.self, id: t.settings.webhookId, environmentId: env) == nil {
-            failures.append(.init(path: "webhook_id", message: "no webhook with this id"))
-        }
-        if let job, let account, job.integrationName != account.integrationName {
-            failures.append(.init(path: "integrated_account_id", message: "is a '\(account.integrationName)' account; the job is for '\(job.integrationName)'"))
-        }
-        if let schema = job?.argsSchema { failures += try ArgsSchema(schema).check(t.settings.args) }
-        if !failures.isEmpty { throw SyncBridgeError.validation(failures) }
-        return account!
+    /// What the trigger's runs would point at must be valid, as for a run (``RunReferences``); returns the account.
+    static func check(_ t: SyncJobPushTrigger, session: any StoreSession, connectors: ConnectorRegistry) async throws -> IntegratedAccount {
+        let refs = try await RunReferences.check(t.settings, environmentId: t.environmentId, session: session, connectors: connectors)
+        try refs.throwIfInvalid()
+        return refs.account!
     }
 
     func notifier(for account: IntegratedAccount) throws -> any ChangeNotifications {
@@ -119,7 +107,7 @@ struct PushTriggerRoutes {
         input.apply(to: &trigger, now: now, failures: failures)
         try failures.throwIfAny()
         let draft = trigger
-        let account = try await api.store.transaction { try await Self.check(draft, session: $0) }
+        let account = try await api.store.transaction { try await Self.check(draft, session: $0, connectors: api.connectors) }
         guard account.status == .active else {
             throw SyncBridgeError(.conflict, code: "integrated_account_not_active", message: "Integrated account is '\(account.status.rawValue)'.")
         }
@@ -162,7 +150,7 @@ struct PushTriggerRoutes {
             input.apply(to: &trigger, now: now, failures: failures)
             try failures.throwIfAny()
             trigger.updatedAt = now
-            _ = try await Self.check(trigger, session: session)
+            _ = try await Self.check(trigger, session: session, connectors: api.connectors)
             try await session.update(trigger)
             return trigger
         }

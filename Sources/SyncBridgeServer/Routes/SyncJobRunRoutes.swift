@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Runs
 import Storage
 import SyncBridgeCore
 
@@ -58,20 +59,9 @@ struct SyncJobRunRoutes {
         let settings = RunSettings(reading: reader)
         try failures.throwIfAny()
         let now = api.now
+        let (factory, created) = (api.runs, settings!)
         let run = try await api.store.transaction { session in
-            let refs = try await RunReferences.resolve(settings!, environmentId: env, session: session, connectors: api.connectors)
-            guard refs.account.status == .active else {
-                throw SyncBridgeError(
-                    .conflict, code: "integrated_account_not_active",
-                    message: "Integrated account is '\(refs.account.status.rawValue)'; it must be active to run a sync job."
-                )
-            }
-            let run = SyncJobRun(environmentId: env, settings: settings!, createdAt: now, updatedAt: now)
-            try await session.insert(run)
-            if let event = OutboxEvent.about(run, .syncJobRunCreated, webhook: refs.webhook, now: now) {
-                try await session.enqueue([event])
-            }
-            return run
+            try await factory.create(created, environmentId: env, session: session, now: now).mapError(\.apiError).get()
         }
         return JSONResponse.make(run.apiJSON, status: .created)
     }

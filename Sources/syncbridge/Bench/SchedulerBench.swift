@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Engine
 import Foundation
+import Runs
 import Hummingbird
 import JSONCore
 import Logging
@@ -110,7 +111,7 @@ struct SchedulerBench: AsyncParsableCommand {
             let indexed = Self.seconds(indexedTime) / Double(rounds)
             print(String(format: "finding due triggers: indexed %.2f ms per tick, scanning all %d triggers %.1f ms (baseline); ratio %.0f×", indexed * 1000, triggers, scan * 1000, scan / indexed))
 
-            let scheduler = CronScheduler(store: store, logger: logger)
+            let scheduler = CronScheduler(store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: http)), logger: logger)
             group.addTask { try await scheduler.run() }
             try await Task.sleep(for: .seconds(max(0, start.timeIntervalSinceNow) + window + 3))
             var lags: [Double] = []

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Engine
 import Foundation
+import Runs
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -37,6 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
         )
         settings.publicURL = publicURL ?? env["SYNCBRIDGE_PUBLIC_URL"]
         let configuration = settings
+        let connectors = Engine.standardConnectors(httpClient: httpClient)
+        let runs = RunFactory(connectors: connectors)
         let testClock = try await SharedTestClock.fromEnvironment(client: httpClient, logger: logger)
         let clock: any WallClock = testClock ?? SystemWallClock()
         let api = APIServer(store: database, httpClient: httpClient, configuration: configuration, clock: clock, logger: logger)
@@ -44,11 +47,11 @@ struct ServeCommand: AsyncParsableCommand {
             logger.notice("SyncBridge API listening", metadata: ["url": "http://\(configuration.host):\(port)", "database": "\(database.driverName)"])
         }
         let runner = Engine(
-            store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
+            store: database, connectors: connectors, httpClient: httpClient,
             configuration: engine.configuration, clock: clock, logger: logger
         )
-        let scheduler = CronScheduler(store: database, clock: clock, logger: logger)
-        let pushScheduler = PushScheduler(store: database, clock: clock, logger: logger)
+        let scheduler = CronScheduler(store: database, runs: runs, clock: clock, logger: logger)
+        let pushScheduler = PushScheduler(store: database, runs: runs, clock: clock, logger: logger)
         // The test clock goes first, so it is the last service shut down.
         let services: [any Service] = (testClock.map { [$0] } ?? []) + [app, runner, scheduler, pushScheduler]
         try await runUntilSignalled(services, httpClient: httpClient, store: database, logger: logger)

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Engine
 import Foundation
+import Runs
 import ServiceLifecycle
 import SyncBridgeCore
 
@@ -17,14 +18,16 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = store.logger("syncbridge")
         let database = try await store.openStore(logger: logger, ownsQueue: true)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
+        let connectors = Engine.standardConnectors(httpClient: httpClient)
+        let runs = RunFactory(connectors: connectors)
         let testClock = try await SharedTestClock.fromEnvironment(client: httpClient, logger: logger)
         let clock: any WallClock = testClock ?? SystemWallClock()
         let service = Engine(
-            store: database, connectors: Engine.standardConnectors(httpClient: httpClient), httpClient: httpClient,
+            store: database, connectors: connectors, httpClient: httpClient,
             configuration: engine.configuration, clock: clock, logger: logger
         )
-        let scheduler = CronScheduler(store: database, clock: clock, logger: logger)
-        let pushScheduler = PushScheduler(store: database, clock: clock, logger: logger)
+        let scheduler = CronScheduler(store: database, runs: runs, clock: clock, logger: logger)
+        let pushScheduler = PushScheduler(store: database, runs: runs, clock: clock, logger: logger)
         let services: [any Service] = (testClock.map { [$0] } ?? []) + [service, scheduler, pushScheduler]
         try await runUntilSignalled(services, httpClient: httpClient, store: database, logger: logger)
     }

@@ -3,25 +3,29 @@ import Foundation
 import Storage
 import SyncBridgeCore
 
-/// Checks what a run or cron trigger points at, inside the transaction that writes it: the job, account and webhook
-/// must exist in the environment (422 naming the field otherwise), the account must belong to the job's integration,
-/// and the args must satisfy the job's `args_schema` (422 naming `args.<name>`).
-enum RunReferences {
-    struct Resolved {
-        let job: SyncJob
-        let account: IntegratedAccount
-        let webhook: Webhook
-    }
+/// What a run's settings point at, checked inside the transaction that writes the run or trigger: the job, account
+/// and webhook must exist in the environment, the account must belong to the job's integration, the args must satisfy
+/// the job's `args_schema`, a destination must be a writable account, and a continuous run needs an incremental
+/// export to poll. Each problem names the request field it is about.
+public struct RunReferences: Sendable {
+    /// The resources the settings point at, those that exist.
+    public var job: SyncJob?
+    public var account: IntegratedAccount?
+    public var webhook: Webhook?
+    /// Every problem found, by request field.
+    public var failures: [FieldFailure]
 
-    static func resolve(
-        _ settings: RunSettings, environmentId env: UUID, session: any StoreSession, connectors: ConnectorRegistry
-    ) async throws -> Resolved {
+    /// Checks `settings` in `session`'s transaction. Without `checkingAccount` (an event trigger, whose runs take the
+    /// account the event is about), the account is not looked at.
+    public static func check(
+        _ settings: RunSettings, environmentId env: UUID, session: any StoreSession, connectors: ConnectorRegistry, checkingAccount: Bool = true
+    ) async throws -> RunReferences {
         let job = try await session.fetch(SyncJob.self, id: settings.syncJobId, environmentId: env)
-        let account = try await session.fetch(IntegratedAccount.self, id: settings.integratedAccountId, environmentId: env)
+        let account = checkingAccount ? try await session.fetch(IntegratedAccount.self, id: settings.integratedAccountId, environmentId: env) : nil
         let webhook = try await session.fetch(Webhook.self, id: settings.webhookId, environmentId: env)
         var failures: [FieldFailure] = []
         if job == nil { failures.append(.init(path: "sync_job_id", message: "no sync job with this id")) }
-        if account == nil { failures.append(.init(path: "integrated_account_id", message: "no integrated account with this id")) }
+        if account == nil && checkingAccount { failures.append(.init(path: "integrated_account_id", message: "no integrated account with this id")) }
         if webhook == nil { failures.append(.init(path: "webhook_id", message: "no webhook with this id")) }
         if let job, let account, job.integrationName != account.integrationName {
             failures.append(
@@ -58,7 +62,11 @@ enum RunReferences {
                 ))
             }
         }
+        return RunReferences(job: job, account: account, webhook: webhook, failures: failures)
+    }
+
+    /// Throws the 422 that names every problem, if there is one.
+    public func throwIfInvalid() throws {
         if !failures.isEmpty { throw SyncBridgeError.validation(failures) }
-        return Resolved(job: job!, account: account!, webhook: webhook!)
     }
 }
