@@ -22,14 +22,14 @@ import SyncBridgeCore
 /// - Tokens never appear in logs or errors.
 public struct AccountTokens: Sendable {
     let store: any Store
-    let connectors: ConnectorRegistry
+    let connectors: IntegrationRegistry
     let clock: any WallClock
     /// The newest version of each account this keeper has read or renewed, so callers holding an older copy (a run
     /// loaded its account when it started) do not go back to the database on every request.
     let latest = LatestAccounts()
 
     /// Creates the token keeper.
-    public init(store: any Store, connectors: ConnectorRegistry, clock: any WallClock = SystemWallClock()) {
+    public init(store: any Store, connectors: IntegrationRegistry, clock: any WallClock = SystemWallClock()) {
         self.store = store
         self.connectors = connectors
         self.clock = clock
@@ -148,7 +148,7 @@ public struct AccountTokens: Sendable {
                 guard var a = try await s.fetch(IntegratedAccount.self, id: id, environmentId: environmentId, forUpdate: true) else { throw gone() }
                 guard stillNeeded(a) else { return (a, nil, false) }
                 let now = clock.now()
-                let failure = try await Self.record(await refresh(a, now: now), in: &a, session: s, now: now, logger: logger)
+                let failure = try await Self.record(await refresh(a, now: now), in: &a, session: s, now: now, connectors: connectors, logger: logger)
                 return (a, failure, true)
             }
         } else {
@@ -163,7 +163,7 @@ public struct AccountTokens: Sendable {
                     // Read again: the provider call ran outside any transaction, and the account may have changed
                     // meanwhile (a status, a PATCH); only the token fields are this write's.
                     guard var a = try await s.fetch(IntegratedAccount.self, id: id, environmentId: environmentId, forUpdate: true) else { throw gone() }
-                    let failure = try await Self.record(outcome, in: &a, session: s, now: now, logger: logger)
+                    let failure = try await Self.record(outcome, in: &a, session: s, now: now, connectors: connectors, logger: logger)
                     return (a, failure)
                 }
                 ours = true
@@ -179,7 +179,8 @@ public struct AccountTokens: Sendable {
     /// Stores a new token set, or, for a refused grant, marks the account `needs_reauth` and queues its event (once).
     /// Returns the error to throw after the transaction commits.
     static func record(
-        _ outcome: Result<OAuthTokenSet, ConnectorError>, in account: inout IntegratedAccount, session: any StoreSession, now: Date, logger: Logger
+        _ outcome: Result<OAuthTokenSet, ConnectorError>, in account: inout IntegratedAccount, session: any StoreSession, now: Date,
+        connectors: IntegrationRegistry, logger: Logger
     ) async throws -> ConnectorError? {
         switch outcome {
         case .success(let tokens):
@@ -204,7 +205,7 @@ public struct AccountTokens: Sendable {
             account.updatedAt = now
             try await session.update(account)
             if wasUsable {
-                try await session.enqueue(try await AccountEvents.outbox([.integratedAccountAuthenticationError], account: account, session: session, now: now))
+                try await session.enqueue(try await AccountEvents.outbox([.integratedAccountAuthenticationError], account: account, payload: connectors.render(account), session: session, now: now))
             }
             logger.warning("token refresh refused; the account needs re-authentication", metadata: ["integrated_account_id": "\(account.id.lowercased)"])
             return ConnectorError(.unauthorized, status: error.status, message: reason, request: error.request)

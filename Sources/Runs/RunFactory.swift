@@ -7,10 +7,11 @@ import SyncBridgeCore
 /// are checked (``RunReferences``), the account must be active, and the run is inserted with its
 /// `sync_job_run:created` event queued, all in the caller's transaction.
 public struct RunFactory: Sendable {
-    let connectors: ConnectorRegistry
+    /// The integrations runs are checked against (and accounts rendered with).
+    public let connectors: IntegrationRegistry
 
     /// Creates a factory that checks continuous runs against `connectors`.
-    public init(connectors: ConnectorRegistry) {
+    public init(connectors: IntegrationRegistry) {
         self.connectors = connectors
     }
 

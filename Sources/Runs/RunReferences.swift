@@ -18,7 +18,7 @@ public struct RunReferences: Sendable {
     /// Checks `settings` in `session`'s transaction. Without `checkingAccount` (an event trigger, whose runs take the
     /// account the event is about), the account is not looked at.
     public static func check(
-        _ settings: RunSettings, environmentId env: UUID, session: any StoreSession, connectors: ConnectorRegistry, checkingAccount: Bool = true
+        _ settings: RunSettings, environmentId env: UUID, session: any StoreSession, connectors: IntegrationRegistry, checkingAccount: Bool = true
     ) async throws -> RunReferences {
         let job = try await session.fetch(SyncJob.self, id: settings.syncJobId, environmentId: env)
         let account = checkingAccount ? try await session.fetch(IntegratedAccount.self, id: settings.integratedAccountId, environmentId: env) : nil

@@ -16,9 +16,9 @@ public struct APIServer: Sendable {
     /// Creates the API over a store.
     public init(
         store: any Store, httpClient: HTTPClient, configuration: APIConfiguration = .init(), clock: any WallClock = SystemWallClock(),
-        logger: Logger
+        integrations: IntegrationRegistry? = nil, logger: Logger
     ) {
-        let connectors = ConnectorRegistry.standard(client: ProviderClient(http: httpClient))
+        let connectors = integrations ?? IntegrationRegistry.standard(client: ProviderClient(http: httpClient))
         services = APIServices(
             store: store, clock: clock, sender: WebhookSender(client: httpClient, timeout: .seconds(10), clock: clock),
             configuration: configuration, logger: logger, connectors: connectors,

@@ -84,18 +84,24 @@ import Testing
         }
     }
 
+    /// A webhook, an account, the job and a push trigger over them; the trigger's creation reply.
+    static func pushTrigger(_ h: EngineHarness) async throws -> (webhook: (id: String, secret: String), account: String, job: String, trigger: APIHarness.Reply) {
+        let webhook = try await h.webhook()
+        let account = try await h.account()
+        let job = try await h.job(Self.job)
+        let created = try await h.api.request(
+            .POST, "/sync-job-push-trigger",
+            json: ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id)]
+        )
+        return (webhook, account, job, created)
+    }
+
     /// What a push trigger points at cannot be deleted while it exists: without its account, deleting the trigger
     /// could not remove the webhook and trigger it registered at Zendesk. Once the trigger is deleted (and has
     /// unregistered both), the account, webhook and job can go.
     @Test(arguments: StoreKind.available) func whatAPushTriggerUsesCannotBeDeletedUnderIt(kind: StoreKind) async throws {
         try await withEngine(kind, tickets: 5, engineRunning: false) { h in
-            let webhook = try await h.webhook()
-            let account = try await h.account()
-            let job = try await h.job(Self.job)
-            let created = try await h.api.request(
-                .POST, "/sync-job-push-trigger",
-                json: ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id)]
-            )
+            let (webhook, account, job, created) = try await Self.pushTrigger(h)
             let trigger = try #require(created.string("id"))
             for (path, code) in [
                 ("/integrated-account/\(account)", "integrated_account_in_use"), ("/webhook/\(webhook.id)", "webhook_in_use"),
@@ -119,13 +125,7 @@ import Testing
     /// The inbound endpoint takes only fresh notifications signed with the registration's secret.
     @Test func unsignedStaleAndForgedNotificationsAreRefused() async throws {
         try await withEngine(.sqlite, tickets: 10, engineRunning: false) { h in
-            let webhook = try await h.webhook()
-            let account = try await h.account()
-            let job = try await h.job(Self.job)
-            let created = try await h.api.request(
-                .POST, "/sync-job-push-trigger",
-                json: ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id)]
-            )
+            let created = try await Self.pushTrigger(h).trigger
             let trigger = try #require(created.string("id"))
             let hook = try #require(created.json["registration"]?["webhook_id"]?.stringValue)
             let secret = try #require(try await h.zendesk(.GET, "/api/v2/webhooks/\(hook)/signing_secret")["signing_secret"]?["secret"]?.stringValue)

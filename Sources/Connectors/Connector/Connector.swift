@@ -10,6 +10,9 @@ public protocol Connector: Sendable {
     /// The integration this connector serves (`zendesk`).
     var integrationName: String { get }
 
+    /// What the API checks of an account's context before the connector runs, and warns about.
+    var descriptor: IntegrationDescriptor { get }
+
     /// The resource names it knows, unified (`ticketing/tickets`) and proxy (`tickets`).
     var resources: [String] { get }
 

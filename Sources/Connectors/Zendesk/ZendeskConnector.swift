@@ -9,6 +9,7 @@ import SyncBridgeCore
 /// `updated_at` condition use the incremental cursor exports (1,000 per page), filtered exactly to the condition.
 public struct ZendeskConnector: Connector {
     public let integrationName = "zendesk"
+    public var descriptor: IntegrationDescriptor { .zendesk }
     let client: ProviderClient
     let clock: any WallClock
 

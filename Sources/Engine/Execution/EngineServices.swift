@@ -9,7 +9,7 @@ import SyncBridgeCore
 /// What executors share: the store, the connectors, webhook delivery, the clock and the configuration.
 struct EngineServices: Sendable {
     let store: any Store
-    let connectors: ConnectorRegistry
+    let connectors: IntegrationRegistry
     let sender: WebhookSender
     let configuration: EngineConfiguration
     let clock: any WallClock

@@ -25,8 +25,8 @@ extension RunExecution {
             try await write(page, payload: payload)
             return nil
         }
-        let call = caller()
-        async let outcome = call(request)
+        let source = self.source
+        async let outcome = source.attempt(request)
         try await write(page, payload: payload)
         return PageAhead(resource: ahead.resource, cursor: ahead.cursor, outcome: await outcome)
     }
@@ -40,9 +40,9 @@ extension RunExecution {
             try await save()
             return nil
         }
-        let call = caller()
+        let source = self.source
         async let durable: Void = save()
-        let outcome = await call(request)
+        let outcome = await source.attempt(request)
         try await durable
         return PageAhead(resource: fetch.resource, cursor: fetch.cursor, outcome: outcome)
     }

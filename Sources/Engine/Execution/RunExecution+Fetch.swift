@@ -17,65 +17,34 @@ extension RunExecution {
             try await fetchFailed(step, error)
             return nil
         }
-        var attempt = 0
         var first = early
         while true {
-            try Task.checkCancellation()
-            let error: ConnectorError
-            let outcome: Result<ConnectorPage, ConnectorError>
-            if let made = first {
-                outcome = made
-                first = nil
-            } else {
-                outcome = await call(request)
-            }
-            switch outcome {
-            case .success(let page): return page
-            case .failure(let e): error = e
-            }
-            if error.code == .rateLimited {
+            switch try await retrying.fetch(request, first: first) {
+            case .page(let page):
+                return page
+            case .rateLimited(let error):
                 try await waitOutRateLimit(step, error)
-            } else if (error.code == .transient || error.code == .badResponse) && attempt + 1 < services.configuration.fetch.maxAttempts {
-                // A truncated or unparseable page is retried like a 5xx: skipping it would lose its records.
-                attempt += 1
-                let wait = services.configuration.fetch.delay(afterAttempt: attempt)
-                logger.notice("provider request failed; retrying", metadata: ["error": "\(error)", "wait_seconds": "\(wait)"])
-                try await services.clock.sleep(for: .seconds(wait))
-            } else if error.code == .unauthorized {
+                first = nil
+            case .unauthorized(let error):
                 try await markNeedsReauth(error)
                 throw RunInterruption.failed("\(step.resource): the provider rejected the account's credentials (\(error.message))")
-            } else {
+            case .failed(let error):
                 try await fetchFailed(step, error)
                 return nil
             }
         }
     }
 
-    /// One connector call as a result.
-    func call(_ request: ConnectorRequest) async -> Result<ConnectorPage, ConnectorError> {
-        await caller()(request)
+    /// One attempt at a page through the account's budget, needing nothing of the executor, so it can run beside it
+    /// (a page fetched ahead, or while a checkpoint is saved).
+    var source: any PageSource {
+        let connector = ConnectorPageSource(connector: prepared.connector, account: prepared.account, tokens: services.tokens, logger: logger)
+        return BudgetedPageSource(inner: connector, budget: services.budget, account: prepared.account)
     }
 
-    /// A connector call that needs nothing of the executor, so it can run beside it (a page fetched ahead).
-    func caller() -> @Sendable (ConnectorRequest) async -> Result<ConnectorPage, ConnectorError> {
-        let (connector, account, budget, logger, tokens) = (prepared.connector, prepared.account, services.budget, self.logger, services.tokens)
-        return { request in
-            do {
-                try await budget?.acquire(account.id)
-            } catch {
-                return .failure(ConnectorError(.transient, message: "interrupted while waiting for the account's request budget"))
-            }
-            do throws(ConnectorError) {
-                // OAuth tokens are renewed before they expire, and once after a 401.
-                return .success(
-                    try await tokens.withAccount(account, logger: logger) { view throws(ConnectorError) in
-                        try await connector.fetch(request, account: view, logger: logger)
-                    }
-                )
-            } catch {
-                return .failure(error)
-            }
-        }
+    /// Attempts with the fetch policy's retries.
+    var retrying: RetryingPageSource {
+        RetryingPageSource(source: source, policy: services.configuration.fetch, clock: services.clock, logger: logger)
     }
 
     /// The request for a step: `id`, `query` and `body` rendered against the scope.
@@ -113,6 +82,7 @@ extension RunExecution {
     func markNeedsReauth(_ error: ConnectorError) async throws {
         let (env, accountId, now) = (self.env, prepared.account.id, self.now)
         let reason = "authentication failed: \(error.message)"
+        let connectors = services.connectors
         try await store.transaction { session in
             // Already marked (a refused token refresh did it, with its event): nothing more to say.
             guard var account = try await session.fetch(IntegratedAccount.self, id: accountId, environmentId: env, forUpdate: true),
@@ -122,7 +92,7 @@ extension RunExecution {
             account.lastError = reason
             account.updatedAt = now
             try await session.update(account)
-            try await session.enqueue(try await AccountEvents.outbox([.integratedAccountAuthenticationError], account: account, session: session, now: now))
+            try await session.enqueue(try await AccountEvents.outbox([.integratedAccountAuthenticationError], account: account, payload: connectors.render(account), session: session, now: now))
         }
         logger.warning("the provider rejected the account's credentials; account needs re-authentication", metadata: ["integrated_account_id": "\(accountId.lowercased)"])
     }

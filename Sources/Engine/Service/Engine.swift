@@ -18,7 +18,7 @@ public struct Engine: Service {
 
     /// Creates the engine.
     public init(
-        store: any Store, connectors: ConnectorRegistry, httpClient: HTTPClient, configuration: EngineConfiguration,
+        store: any Store, connectors: IntegrationRegistry, httpClient: HTTPClient, configuration: EngineConfiguration,
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
         services = EngineServices(
@@ -30,8 +30,8 @@ public struct Engine: Service {
     }
 
     /// The connectors this build ships, on one HTTP client.
-    public static func standardConnectors(httpClient: HTTPClient) -> ConnectorRegistry {
-        ConnectorRegistry.standard(client: ProviderClient(http: httpClient))
+    public static func standardConnectors(httpClient: HTTPClient) -> IntegrationRegistry {
+        IntegrationRegistry.standard(client: ProviderClient(http: httpClient))
     }
 
     public func run() async throws {

@@ -4,9 +4,10 @@ import SyncBridgeCore
 /// Builds the outbox rows of account events: they go to every active webhook of the environment that subscribed to
 /// them. (Run events go to the run's own webhook: `OutboxEvent.about`.)
 public enum AccountEvents {
-    /// Events about an integrated account, for every subscribed webhook.
+    /// Events about an integrated account, for every subscribed webhook; `payload` is the account as the API shows
+    /// it (with its integration's warnings: `IntegrationRegistry.render`).
     public static func outbox(
-        _ events: [EventType], account: IntegratedAccount, session: any StoreSession, now: Date
+        _ events: [EventType], account: IntegratedAccount, payload: JSONValue, session: any StoreSession, now: Date
     ) async throws -> [OutboxEvent] {
         let webhooks = try await activeWebhooks(environmentId: account.environmentId, session: session)
         var out: [OutboxEvent] = []
@@ -15,7 +16,7 @@ public enum AccountEvents {
                 out.append(
                     OutboxEvent(
                         environmentId: account.environmentId, webhookId: webhook.id, event: event.rawValue,
-                        payload: account.apiJSON, createdAt: now
+                        payload: payload, createdAt: now
                     )
                 )
             }

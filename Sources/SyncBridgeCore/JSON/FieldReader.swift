@@ -19,6 +19,27 @@ public final class FailureCollector {
     }
 }
 
+extension SyncBridgeError {
+    /// A body whose reading recorded no failure and still lacked a member (a reader that forgot to record one).
+    public static let incompleteBody = SyncBridgeError.validation([FieldFailure(path: "body", message: "is incomplete")])
+}
+
+extension FieldReader {
+    /// Reads a whole request body into a typed value. `build` reads every member off the reader (each problem is
+    /// recorded) and returns the value, or nil when something it needs is missing; members outside `fields` are
+    /// refused. Every problem found is reported in one 422, so callers get a complete value or an error, never an
+    /// optional to unwrap.
+    public static func read<T>(_ body: JSONValue, fields: Set<String>, _ build: (FieldReader) -> T?) throws(SyncBridgeError) -> T {
+        let failures = FailureCollector()
+        let reader = FieldReader(body, failures: failures)
+        reader.rejectUnknown(fields)
+        let value = build(reader)
+        try failures.throwIfAny()
+        guard let value else { throw SyncBridgeError.incompleteBody }
+        return value
+    }
+}
+
 /// Reads typed members out of a JSON object, recording a ``FieldFailure`` (with the member's full path) for every
 /// missing, mistyped or unknown member instead of stopping at the first.
 public struct FieldReader {

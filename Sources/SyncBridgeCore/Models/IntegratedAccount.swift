@@ -65,7 +65,11 @@ public struct IntegratedAccount: Resource, Equatable {
     /// Context and credentials together, as a connector needs them.
     public var fullContext: [String: JSONValue] { context.merging(credentials) }
 
-    public var apiJSON: JSONValue {
+    /// The API form without integration-specific warnings (see ``apiJSON(warnings:)``).
+    public var apiJSON: JSONValue { apiJSON(warnings: []) }
+
+    /// The API form, with what its integration warns about (the process's integration registry knows).
+    public func apiJSON(warnings: [String]) -> JSONValue {
         .object(
             commonMembers.merging([
                 "integration_name": .string(integrationName),
@@ -74,7 +78,7 @@ public struct IntegratedAccount: Resource, Equatable {
                 "context": .object(context),
                 "status": .string(status.rawValue),
                 "last_error": lastError.json,
-                "warnings": .array((IntegrationDescriptor.all[integrationName]?.warnings(fullContext) ?? []).map(JSONValue.string)),
+                "warnings": .array(warnings.map(JSONValue.string)),
             ])
         )
     }

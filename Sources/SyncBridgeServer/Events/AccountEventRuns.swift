@@ -9,7 +9,7 @@ enum AccountEventRuns {
     /// Records that `events` happened to the account: queues them for the environment's subscribed webhooks and
     /// creates the runs of the event triggers listening for them, in `session`'s transaction.
     static func announce(_ events: [EventType], account: IntegratedAccount, session: any StoreSession, runs: RunFactory, now: Date) async throws {
-        try await session.enqueue(AccountEvents.outbox(events, account: account, session: session, now: now))
+        try await session.enqueue(AccountEvents.outbox(events, account: account, payload: runs.connectors.render(account), session: session, now: now))
         _ = try await create(for: events, account: account, session: session, runs: runs, now: now)
     }
 

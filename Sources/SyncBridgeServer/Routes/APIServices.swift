@@ -17,7 +17,7 @@ struct APIServices: Sendable {
     let configuration: APIConfiguration
     let logger: Logger
     /// For the live `/unified` and `/proxy` APIs.
-    let connectors: ConnectorRegistry
+    let connectors: IntegrationRegistry
     /// Accounts' credentials with their OAuth tokens kept alive.
     let tokens: AccountTokens
 
@@ -39,6 +39,12 @@ struct APIServices: Sendable {
         return body
     }
 
+    /// The request body read into a typed value (see ``FieldReader/read(_:fields:_:)``): complete, or one 422 naming
+    /// every bad member.
+    func input<T>(_ request: Request, fields: Set<String>, _ build: (FieldReader) -> T?) async throws -> T {
+        try FieldReader.read(try await body(request), fields: fields, build)
+    }
+
     /// The `:id` path parameter; anything that is not a UUID cannot name a resource, so it is a 404.
     func pathId<R: Resource>(_ context: APIRequestContext, _ type: R.Type) throws -> UUID {
         let raw = context.parameters.get("id") ?? ""
@@ -51,7 +57,7 @@ struct APIServices: Sendable {
         let env = try context.requireEnvironment()
         let query = try ListParameters.parse(request, for: R.self)
         let page = try await store.transaction { try await $0.list(R.self, environmentId: env, query: query) }
-        return JSONResponse.list(page.items.map(\.apiJSON), nextCursor: page.nextCursor?.token, limit: query.limit)
+        return JSONResponse.list(page.items.map(render), nextCursor: page.nextCursor?.token, limit: query.limit)
     }
 
     /// A get endpoint.
@@ -59,6 +65,11 @@ struct APIServices: Sendable {
         let env = try context.requireEnvironment()
         let id = try pathId(context, R.self)
         let resource = try await store.transaction { try await $0.require(R.self, id: id, environmentId: env) }
-        return JSONResponse.make(resource.apiJSON)
+        return JSONResponse.make(render(resource))
+    }
+
+    /// A resource as the API shows it; accounts with their integration's warnings.
+    func render(_ resource: some Resource) -> JSONValue {
+        (resource as? IntegratedAccount).map(connectors.render) ?? resource.apiJSON
     }
 }

@@ -34,20 +34,21 @@ struct CronTriggerRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let failures = FailureCollector()
-        let reader = FieldReader(try await api.body(request), failures: failures)
-        reader.rejectUnknown(Self.fields)
-        let settings = RunSettings(reading: reader)
-        let expression = reader.string("cron_expression", required: true)
-        let timezone = reader.string("timezone")
-        let overlap = reader.oneOf("overlap", SyncJobCronTrigger.Overlap.allCases.map(\.rawValue)).flatMap(SyncJobCronTrigger.Overlap.init(rawValue:))
-        let schedule = CronSchedule.read(expression: expression, timezone: timezone, failures: failures)
-        try failures.throwIfAny()
+        let (settings, expression, timezone, overlap, schedule) = try await api.input(request, fields: Self.fields) {
+            reader -> (RunSettings, String, String?, SyncJobCronTrigger.Overlap?, CronSchedule?)? in
+            let settings = RunSettings(reading: reader)
+            let expression = reader.string("cron_expression", required: true)
+            let timezone = reader.string("timezone")
+            let overlap = reader.oneOf("overlap", SyncJobCronTrigger.Overlap.allCases.map(\.rawValue)).flatMap(SyncJobCronTrigger.Overlap.init(rawValue:))
+            let schedule = CronSchedule.read(expression: expression, timezone: timezone, failures: reader.failures)
+            guard let settings, let expression else { return nil }
+            return (settings, expression, timezone, overlap, schedule)
+        }
         let now = api.now
         let trigger = try await api.store.transaction { session in
-            try await RunReferences.check(settings!, environmentId: env, session: session, connectors: api.connectors).throwIfInvalid()
+            try await RunReferences.check(settings, environmentId: env, session: session, connectors: api.connectors).throwIfInvalid()
             let trigger = SyncJobCronTrigger(
-                environmentId: env, settings: settings!, cronExpression: expression!, timezone: timezone, overlap: overlap ?? .skip,
+                environmentId: env, settings: settings, cronExpression: expression, timezone: timezone, overlap: overlap ?? .skip,
                 nextFireAt: schedule?.next(after: now), createdAt: now, updatedAt: now
             )
             try await session.insert(trigger)

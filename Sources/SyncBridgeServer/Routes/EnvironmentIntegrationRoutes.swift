@@ -15,7 +15,7 @@ struct EnvironmentIntegrationRoutes {
 
     func name(_ context: APIRequestContext) throws -> String {
         let name = context.parameters.get("name") ?? ""
-        guard IntegrationDescriptor.all[name] != nil else { throw SyncBridgeError.notFound(EnvironmentIntegration.resourceName, id: name) }
+        guard api.connectors.descriptor(for: name) != nil else { throw SyncBridgeError.notFound(EnvironmentIntegration.resourceName, id: name) }
         return name
     }
 

@@ -48,7 +48,7 @@ struct EventTriggerRoutes {
 
     /// What the trigger's runs would point at must be valid, as for a run (``RunReferences``), but for the account:
     /// each run takes the account its event is about.
-    static func check(_ t: SyncJobEventTrigger, session: any StoreSession, connectors: ConnectorRegistry) async throws {
+    static func check(_ t: SyncJobEventTrigger, session: any StoreSession, connectors: IntegrationRegistry) async throws {
         let settings = t.settings(for: UUID())
         try await RunReferences.check(settings, environmentId: t.environmentId, session: session, connectors: connectors, checkingAccount: false)
             .throwIfInvalid()
@@ -56,13 +56,10 @@ struct EventTriggerRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let failures = FailureCollector()
-        let reader = FieldReader(try await api.body(request), failures: failures)
-        reader.rejectUnknown(Self.fields)
-        let input = Input(reader, creating: true)
-        try failures.throwIfAny()
+        let input = try await api.input(request, fields: Self.fields) { Input($0, creating: true) }
+        guard let job = input.job, let webhook = input.webhook, let event = input.event else { throw SyncBridgeError.incompleteBody }
         let now = api.now
-        var trigger = SyncJobEventTrigger(environmentId: env, syncJobId: input.job!, webhookId: input.webhook!, event: input.event!, createdAt: now, updatedAt: now)
+        var trigger = SyncJobEventTrigger(environmentId: env, syncJobId: job, webhookId: webhook, event: event, createdAt: now, updatedAt: now)
         input.apply(to: &trigger)
         let created = trigger
         try await api.store.transaction { session in

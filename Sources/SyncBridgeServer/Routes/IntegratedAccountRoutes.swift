@@ -25,25 +25,23 @@ struct IntegratedAccountRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let failures = FailureCollector()
-        let reader = FieldReader(try await api.body(request), failures: failures)
-        reader.rejectUnknown(Self.createFields)
-        let name = reader.string("integration_name", required: true)
-        let tenant = reader.string("tenant_id", required: true)
-        let given = reader.object("context") ?? [:]
-        var integration: IntegrationDescriptor?
-        if let name {
-            integration = IntegrationDescriptor.all[name]
-            if integration == nil {
-                failures.add("integration_name", "'\(name)' is not a supported integration (supported: \(IntegrationDescriptor.all.keys.sorted().joined(separator: ", ")))")
+        let (name, tenant, given, integration) = try await api.input(request, fields: Self.createFields) {
+            reader -> (String, String, [String: JSONValue], IntegrationDescriptor)? in
+            let name = reader.string("integration_name", required: true)
+            let tenant = reader.string("tenant_id", required: true)
+            let given = reader.object("context") ?? [:]
+            let integration = name.flatMap(api.connectors.descriptor(for:))
+            if let name, integration == nil {
+                reader.failures.add("integration_name", "'\(name)' is not a supported integration (supported: \(api.connectors.names.joined(separator: ", ")))")
             }
+            guard let name, let tenant, let integration else { return nil }
+            return (name, tenant, given, integration)
         }
-        try failures.throwIfAny()
         let (open, secret) = IntegratedAccount.split(context: given)
-        let problems = integration!.check(given)
+        let problems = integration.check(given)
         let now = api.now
         let account = IntegratedAccount(
-            environmentId: env, integrationName: name!, tenantId: tenant!, context: open, credentials: secret,
+            environmentId: env, integrationName: name, tenantId: tenant, context: open, credentials: secret,
             status: problems.isEmpty ? .active : .connecting,
             lastError: problems.isEmpty ? nil : problems.map { "\($0.path) \($0.message)" }.joined(separator: "; "),
             createdAt: now, updatedAt: now
@@ -53,7 +51,7 @@ struct IntegratedAccountRoutes {
             let events: [EventType] = account.status == .active ? [.integratedAccountCreated, .integratedAccountActive] : [.integratedAccountCreated]
             try await AccountEventRuns.announce(events, account: account, session: session, runs: api.runs, now: now)
         }
-        return JSONResponse.make(account.apiJSON, status: .created)
+        return JSONResponse.make(api.connectors.render(account), status: .created)
     }
 
     func update(_ request: Request, _ context: APIRequestContext) async throws -> Response {
@@ -76,7 +74,7 @@ struct IntegratedAccountRoutes {
                 for (key, value) in given {
                     if value.isNull { merged.removeValue(forKey: key) } else { merged[key] = value }
                 }
-                let problems = IntegrationDescriptor.all[account.integrationName]?.check(merged) ?? []
+                let problems = api.connectors.descriptor(for: account.integrationName)?.check(merged) ?? []
                 (account.context, account.credentials) = IntegratedAccount.split(context: merged)
                 account.status = problems.isEmpty ? .active : .connecting
                 account.lastError = problems.isEmpty ? nil : problems.map { "\($0.path) \($0.message)" }.joined(separator: "; ")
@@ -88,7 +86,7 @@ struct IntegratedAccountRoutes {
             try await AccountEventRuns.announce(events, account: account, session: session, runs: api.runs, now: now)
             return account
         }
-        return JSONResponse.make(account.apiJSON)
+        return JSONResponse.make(api.connectors.render(account))
     }
 
     /// The account's post-connect form was submitted: `{"values": {...}}` is merged into its context (the
@@ -97,11 +95,7 @@ struct IntegratedAccountRoutes {
     func submitForm(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
         let id = try api.pathId(context, IntegratedAccount.self)
-        let failures = FailureCollector()
-        let reader = FieldReader(try await api.body(request), failures: failures)
-        reader.rejectUnknown(["values"])
-        let values = reader.object("values", required: true)
-        try failures.throwIfAny()
+        let values = try await api.input(request, fields: ["values"]) { $0.object("values", required: true) }
         let now = api.now
         let account = try await api.store.transaction { session in
             var account = try await session.require(IntegratedAccount.self, id: id, environmentId: env, forUpdate: true)
@@ -112,7 +106,7 @@ struct IntegratedAccountRoutes {
                 )
             }
             var merged = account.fullContext
-            merged["post_connect_user_form"] = .object(values!)
+            merged["post_connect_user_form"] = .object(values)
             (account.context, account.credentials) = IntegratedAccount.split(context: merged)
             account.updatedAt = now
             try await session.update(account)
@@ -120,7 +114,7 @@ struct IntegratedAccountRoutes {
             try await AccountEventRuns.announce(events, account: account, session: session, runs: api.runs, now: now)
             return account
         }
-        return JSONResponse.make(account.apiJSON)
+        return JSONResponse.make(api.connectors.render(account))
     }
 
     func delete(_ context: APIRequestContext) async throws -> Response {
@@ -133,7 +127,7 @@ struct IntegratedAccountRoutes {
                 column: "integrated_account_id", id: id, environmentId: env, session: session, code: "integrated_account_in_use",
                 noun: "Integrated account"
             )
-            try await session.enqueue(AccountEvents.outbox([.integratedAccountDeleted], account: account, session: session, now: now))
+            try await session.enqueue(AccountEvents.outbox([.integratedAccountDeleted], account: account, payload: api.connectors.render(account), session: session, now: now))
             _ = try await session.delete(IntegratedAccount.self, id: id, environmentId: env)
         }
         return JSONResponse.deleted(id.lowercased)

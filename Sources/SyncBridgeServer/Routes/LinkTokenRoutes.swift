@@ -23,14 +23,15 @@ struct LinkTokenRoutes {
         var integration = reader.string("integration_name") ?? "zendesk"
         let given = reader.object("context") ?? [:]
         let scopes = reader.string("scopes")
-        let redirect = reader.string("redirect_uri", required: true)
-        if let redirect { EndpointURL.check(redirect, at: "redirect_uri", failures: failures) }
+        let redirectURI = reader.string("redirect_uri", required: true)
+        if let redirectURI { EndpointURL.check(redirectURI, at: "redirect_uri", failures: failures) }
         if tenant == nil && accountId == nil { failures.add("tenant_id", "is required (or give integrated_account_id to reconnect an account)") }
         if let base = given["base_url"]?.stringValue, let problem = EndpointURL.problem(base) { failures.add("context.base_url", "must be " + problem) }
         for key in given.keys where IntegratedAccount.secretKeys.contains(key) {
             failures.add("context.\(key)", "secrets do not travel in link tokens; the connect flow obtains them")
         }
         try failures.throwIfAny()
+        guard let redirect = redirectURI else { throw SyncBridgeError.incompleteBody }
         let now = api.now
         let token = try await api.store.transaction { s -> LinkToken in
             if let accountId {
@@ -51,7 +52,7 @@ struct LinkTokenRoutes {
             }
             let link = LinkToken(
                 environmentId: env, integrationName: integration, tenantId: tenant, integratedAccountId: accountId, context: given,
-                redirectURI: redirect!, scopes: scopes ?? settings.oauthScopes, expiresAt: now.addingTimeInterval(LinkToken.lifetime), createdAt: now,
+                redirectURI: redirect, scopes: scopes ?? settings.oauthScopes, expiresAt: now.addingTimeInterval(LinkToken.lifetime), createdAt: now,
                 updatedAt: now
             )
             try await s.insert(link)

@@ -59,8 +59,8 @@ struct LiveAPIRoutes {
         } catch {
             throw Self.translate(error)
         }
-        if id != nil {
-            guard let record = page.records.first else { throw SyncBridgeError(.notFound, code: "remote_not_found", message: "\(resource) \(id!) was not found.") }
+        if let id {
+            guard let record = page.records.first else { throw SyncBridgeError(.notFound, code: "remote_not_found", message: "\(resource) \(id) was not found.") }
             return JSONResponse.make(record)
         }
         return JSONResponse.make([

@@ -73,10 +73,11 @@ struct PushTriggerRoutes {
     }
 
     /// What the trigger's runs would point at must be valid, as for a run (``RunReferences``); returns the account.
-    static func check(_ t: SyncJobPushTrigger, session: any StoreSession, connectors: ConnectorRegistry) async throws -> IntegratedAccount {
+    static func check(_ t: SyncJobPushTrigger, session: any StoreSession, connectors: IntegrationRegistry) async throws -> IntegratedAccount {
         let refs = try await RunReferences.check(t.settings, environmentId: t.environmentId, session: session, connectors: connectors)
         try refs.throwIfInvalid()
-        return refs.account!
+        guard let account = refs.account else { throw SyncBridgeError.incompleteBody }
+        return account
     }
 
     func notifier(for account: IntegratedAccount) throws -> any ChangeNotifications {
@@ -94,14 +95,12 @@ struct PushTriggerRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
+        let input = try await api.input(request, fields: Self.fields) { Input($0, creating: true) }
+        guard let job = input.job, let accountId = input.account, let webhook = input.webhook else { throw SyncBridgeError.incompleteBody }
         let failures = FailureCollector()
-        let reader = FieldReader(try await api.body(request), failures: failures)
-        reader.rejectUnknown(Self.fields)
-        let input = Input(reader, creating: true)
-        try failures.throwIfAny()
         let now = api.now
         var trigger = SyncJobPushTrigger(
-            environmentId: env, settings: RunSettings(syncJobId: input.job!, integratedAccountId: input.account!, webhookId: input.webhook!),
+            environmentId: env, settings: RunSettings(syncJobId: job, integratedAccountId: accountId, webhookId: webhook),
             createdAt: now, updatedAt: now
         )
         input.apply(to: &trigger, now: now, failures: failures)

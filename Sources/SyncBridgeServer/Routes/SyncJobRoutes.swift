@@ -32,8 +32,8 @@ struct SyncJobRoutes {
         var input = Input()
         if reader.has("label") { input.label = .some(reader.string("label", nonEmpty: false)) }
         input.integrationName = reader.string("integration_name", required: creating)
-        if let name = input.integrationName, IntegrationDescriptor.all[name] == nil {
-            failures.add("integration_name", "'\(name)' is not a supported integration (supported: \(IntegrationDescriptor.all.keys.sorted().joined(separator: ", ")))")
+        if let name = input.integrationName, api.connectors.descriptor(for: name) == nil {
+            failures.add("integration_name", "'\(name)' is not a supported integration (supported: \(api.connectors.names.joined(separator: ", ")))")
         }
         if let items = reader.array("resources", required: creating) {
             var resources: [SyncJobResource] = []
@@ -50,8 +50,7 @@ struct SyncJobRoutes {
                 input.resources = resources
             }
         }
-        if reader.has("args_schema") {
-            let schema = reader.value("args_schema")!
+        if let schema = reader.value("args_schema") {
             switch schema {
             case .null: input.argsSchema = .some(nil)
             case .object:
@@ -86,10 +85,11 @@ struct SyncJobRoutes {
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
         let input = try read(try await api.body(request), creating: true)
-        try checkResourcesExist(input.resources!, integration: input.integrationName!)
+        guard let name = input.integrationName, let resources = input.resources else { throw SyncBridgeError.incompleteBody }
+        try checkResourcesExist(resources, integration: name)
         let now = api.now
         let job = SyncJob(
-            environmentId: env, label: input.label ?? nil, integrationName: input.integrationName!, resources: input.resources!,
+            environmentId: env, label: input.label ?? nil, integrationName: name, resources: resources,
             argsSchema: input.argsSchema ?? nil, createdAt: now, updatedAt: now
         )
         try await api.store.transaction { try await $0.insert(job) }

@@ -53,13 +53,9 @@ struct SyncJobRunRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let failures = FailureCollector()
-        let reader = FieldReader(try await api.body(request), failures: failures)
-        reader.rejectUnknown(RunSettings.fields)
-        let settings = RunSettings(reading: reader)
-        try failures.throwIfAny()
+        let settings = try await api.input(request, fields: RunSettings.fields) { RunSettings(reading: $0) }
         let now = api.now
-        let (factory, created) = (api.runs, settings!)
+        let (factory, created) = (api.runs, settings)
         let run = try await api.store.transaction { session in
             try await factory.create(created, environmentId: env, session: session, now: now).mapError(\.apiError).get()
         }

@@ -20,16 +20,15 @@ struct WebhookRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let failures = FailureCollector()
-        let reader = FieldReader(try await api.body(request), failures: failures)
-        reader.rejectUnknown(Self.fields)
-        let url = readTargetURL(reader, required: true)
-        let active = reader.bool("is_active") ?? true
-        let types = readEventTypes(reader) ?? []
-        try failures.throwIfAny()
+        let (url, active, types) = try await api.input(request, fields: Self.fields) { reader -> (String, Bool, [String])? in
+            let url = readTargetURL(reader, required: true)
+            let active = reader.bool("is_active") ?? true
+            let types = readEventTypes(reader) ?? []
+            return url.map { ($0, active, types) }
+        }
         let now = api.now
         let webhook = Webhook(
-            environmentId: env, targetURL: url!, isActive: active, eventTypes: types, secret: Tokens.newWebhookSecret(),
+            environmentId: env, targetURL: url, isActive: active, eventTypes: types, secret: Tokens.newWebhookSecret(),
             createdAt: now, updatedAt: now
         )
         try await api.store.transaction { try await $0.insert(webhook) }
@@ -77,12 +76,8 @@ struct WebhookRoutes {
     /// `POST /webhook/test {"id": …}`: sends a signed `test` event now and reports what the receiver answered.
     func test(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let failures = FailureCollector()
-        let reader = FieldReader(try await api.body(request), failures: failures)
-        reader.rejectUnknown(["id"])
-        let id = reader.uuid("id", required: true)
-        try failures.throwIfAny()
-        let webhook = try await api.store.transaction { try await $0.require(Webhook.self, id: id!, environmentId: env) }
+        let id = try await api.input(request, fields: ["id"]) { $0.uuid("id", required: true) }
+        let webhook = try await api.store.transaction { try await $0.require(Webhook.self, id: id, environmentId: env) }
         let event = OutboxEvent(
             environmentId: env, webhookId: webhook.id, event: testEventName,
             payload: ["message": "Test event from SyncBridge", "webhook_id": .string(webhook.id.lowercased)], createdAt: api.now

@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         let runs = RunFactory(connectors: connectors)
         let testClock = try await SharedTestClock.fromEnvironment(client: httpClient, logger: logger)
         let clock: any WallClock = testClock ?? SystemWallClock()
-        let api = APIServer(store: database, httpClient: httpClient, configuration: configuration, clock: clock, logger: logger)
+        let api = APIServer(store: database, httpClient: httpClient, configuration: configuration, clock: clock, integrations: connectors, logger: logger)
         let app = api.makeApplication { port in
             logger.notice("SyncBridge API listening", metadata: ["url": "http://\(configuration.host):\(port)", "database": "\(database.driverName)"])
         }
