@@ -30,7 +30,8 @@ public struct EnvironmentIntegration: Resource, Equatable {
         self.updatedAt = updatedAt
     }
 
-    public var apiJSON: JSONValue {
+
+    public var stored: JSONValue {
         .object(
             commonMembers.merging([
                 "integration_name": .string(integrationName),
@@ -38,15 +39,12 @@ public struct EnvironmentIntegration: Resource, Equatable {
                     "client_id": oauthClientId.map(JSONValue.string) ?? .null, "scopes": .string(oauthScopes),
                     "has_client_secret": .bool(oauthClientSecret?.isEmpty == false),
                 ],
+                "oauth_client_secret": oauthClientSecret.map(JSONValue.string) ?? .null,
             ])
         )
     }
 
-    public var stored: JSONValue {
-        guard case .object(var o) = apiJSON else { return apiJSON }
-        o["oauth_client_secret"] = oauthClientSecret.map(JSONValue.string) ?? .null
-        return .object(o)
-    }
+    public var apiJSON: JSONValue { stored.removing(["oauth_client_secret"]) }
 
     public init(stored: JSONValue) throws(SyncBridgeError) {
         self = try decodeStored("environment integration", stored) { r in

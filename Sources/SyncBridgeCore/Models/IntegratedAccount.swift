@@ -70,25 +70,23 @@ public struct IntegratedAccount: Resource, Equatable {
 
     /// The API form, with what its integration warns about (the process's integration registry knows).
     public func apiJSON(warnings: [String]) -> JSONValue {
+        guard case .object(var o) = stored.removing(["credentials"]) else { return .null }
+        o["integration"] = ["name": .string(integrationName)]
+        o["warnings"] = .array(warnings.map(JSONValue.string))
+        return .object(o)
+    }
+
+    public var stored: JSONValue {
         .object(
             commonMembers.merging([
                 "integration_name": .string(integrationName),
-                "integration": ["name": .string(integrationName)],
                 "tenant_id": .string(tenantId),
                 "context": .object(context),
                 "status": .string(status.rawValue),
                 "last_error": lastError.json,
-                "warnings": .array(warnings.map(JSONValue.string)),
+                "credentials": .object(credentials),
             ])
         )
-    }
-
-    public var stored: JSONValue {
-        guard case .object(var o) = apiJSON else { return apiJSON }
-        o["integration"] = nil
-        o["warnings"] = nil
-        o["credentials"] = .object(credentials)
-        return .object(o)
     }
 
     public init(stored: JSONValue) throws(SyncBridgeError) {

@@ -52,24 +52,21 @@ public struct LinkToken: Resource, Equatable {
         self.updatedAt = updatedAt
     }
 
-    public var apiJSON: JSONValue {
+
+    public var stored: JSONValue {
         .object(
             commonMembers.merging([
                 "integration_name": .string(integrationName), "tenant_id": tenantId.map(JSONValue.string) ?? .null,
                 "integrated_account_id": integratedAccountId.map { .string($0.lowercased) } ?? .null, "context": .object(context),
                 "redirect_uri": .string(redirectURI), "scopes": scopes.map(JSONValue.string) ?? .null, "expires_at": expiresAt.json,
                 "used": .bool(used),
+                "state_nonce": stateNonce.map(JSONValue.string) ?? .null, "code_verifier": codeVerifier.map(JSONValue.string) ?? .null,
+                "base_url": baseURL.map(JSONValue.string) ?? .null,
             ])
         )
     }
 
-    public var stored: JSONValue {
-        guard case .object(var o) = apiJSON else { return apiJSON }
-        o["state_nonce"] = stateNonce.map(JSONValue.string) ?? .null
-        o["code_verifier"] = codeVerifier.map(JSONValue.string) ?? .null
-        o["base_url"] = baseURL.map(JSONValue.string) ?? .null
-        return .object(o)
-    }
+    public var apiJSON: JSONValue { stored.removing(["state_nonce", "code_verifier", "base_url"]) }
 
     public init(stored: JSONValue) throws(SyncBridgeError) {
         self = try decodeStored("link token", stored) { r in

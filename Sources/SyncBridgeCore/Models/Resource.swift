@@ -12,7 +12,9 @@ public protocol Resource: Sendable {
     var createdAt: Date { get }
     /// When it last changed.
     var updatedAt: Date { get set }
-    /// The complete representation, secrets included, as stored.
+    /// The complete representation, secrets included, as stored: the canonical form, in the current
+    /// `StoredFormat` version. ``apiJSON`` is a view of it; renaming an API member changes only that view, and a change
+    /// here is a new storage format version with its upgrade step.
     var stored: JSONValue { get }
     /// Rebuilds the resource from ``stored``.
     init(stored: JSONValue) throws(SyncBridgeError)
@@ -46,5 +48,14 @@ extension Dictionary where Key == String, Value == JSONValue {
     /// Merges `other` into a copy of `self`, `other` winning.
     public func merging(_ other: [String: JSONValue]) -> [String: JSONValue] {
         merging(other, uniquingKeysWith: { _, new in new })
+    }
+}
+
+extension JSONValue {
+    /// The object without `keys` (other values unchanged).
+    public func removing(_ keys: [String]) -> JSONValue {
+        guard case .object(var o) = self else { return self }
+        for key in keys { o[key] = nil }
+        return .object(o)
     }
 }

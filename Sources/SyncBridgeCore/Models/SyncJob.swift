@@ -32,7 +32,8 @@ public struct SyncJob: Resource, Equatable {
         self.updatedAt = updatedAt
     }
 
-    public var apiJSON: JSONValue {
+
+    public var stored: JSONValue {
         .object(
             commonMembers.merging([
                 "label": label.json,
@@ -43,7 +44,7 @@ public struct SyncJob: Resource, Equatable {
         )
     }
 
-    public var stored: JSONValue { apiJSON }
+    public var apiJSON: JSONValue { stored }
 
     public init(stored: JSONValue) throws(SyncBridgeError) {
         self = try decodeStored("sync job", stored) { r in

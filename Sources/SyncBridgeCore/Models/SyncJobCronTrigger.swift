@@ -50,7 +50,8 @@ public struct SyncJobCronTrigger: Resource, Equatable {
         self.updatedAt = updatedAt
     }
 
-    public var apiJSON: JSONValue {
+
+    public var stored: JSONValue {
         .object(
             commonMembers.merging(settings.members).merging([
                 "cron_expression": .string(cronExpression),
@@ -63,7 +64,7 @@ public struct SyncJobCronTrigger: Resource, Equatable {
         )
     }
 
-    public var stored: JSONValue { apiJSON }
+    public var apiJSON: JSONValue { stored }
 
     public init(stored: JSONValue) throws(SyncBridgeError) {
         self = try decodeStored("sync job cron trigger", stored) { r in

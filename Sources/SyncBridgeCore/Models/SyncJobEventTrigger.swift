@@ -48,7 +48,8 @@ public struct SyncJobEventTrigger: Resource, Equatable {
         RunSettings(syncJobId: syncJobId, integratedAccountId: accountId, webhookId: webhookId, errorHandling: errorHandling, ignorePreviousRun: ignorePreviousRun, args: args)
     }
 
-    public var apiJSON: JSONValue {
+
+    public var stored: JSONValue {
         .object(
             commonMembers.merging([
                 "sync_job_id": .string(syncJobId.lowercased), "webhook_id": .string(webhookId.lowercased), "event": .string(event.rawValue),
@@ -58,7 +59,7 @@ public struct SyncJobEventTrigger: Resource, Equatable {
         )
     }
 
-    public var stored: JSONValue { apiJSON }
+    public var apiJSON: JSONValue { stored }
 
     public init(stored: JSONValue) throws(SyncBridgeError) {
         self = try decodeStored("sync job event trigger", stored) { r in

@@ -82,7 +82,8 @@ public struct SyncJobPushTrigger: Resource, Equatable {
         dueAt = [runDeadline, nextSafetyNetAt].compactMap { $0 }.min()
     }
 
-    public var apiJSON: JSONValue {
+
+    public var stored: JSONValue {
         .object(
             commonMembers.merging([
                 "sync_job_id": .string(settings.syncJobId.lowercased), "integrated_account_id": .string(settings.integratedAccountId.lowercased),
@@ -93,15 +94,12 @@ public struct SyncJobPushTrigger: Resource, Equatable {
                 "registration": .object(registration), "pending_since": pendingSince.json, "last_notified_at": lastNotifiedAt.json,
                 "next_safety_net_at": nextSafetyNetAt.json, "due_at": dueAt.json, "notifications": .number(Double(notifications)),
                 "runs_created": .number(Double(runsCreated)), "last_run_id": lastRunId.map { .string($0.lowercased) } ?? .null,
+                "signing_secret": .string(signingSecret),
             ])
         )
     }
 
-    public var stored: JSONValue {
-        guard case .object(var o) = apiJSON else { return apiJSON }
-        o["signing_secret"] = .string(signingSecret)
-        return .object(o)
-    }
+    public var apiJSON: JSONValue { stored.removing(["signing_secret"]) }
 
     public init(stored: JSONValue) throws(SyncBridgeError) {
         self = try decodeStored("sync job push trigger", stored) { r in

@@ -48,7 +48,8 @@ public struct SyncJobRun: Resource, Equatable {
         self.finishedAt = finishedAt
     }
 
-    public var apiJSON: JSONValue {
+
+    public var stored: JSONValue {
         .object(
             commonMembers.merging(settings.members).merging([
                 "status": .string(status.rawValue),
@@ -61,7 +62,7 @@ public struct SyncJobRun: Resource, Equatable {
         )
     }
 
-    public var stored: JSONValue { apiJSON }
+    public var apiJSON: JSONValue { stored }
 
     public init(stored: JSONValue) throws(SyncBridgeError) {
         self = try decodeStored("sync job run", stored) { r in

@@ -37,21 +37,19 @@ public struct Webhook: Resource, Equatable {
         isActive && (eventTypes.isEmpty || eventTypes.contains(event))
     }
 
-    public var apiJSON: JSONValue {
+
+    public var stored: JSONValue {
         .object(
             commonMembers.merging([
                 "target_url": .string(targetURL),
                 "is_active": .bool(isActive),
                 "event_types": .array(eventTypes.map { .string($0) }),
+                "secret": .string(secret),
             ])
         )
     }
 
-    public var stored: JSONValue {
-        guard case .object(var o) = apiJSON else { return apiJSON }
-        o["secret"] = .string(secret)
-        return .object(o)
-    }
+    public var apiJSON: JSONValue { stored.removing(["secret"]) }
 
     public init(stored: JSONValue) throws(SyncBridgeError) {
         self = try decodeStored("webhook", stored) { r in
