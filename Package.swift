@@ -182,7 +182,8 @@ let package = Package(
         .testTarget(
             name: "SyncBridgeCLITests",
             dependencies: [
-                "JSONCore", "Storage", "SyncBridgeTestSupport", "ZendeskSandbox", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "JSONCore", "Storage", "SyncBridgeCore", "SyncBridgeTestSupport", "ZendeskSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -12,8 +12,9 @@ import Testing
 
     static func ids(_ events: [ReceivedEvent]) -> [String] { events.flatMap(\.records).compactMap { $0["id"]?.stringValue } }
 
-    @Test func deliversChangesAsTheyHappenUntilStopped() async throws {
-        try await withEngine(.sqlite, tickets: 30) { h in
+    @Test(arguments: StoreKind.available)
+    func deliversChangesAsTheyHappenUntilStopped(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 30) { h in
             let webhook = try await h.webhook(eventTypes: ["sync_job_run:record", "sync_job_run:updated", "sync_job_run:completed"])
             let account = try await h.account()
             let job = try await h.job(Self.job)
@@ -43,8 +44,9 @@ import Testing
 
     /// An engine gone mid-stream: the next one resumes after the last acknowledged page, with nothing lost and at
     /// most the page in flight sent again.
-    @Test func resumesAfterTheLastAcknowledgedPage() async throws {
-        try await withStore(.sqlite) { store in
+    @Test(arguments: StoreKind.available)
+    func resumesAfterTheLastAcknowledgedPage(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
             try await withEngine(store: store, tickets: 2500, engineRunning: false) { h in
                 let webhook = try await h.webhook(eventTypes: ["sync_job_run:record"])
                 let account = try await h.account()
@@ -73,8 +75,9 @@ import Testing
     }
 
     /// A continuous run needs one root resource to poll; anything else is refused naming `mode`.
-    @Test func continuousNeedsOneRoot() async throws {
-        try await withEngine(.sqlite, tickets: 5, engineRunning: false) { h in
+    @Test(arguments: StoreKind.available)
+    func continuousNeedsOneRoot(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 5, engineRunning: false) { h in
             let webhook = try await h.webhook()
             let account = try await h.account()
             let job = try await h.job([["resource": "ticketing/tickets", "method": "list"], ["resource": "ticketing/users", "method": "list"]])

@@ -38,8 +38,9 @@ import ZendeskSandbox
         try await destination.all("/api/v2/tickets.json", key: "tickets").compactMap { $0["external_id"]?.stringValue }
     }
 
-    @Test func copiesEveryTicketOnceThroughInjected429s() async throws {
-        try await withEngine(.sqlite, tickets: 250) { h in
+    @Test(arguments: StoreKind.available)
+    func copiesEveryTicketOnceThroughInjected429s(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 250) { h in
             try await Self.withDestination(users: 50) { destination, url in
                 let webhook = try await h.webhook(eventTypes: ["sync_job_run:record", "sync_job_run:completed"])
                 let source = try await h.account()
@@ -72,8 +73,9 @@ import ZendeskSandbox
 
     /// More 429s than `max_retries`: the run fails saying so, the throttled page is not acknowledged, and a resume
     /// finishes the copy with every ticket exactly once.
-    @Test func tooManyRetriesFailTheRunAndResumeCompletesIt() async throws {
-        try await withEngine(.sqlite, tickets: 250) { h in
+    @Test(arguments: StoreKind.available)
+    func tooManyRetriesFailTheRunAndResumeCompletesIt(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 250) { h in
             try await Self.withDestination(users: 50) { destination, url in
                 let webhook = try await h.webhook(eventTypes: ["sync_job_run:completed", "sync_job_run:failed"])
                 let source = try await h.account()
@@ -107,8 +109,9 @@ import ZendeskSandbox
         }
     }
 
-    @Test func destinationIsValidated() async throws {
-        try await withEngine(.sqlite, tickets: 5, engineRunning: false) { h in
+    @Test(arguments: StoreKind.available)
+    func destinationIsValidated(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 5, engineRunning: false) { h in
             let webhook = try await h.webhook()
             let source = try await h.account()
             let job = try await h.job(Self.job)

@@ -5,7 +5,7 @@ import SyncBridgeTestSupport
 import Testing
 
 @Suite struct EventSequenceTests {
-    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason))
     func postgresIsAvailable() async throws {
         try await withStore(.postgres) { store in #expect(store.driverName == "postgres") }
     }

@@ -17,8 +17,9 @@ import Testing
 
     static func id(_ v: JSONValue?) -> String { v?.numberValue.map { String(Int64($0)) } ?? v?.stringValue ?? "" }
 
-    @Test func burstBecomesOneRunAndLostNotificationsLoseNothing() async throws {
-        try await withEngine(.sqlite, tickets: 100) { h in
+    @Test(arguments: StoreKind.available)
+    func burstBecomesOneRunAndLostNotificationsLoseNothing(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 100) { h in
             let webhook = try await h.webhook(eventTypes: ["sync_job_run:record", "sync_job_run:completed"])
             let account = try await h.account()
             let job = try await h.job(Self.job)
@@ -123,8 +124,9 @@ import Testing
     }
 
     /// The inbound endpoint takes only fresh notifications signed with the registration's secret.
-    @Test func unsignedStaleAndForgedNotificationsAreRefused() async throws {
-        try await withEngine(.sqlite, tickets: 10, engineRunning: false) { h in
+    @Test(arguments: StoreKind.available)
+    func unsignedStaleAndForgedNotificationsAreRefused(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 10, engineRunning: false) { h in
             let created = try await Self.pushTrigger(h).trigger
             let trigger = try #require(created.string("id"))
             let hook = try #require(created.json["registration"]?["webhook_id"]?.stringValue)
@@ -158,8 +160,9 @@ import Testing
 
     /// The safety net: with no notification at all, the trigger's cron still creates runs, one per slot, and a
     /// burst arriving while a run is still queued is coalesced into it.
-    @Test func safetyNetCronAndCoalescing() async throws {
-        try await withEngine(.sqlite, tickets: 10, engineRunning: false) { h in
+    @Test(arguments: StoreKind.available)
+    func safetyNetCronAndCoalescing(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 10, engineRunning: false) { h in
             let webhook = try await h.webhook()
             let account = try await h.account()
             let job = try await h.job(Self.job)

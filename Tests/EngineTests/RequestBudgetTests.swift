@@ -18,11 +18,11 @@ import Testing
 
     /// Three runs of three jobs on one account at once, against a sandbox allowing 20 requests per 2-second window.
     /// Returns the sandbox's request statistics and the events received.
-    func threeConcurrentRuns(budget: RequestBudget?) async throws -> (stats: JSONValue, events: [ReceivedEvent], runs: [JSONValue]) {
+    func threeConcurrentRuns(_ kind: StoreKind, budget: RequestBudget?) async throws -> (stats: JSONValue, events: [ReceivedEvent], runs: [JSONValue]) {
         var configuration = testEngineConfiguration
         configuration.accountBudget = budget
         configuration.maxConcurrentRuns = 3
-        return try await withEngine(.sqlite, tickets: 12, configuration: configuration) { h in
+        return try await withEngine(kind, tickets: 12, configuration: configuration) { h in
             let webhook = try await h.webhook()
             let account = try await h.account()
             var jobs: [String] = []
@@ -40,8 +40,9 @@ import Testing
 
     /// At 360 requests a minute with bursts of 1 (at most 13 in any 2 seconds) the sandbox's 20 per window is never
     /// hit; the margin absorbs requests bunched up by a busy machine.
-    @Test func sharedBudgetProvokesNo429() async throws {
-        let (stats, events, runs) = try await threeConcurrentRuns(budget: RequestBudget(perMinute: 360, burst: 1))
+    @Test(arguments: StoreKind.available)
+    func sharedBudgetProvokesNo429(kind: StoreKind) async throws {
+        let (stats, events, runs) = try await threeConcurrentRuns(kind, budget: RequestBudget(perMinute: 360, burst: 1))
         #expect(stats["rate_limited"] == 0, "\(stats.jsonString())")
         #expect(stats["requests_total"] == 39, "\(stats.jsonString())")
         #expect(runs.map { $0["status"] } == ["completed", "completed", "completed"])

@@ -1,5 +1,6 @@
 import Foundation
-import Storage
+import SQLKit
+@testable import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
@@ -22,7 +23,7 @@ import Testing
         )
     }
 
-    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason))
     func postgresIsAvailable() async throws {
         try await withStore(.postgres) { store in #expect(store.driverName == "postgres") }
     }
@@ -32,6 +33,24 @@ import Testing
         try await withStore(kind) { store in
             try await store.migrate()
             try await store.migrate()
+            // Every migration applied once, the latest last, and the tables it made are usable.
+            let versions = try await store.transaction { session in
+                let db = try #require(session as? SQLSession).db
+                return try await db.select().column("version").from("syncbridge_migrations").orderBy("version").all()
+                    .map { try $0.decode(column: "version", as: Int.self) }
+            }
+            #expect(versions == Migrations.all.map(\.version))
+            #expect(versions.last == 6)
+            for table in ["environments", "api_tokens", "webhooks", "integrated_accounts", "sync_jobs", "sync_job_runs", "outbox_events",
+                "sync_job_cron_triggers", "cron_fires", "sync_job_event_triggers", "sync_job_push_triggers", "resource_watermarks",
+                "environment_integrations", "link_tokens"]
+            {
+                let count = try await store.transaction { session in
+                    try await #require(session as? SQLSession).db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()?
+                        .decode(column: "n", as: Int.self)
+                }
+                #expect(count == 0, "\(table)")
+            }
         }
     }
 
@@ -224,7 +243,7 @@ import Testing
 
     /// PostgreSQL: one live process per worker id. The id's lock is held until the store closes; the leases that
     /// carry the id are freed when it is taken, others' are not.
-    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason))
     func postgresWorkerIdsAreExclusiveAndRecoverTheirOwnLeases() async throws {
         let location = try await TestStores.newLocation(.postgres)
         let first = try await location.open()

@@ -8,18 +8,26 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertib
     case sqlite, postgres
     public var testDescription: String { rawValue }
 
-    /// The drivers tests can run against here: SQLite always, PostgreSQL when `SYNCBRIDGE_TEST_POSTGRES_URL` is set.
-    /// Each test target also has a `postgresIsAvailable` test that is reported as skipped, with the reason, when it
-    /// is not, so a missing database never goes unnoticed.
-    public static var available: [StoreKind] { TestStores.postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+    /// The drivers every store-parameterized test runs against: both, always. Without `SYNCBRIDGE_TEST_POSTGRES_URL`
+    /// each PostgreSQL case fails with the reason — unless `SYNCBRIDGE_ALLOW_MISSING_POSTGRES=1` opts out, which
+    /// leaves them out and reports each target's `postgresIsAvailable` test as skipped, with the reason.
+    public static var available: [StoreKind] { TestStores.postgresOptedOut ? [.sqlite] : [.sqlite, .postgres] }
 }
 
-/// Why Postgres cases are absent.
-public let postgresMissingReason: Comment = "SYNCBRIDGE_TEST_POSTGRES_URL is not set, so every PostgreSQL case is skipped: run scripts/test, which starts a throwaway PostgreSQL"
+/// Why Postgres cases are absent (shown on the skipped `postgresIsAvailable` tests).
+public let postgresMissingReason: Comment = "NOT RUN: SYNCBRIDGE_ALLOW_MISSING_POSTGRES=1 and no SYNCBRIDGE_TEST_POSTGRES_URL, so every PostgreSQL case is left out; run scripts/test, which starts a throwaway PostgreSQL"
 
 /// Real stores for tests: a fresh SQLite file in a temporary folder, or a fresh schema in the PostgreSQL database
 /// named by `SYNCBRIDGE_TEST_POSTGRES_URL`.
 public enum TestStores {
+    /// No PostgreSQL, and the run says that is fine (`SYNCBRIDGE_ALLOW_MISSING_POSTGRES=1`).
+    public static var postgresOptedOut: Bool {
+        postgresURL == nil && ProcessInfo.processInfo.environment["SYNCBRIDGE_ALLOW_MISSING_POSTGRES"] == "1"
+    }
+
+    /// Whether the `postgresIsAvailable` checks run: always, unless opted out.
+    public static var checksPostgres: Bool { !postgresOptedOut }
+
     /// The Postgres URL, when the environment provides one.
     public static var postgresURL: String? {
         ProcessInfo.processInfo.environment["SYNCBRIDGE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -54,8 +62,8 @@ public enum TestStores {
         }
     }
 
-    /// A new, empty database location of the given kind. Postgres tests are cancelled (reported, with the reason)
-    /// when `SYNCBRIDGE_TEST_POSTGRES_URL` is not set; `scripts/test` always sets it.
+    /// A new, empty database location of the given kind. A Postgres case fails, with the reason, when
+    /// `SYNCBRIDGE_TEST_POSTGRES_URL` is not set; `scripts/test` always sets it.
     public static func newLocation(_ kind: StoreKind) async throws -> Location {
         switch kind {
         case .sqlite:
@@ -64,7 +72,7 @@ public enum TestStores {
             return Location(kind: .sqlite, name: dir.appendingPathComponent("test.sqlite").path)
         case .postgres:
             guard let url = postgresURL else {
-                try Test.cancel("SYNCBRIDGE_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL")
+                throw MissingPostgres()
             }
             let schema = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
             let admin = try PostgresStore(url: url, maxConnections: 1, secrets: secrets, logger: logger)
@@ -80,9 +88,21 @@ public enum TestStores {
     }
 }
 
+/// A PostgreSQL case without a PostgreSQL: the case fails with this reason.
+public struct MissingPostgres: Error, CustomStringConvertible {
+    public var description: String {
+        "SYNCBRIDGE_TEST_POSTGRES_URL is not set: run scripts/test, which starts a throwaway PostgreSQL (or opt out with SYNCBRIDGE_ALLOW_MISSING_POSTGRES=1)"
+    }
+}
+
 /// Runs `body` with a fresh store and closes it afterwards, whatever happens.
 public func withStore<R>(_ kind: StoreKind, _ body: (any Store) async throws -> R) async throws -> R {
-    let store = try await TestStores.make(kind)
+    try await withStore(at: try await TestStores.newLocation(kind), body)
+}
+
+/// Runs `body` with the store at `location` and closes it afterwards, whatever happens.
+public func withStore<R>(at location: TestStores.Location, _ body: (any Store) async throws -> R) async throws -> R {
+    let store = try await location.open()
     do {
         let result = try await body(store)
         try await store.close()

@@ -1,7 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import JSONCore
-import Storage
+import SQLKit
+@testable import Storage
+import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
 import ZendeskSandbox
@@ -16,7 +18,7 @@ import ZendeskSandbox
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason))
     func workersDrainTheQueueOnceAndSurviveAKill() async throws {
         let location = try await TestStores.newLocation(.postgres)
         let base = TestStores.postgresURL!
@@ -37,8 +39,8 @@ import ZendeskSandbox
                 let lease = ["--lease-seconds", "2", "--account-requests-per-minute", "0", "--max-concurrent-runs", "2"]
                 let (serve, url) = try await CLIProcess.serve(database: database, directory: dir, extra: lease)
                 var workers = [
-                    try CLIProcess.worker(database: database, directory: dir, log: "w1.log", extra: lease),
-                    try CLIProcess.worker(database: database, directory: dir, log: "w2.log", extra: lease),
+                    try CLIProcess.worker(database: database, directory: dir, log: "w1.log", extra: lease + ["--worker-id", "w1"]),
+                    try CLIProcess.worker(database: database, directory: dir, log: "w2.log", extra: lease + ["--worker-id", "w2"]),
                 ]
                 defer {
                     for p in workers + [serve] where p.isRunning {
@@ -65,9 +67,13 @@ import ZendeskSandbox
                 kill(workers[0].processIdentifier, SIGKILL)
                 await CLIProcess.waitForExit(workers[0])
                 workers.removeFirst()
-                let killedLog = (try? String(contentsOf: dir.appendingPathComponent("w1.log"), encoding: .utf8)) ?? ""
-                #expect(killedLog.contains("run started") || killedLog.contains("sync_job_run_id"), "the killed worker was executing runs")
+                // The runs the killed worker held, unfinished: each must be taken over once its lease lapsed.
+                let held = try await Self.unfinishedRuns(leasedBy: "w1", at: location)
+                #expect(!held.isEmpty, "the killed worker was executing runs")
                 try await waitUntil { receiver.runEvents().filter { $0.event == "sync_job_run:completed" }.count >= 8 }
+                let takenOver = try await Self.finishedStatuses(of: held, at: location)
+                #expect(takenOver == Dictionary(uniqueKeysWithValues: held.map { ($0, "completed") }), "every run of the killed worker was completed by another")
+                print("figure: \(held.count) run(s) held by the killed worker, all taken over and completed")
 
                 let truth = try await SandboxReader(client: HTTPClientForTests.shared, baseURL: sandboxURL).ticketsAndCommentCount()
                 let events = receiver.runEvents()
@@ -92,7 +98,7 @@ import ZendeskSandbox
 
     /// One live process per `--worker-id`: a second worker with an id in use is refused (exit 1, `worker_id_in_use`)
     /// while the first keeps working; once the first is gone, the id can be taken again.
-    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason))
     func aSecondWorkerWithTheSameIdIsRefused() async throws {
         let location = try await TestStores.newLocation(.postgres)
         let base = TestStores.postgresURL!
@@ -115,5 +121,32 @@ import ZendeskSandbox
         #expect(third.isRunning)
         third.terminate()
         await CLIProcess.waitForExit(third)
+    }
+
+    /// Reads the database at `location` with SQL, closing the store afterwards.
+    static func reading<R: Sendable>(_ location: TestStores.Location, _ body: @Sendable @escaping (any SQLDatabase) async throws -> R) async throws -> R {
+        try await withStore(at: location) { store in
+            try await store.transaction { session in try await body(try #require(session as? SQLSession).db) }
+        }
+    }
+
+    /// The unfinished runs whose lease `owner` holds, read straight from the database.
+    static func unfinishedRuns(leasedBy owner: String, at location: TestStores.Location) async throws -> [String] {
+        try await reading(location) { db in
+            try await db.select().column("id").from("sync_job_runs")
+                .where("lease_owner", .equal, owner).where("status", .in, ["created", "running", "rate_limited"]).all()
+                .map { try $0.decode(column: "id", as: String.self) }
+        }
+    }
+
+    /// The status of each of `runs`.
+    static func finishedStatuses(of runs: [String], at location: TestStores.Location) async throws -> [String: String] {
+        try await reading(location) { db in
+            var out: [String: String] = [:]
+            for row in try await db.select().columns("id", "status").from("sync_job_runs").where("id", .in, runs).all() {
+                out[try row.decode(column: "id", as: String.self)] = try row.decode(column: "status", as: String.self)
+            }
+            return out
+        }
     }
 }

@@ -3,7 +3,7 @@ import SyncBridgeTestSupport
 import Testing
 
 @Suite struct AuthTests {
-    @Test(.enabled(if: TestStores.postgresURL != nil, postgresMissingReason))
+    @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason))
     func postgresIsAvailable() async throws {
         try await withAPI(.postgres) { api in
             let health = try await api.request(.GET, "/health", authenticated: false)

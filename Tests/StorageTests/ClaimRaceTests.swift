@@ -1,0 +1,56 @@
+import Foundation
+import Storage
+import SyncBridgeCore
+import SyncBridgeTestSupport
+import Testing
+
+/// Claimers racing for runs, each with its own connections, as separate worker processes would: every run is taken
+/// exactly once, and of two runs of one job on one account only one is leased at a time.
+@Suite struct ClaimRaceTests {
+    static let now = Date(timeIntervalSince1970: 1_790_000_000)
+
+    @Test(arguments: StoreKind.available)
+    func racingClaimersTakeEachRunOnce(kind: StoreKind) async throws {
+        let location = try await TestStores.newLocation(kind)
+        let setup = try await location.open()
+        let env = Environment(name: "default", createdAt: Self.now)
+        try await setup.transaction { try await $0.insertEnvironment(env) }
+        // 40 runs of distinct job/account pairs; the first 10 pairs get a second, later run (runs 40–49).
+        var runs: [SyncJobRun] = []
+        for i in 0..<50 {
+            let pair = i < 40 ? (UUID(), UUID()) : (runs[i - 40].settings.syncJobId, runs[i - 40].settings.integratedAccountId)
+            let settings = RunSettings(syncJobId: pair.0, integratedAccountId: pair.1, webhookId: UUID())
+            runs.append(SyncJobRun(environmentId: env.id, settings: settings, createdAt: Self.now.addingTimeInterval(Double(i)), updatedAt: Self.now))
+        }
+        try await setup.transaction { s in for run in runs { try await s.insert(run) } }
+        try await setup.close()
+
+        // SQLite: one file, one owner process; its stores serialize writes. PostgreSQL: four pools.
+        let claimers = kind == .postgres ? 4 : 1
+        var stores: [any Store] = []
+        for _ in 0..<claimers { stores.append(try await location.open()) }
+        let far = Self.now.addingTimeInterval(86_400)
+        let claimed = try await withThrowingTaskGroup(of: [UUID].self) { group in
+            for (n, store) in stores.enumerated() {
+                for lane in 0..<4 {
+                    group.addTask {
+                        var mine: [UUID] = []
+                        while let run = try await store.transaction({ try await $0.claimRun(owner: "c\(n).\(lane)", now: Self.now, leaseUntil: far) }) {
+                            mine.append(run.run.id)
+                        }
+                        return mine
+                    }
+                }
+            }
+            var all: [UUID] = []
+            for try await ids in group { all += ids }
+            return all
+        }
+        for store in stores { try await store.close() }
+        #expect(claimed.count == Set(claimed).count, "no run was claimed twice")
+        let expected = Set(runs.prefix(40).map(\.id))
+        let unexpected = Set(claimed).subtracting(expected).count
+        let missing = expected.subtracting(claimed).count
+        #expect(unexpected == 0 && missing == 0, "one run per pair, the older: \(missing) missing, \(unexpected) held back by a sibling's lease yet claimed")
+    }
+}
