@@ -54,21 +54,22 @@ import Testing
         }
     }
 
-    /// The bucket itself: one account's requests are spaced to the rate after the burst, while another account's
-    /// are not held up by them. (Time is checked as a lower bound only: a busy machine can make waits longer, never
-    /// shorter. The other account's freedom is checked on the reservations, not the clock.)
+    /// The bucket itself, on a clock the test moves: one account's requests are spaced to the rate after the burst,
+    /// another account's are not held up by them, and tokens come back as the clock moves.
     @Test func oneAccountWaitsItsTurnAnotherDoesNot() async throws {
-        let budget = AccountRequestBudget(RequestBudget(perMinute: 1200, burst: 2))
+        let clock = ManualClock(Date(timeIntervalSince1970: 1_790_000_000))
+        let budget = AccountRequestBudget(RequestBudget(perMinute: 1200, burst: 2), clock: clock)
         let busy = UUID()
         let other = UUID()
-        let start = ContinuousClock.now
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<12 { group.addTask { try await budget.acquire(busy) } }
-            try await group.waitForAll()
-        }
-        // 12 requests, 2 at once, then 20 a second: the last may start no earlier than 0.5 s in.
-        #expect(ContinuousClock.now - start >= .milliseconds(490))
+        var waits: [Double] = []
+        for _ in 0..<12 { waits.append(await budget.reserve(busy)) }
+        // 12 requests at once, 2 at a time, then 20 a second: the n-th waits (n − 2) / 20 s.
+        let expected = (0..<12).map { Double(max(0, $0 - 1)) / 20 }
+        #expect(zip(waits, expected).allSatisfy { abs($0 - $1) < 1e-9 }, "\(waits)")
         #expect(await budget.reserve(other) == 0)
         #expect(await budget.reserve(other) == 0, "another account still has its whole burst")
+        // Once the clock has moved past the reservations and a burst's worth more, the account may go at once.
+        clock.advance(by: 0.55 + 0.1)
+        #expect(await budget.reserve(busy) == 0)
     }
 }

@@ -274,4 +274,56 @@ import Testing
         guard case .deliver(let same) = try l.next() else { Issue.record("expected the same delivery"); return }
         #expect(same.page == page.page && same.records == page.records)
     }
+
+    /// The dependents' first pages the walk will ask for next can be known before it asks: they are exactly the next
+    /// first-page fetches of the walk, in order.
+    @Test func upcomingDependentFetchesAreTheWalksNextFirstPages() throws {
+        var full = Self.walker()
+        let trace = try Self.drive(&full).map(\.step)
+        var w = Self.walker()
+        var checked = 0
+        var index = 0
+        while true {
+            let step = try w.next()
+            let upcoming = w.upcomingDependentFetches(limit: 3).map { Self.describe($0, resources: Self.job) }
+            if !upcoming.isEmpty {
+                // The next first-page fetches of dependent resources in the uninterrupted walk, from here on.
+                let later = trace[index...].filter { $0.hasPrefix("fetch comments") || $0.hasPrefix("fetch attachments") }
+                    .filter { $0.hasSuffix(" -") }
+                // In the walk's order (deeper pages may come between them), and not one the walk has made already.
+                var rest = later[...]
+                let inOrder = upcoming.allSatisfy { want in
+                    guard let at = rest.firstIndex(of: want) else { return false }
+                    rest = rest[rest.index(after: at)...]
+                    return true
+                }
+                #expect(inOrder, "at step \(index): \(upcoming) not in \(Array(later.prefix(6)))")
+                checked += 1
+            }
+            switch step {
+            case .finished:
+                #expect(checked > 10)
+                return
+            case .pause: return
+            case .checkpoint, .deliver: w.acknowledged()
+            case .fetch(let fetch): w.received(Self.provider(fetch, resources: Self.job))
+            }
+            index += 1
+        }
+    }
+
+    @Test func upcomingUnderATicketsPageAreItsCommentsThenTheirAttachments() throws {
+        var w = Self.walker()
+        _ = try w.next()
+        w.received(Self.page([1, 2], next: "t2"))
+        _ = try w.next()  // deliver tickets p1
+        #expect(w.upcomingDependentFetches(limit: 5).map { Self.describe($0, resources: Self.job) } == ["fetch comments @t1 -", "fetch comments @t2 -"])
+        w.acknowledged()
+        guard case .fetch(let comments) = try w.next() else { Issue.record("expected the comments fetch"); return }
+        w.received(Self.provider(comments, resources: Self.job))
+        _ = try w.next()  // deliver comments of ticket 1
+        #expect(w.upcomingDependentFetches(limit: 5).map { Self.describe($0, resources: Self.job) } == ["fetch attachments @a111 -", "fetch attachments @a112 -"])
+        #expect(w.upcomingDependentFetches(limit: 1).count == 1)
+        #expect(w.upcomingDependentFetches(limit: 0).isEmpty)
+    }
 }

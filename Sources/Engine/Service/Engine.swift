@@ -23,7 +23,7 @@ public struct Engine: Service {
     ) {
         services = EngineServices(
             store: store, connectors: connectors, sender: WebhookSender(client: httpClient, timeout: .seconds(30), clock: clock),
-            configuration: configuration, clock: clock, budget: configuration.accountBudget.map(AccountRequestBudget.init),
+            configuration: configuration, clock: clock, budget: configuration.accountBudget.map { AccountRequestBudget($0, clock: clock) },
             providerClient: ProviderClient(http: httpClient), tokens: AccountTokens(store: store, connectors: connectors, clock: clock)
         )
         self.logger = logger

@@ -160,6 +160,43 @@ struct RunWalker: Sendable {
         }
     }
 
+    /// The first-page requests of dependents the walk will make next under the deepest page whose records it holds,
+    /// in walk order, up to `limit`: each needs nothing but its parent record, so they may be in flight while earlier
+    /// pages are still being delivered — delivery stays in walk order, and each answer is handed back when the walk
+    /// asks for it (as ``PageAhead`` does for a leaf's next page). A `loop_on` that is not one placeholder yields none.
+    func upcomingDependentFetches(limit: Int) -> [Fetch] {
+        guard limit > 0, let depth = levels.indices.last(where: { levels[$0].records != nil && !graph.children(of: levels[$0].frame.resource).isEmpty })
+        else { return [] }
+        let level = levels[depth]
+        guard let records = level.records else { return [] }
+        let children = graph.children(of: level.frame.resource)
+        let name = resources[level.frame.resource].resource
+        // The child being walked now (a deeper level exists) is not upcoming; the one about to be entered is.
+        var (record, child) = (level.frame.record, level.frame.child + (depth < levels.count - 1 ? 1 : 0))
+        var out: [Fetch] = []
+        while record < records.count && out.count < limit {
+            if child >= children.count {
+                record += 1
+                child = 0
+                continue
+            }
+            let index = children[child]
+            let step = resources[index]
+            let scope = level.iterationScope.binding(record: records[record], of: name).with(previousRunDate: dates.previousRunDate(for: step.resource))
+            child += 1
+            let loop: (path: String, elements: [JSONValue])?
+            do {
+                loop = try Self.loopElements(step, scope: scope)
+            } catch {
+                continue
+            }
+            for element in loop.map({ Array($0.elements.indices) }) ?? [0] where out.count < limit {
+                out.append(Fetch(resource: index, scope: Self.iterationScope(scope, loop: loop, at: element), cursor: nil, purpose: .page))
+            }
+        }
+        return out
+    }
+
     // MARK: Moves
 
     private mutating func hand(_ step: Step) -> Step {
