@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SyncBridgeCore
 import SyncBridgeTestSupport
+import Synchronization
 import Testing
 
 @Suite struct EventSequenceTests {
@@ -149,15 +150,25 @@ import Testing
         }
     }
 
+    /// Turns the receiver to 503 for every delivery from the `n`-th `sync_job_run:record` on (decided before it is
+    /// answered, so no page can slip through first).
+    static func failFromRecord(_ n: Int, _ receiver: WebhookReceiver) {
+        let seen = Atomic<Int>(0)
+        receiver.beforeAnsweringEach { body in
+            if body.contains(#""event":"sync_job_run:record""#), seen.add(1, ordering: .relaxed).newValue == n { receiver.respond(with: 503) }
+        }
+    }
+
     /// When the receiver never acknowledges, the run fails with its checkpoint kept (nothing skipped).
-    @Test func undeliverablePageFailsTheRun() async throws {
-        try await withEngine(.sqlite, tickets: 5) { h in
+    @Test(arguments: StoreKind.available)
+    func undeliverablePageFailsTheRun(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 5) { h in
             let webhook = try await h.webhook()
             let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
             let account = try await h.account()
+            // Armed before the run starts: the first page's delivery turns the receiver to 503 for good.
+            Self.failFromRecord(1, h.receiver)
             let id = try await h.startRun(job: job, account: account, webhook: webhook.id)
-            try await h.waitForEvent("sync_job_run:started")
-            h.receiver.respond(with: 503)
             let run = try await h.waitForRun(id)
             #expect(run["status"] == "failed")
             #expect(run["error"]?.stringValue?.hasPrefix("webhook did not acknowledge sync_job_run:record: HTTP 503") == true, "\(run.jsonString())")
@@ -173,9 +184,9 @@ import Testing
             let webhook = try await h.webhook()
             let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
             let account = try await h.account()
+            // Armed before the run starts: the first page is acknowledged, the second finds the receiver at 503.
+            Self.failFromRecord(2, h.receiver)
             let id = try await h.startRun(job: job, account: account, webhook: webhook.id)
-            try await waitUntil { h.events().contains { $0.event == "sync_job_run:record" } }
-            h.receiver.respond(with: 503)
             let failed = try await h.waitForRun(id)
             #expect(failed["status"] == "failed")
             let resumed = try await h.api.request(.POST, "/sync-job-run/\(id)/resume")
