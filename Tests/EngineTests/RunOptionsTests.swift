@@ -21,8 +21,9 @@ import Testing
             let firstIds = h.events().flatMap(\.records).compactMap { $0["id"]?.stringValue }
             #expect(firstIds.count == 40)
             #expect(Set(firstIds).count == 40)
-            // Zendesk timestamps have whole seconds: change the tickets in a later second than the first run's start.
-            try await Task.sleep(for: .milliseconds(1100))
+            // Zendesk timestamps have whole seconds: change the tickets in a later second than the first run's start
+            // (the sandbox's clock moves on; nothing waits).
+            _ = try await h.zendesk(.POST, "/__sandbox/clock", ["advance_seconds": 2])
             _ = try await h.zendesk(.PUT, "/api/v2/tickets/7.json", ["ticket": ["status": "solved"]])
             _ = try await h.zendesk(.PUT, "/api/v2/tickets/19.json", ["ticket": ["priority": "urgent"]])
             let before = h.events().count
