@@ -39,13 +39,24 @@ public struct RunReferences: Sendable {
             failures += try ArgsSchema(schema).check(settings.args)
         }
         if let destination = settings.destination {
-            let target = try await session.fetch(IntegratedAccount.self, id: destination.integratedAccountId, environmentId: env)
-            if target == nil {
-                failures.append(.init(path: "destination.integrated_account_id", message: "no integrated account with this id"))
-            } else if target?.integrationName != "zendesk" {
-                failures.append(.init(path: "destination.integrated_account_id", message: "zendesk_ticket_import writes to a 'zendesk' account"))
-            } else if target?.status != .active {
-                failures.append(.init(path: "destination.integrated_account_id", message: "the account is '\(target!.status.rawValue)'; it must be active"))
+            if let sink = connectors.sinks.entry(for: destination.kind) {
+                let collector = FailureCollector()
+                sink.check(FieldReader(destination.json, path: "destination", failures: collector))
+                failures += collector.failures
+                let target = try await session.fetch(IntegratedAccount.self, id: destination.integratedAccountId, environmentId: env)
+                if let target {
+                    if target.integrationName != sink.integrationName {
+                        failures.append(.init(path: "destination.integrated_account_id", message: "\(sink.kind) writes to a '\(sink.integrationName)' account"))
+                    } else if target.status != .active {
+                        failures.append(.init(path: "destination.integrated_account_id", message: "the account is '\(target.status.rawValue)'; it must be active"))
+                    }
+                } else {
+                    failures.append(.init(path: "destination.integrated_account_id", message: "no integrated account with this id"))
+                }
+            } else {
+                failures.append(.init(
+                    path: "destination.type", message: "'\(destination.kind)' is not a destination type (known: \(connectors.sinks.kinds.joined(separator: ", ")))"
+                ))
             }
         }
         if settings.mode == .continuous, let job {

@@ -48,7 +48,7 @@ struct PreparedRun: Sendable {
             }
             let context = SinkRegistry.Context(destination: target, account: ConnectorAccount(destination), client: services.providerClient)
             guard let chosen = services.connectors.sinks.sink(for: context) else {
-                throw RunInterruption.failed("this build has no sink for destinations of type '\(target.kind.rawValue)'")
+                throw RunInterruption.failed("this build has no sink for destinations of type '\(target.kind)'")
             }
             sink = chosen
         }

@@ -1,46 +1,42 @@
 import Foundation
 
 /// Where a run writes its records instead of sending them to the webhook (which still gets the lifecycle events):
-/// seed 004's destination. `zendesk_ticket_import` writes tickets into another Zendesk account with the bulk import
-/// API, `buffer_size` (≤ 100, Zendesk's per-call maximum) per call, waiting out a 429's `Retry-After` up to
-/// `max_retries` times; a page is acknowledged (checkpointed) only once every ticket of it is written.
+/// seed 004's destination. `type` names a sink of the process's sink registry (`zendesk_ticket_import` writes tickets
+/// into another Zendesk account with the bulk import API); `integrated_account_id` is the account written to; every
+/// other member is the sink's own option (`buffer_size`, `max_retries`), checked by the sink when the run or trigger
+/// is created. A page is acknowledged (checkpointed) only once every record of it is written.
 public struct RunDestination: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
-        case zendeskTicketImport = "zendesk_ticket_import"
-    }
-
-    public var kind: Kind
+    /// The sink's name (`zendesk_ticket_import`).
+    public var kind: String
     /// The account written to.
     public var integratedAccountId: UUID
-    public var bufferSize: Int
-    public var maxRetries: Int
+    /// The sink's own options, as given.
+    public var options: [String: JSONValue]
 
-    public init(kind: Kind = .zendeskTicketImport, integratedAccountId: UUID, bufferSize: Int = 100, maxRetries: Int = 3) {
+    /// The Zendesk ticket import's kind.
+    public static let zendeskTicketImport = "zendesk_ticket_import"
+
+    public init(kind: String, integratedAccountId: UUID, options: [String: JSONValue] = [:]) {
         self.kind = kind
         self.integratedAccountId = integratedAccountId
-        self.bufferSize = bufferSize
-        self.maxRetries = maxRetries
+        self.options = options
     }
 
     public var json: JSONValue {
-        [
-            "type": .string(kind.rawValue), "integrated_account_id": .string(integratedAccountId.lowercased),
-            "buffer_size": .number(Double(bufferSize)), "max_retries": .number(Double(maxRetries)),
-        ]
+        .object(options.merging(["type": .string(kind), "integrated_account_id": .string(integratedAccountId.lowercased)]) { _, fixed in fixed })
     }
 
-    /// Reads `destination`; nil when absent or invalid (failures recorded under `destination.…`).
+    /// Reads `destination`; nil when absent or invalid (failures recorded under `destination.…`). The type and the
+    /// options are checked against the sink registry by the run's reference check.
     public init?(reading parent: FieldReader) {
         guard let value = parent.present("destination") else { return nil }
         let r = FieldReader(value, path: parent.path("destination"), failures: parent.failures)
-        r.rejectUnknown(["type", "integrated_account_id", "buffer_size", "max_retries"])
-        let kind = r.oneOf("type", Kind.allCases.map(\.rawValue), required: true).flatMap(Kind.init(rawValue:))
+        let kind = r.string("type", required: true)
         let account = r.uuid("integrated_account_id", required: true)
-        let buffer = r.int("buffer_size") ?? 100
-        let retries = r.int("max_retries") ?? 3
-        if !(1...100).contains(buffer) { r.failures.add(r.path("buffer_size"), "must be from 1 to 100 (Zendesk imports at most 100 tickets per call)") }
-        if !(0...10).contains(retries) { r.failures.add(r.path("max_retries"), "must be from 0 to 10") }
-        guard let kind, let account, (1...100).contains(buffer), (0...10).contains(retries) else { return nil }
-        self.init(kind: kind, integratedAccountId: account, bufferSize: buffer, maxRetries: retries)
+        guard let kind, let account else { return nil }
+        var options = r.members
+        options["type"] = nil
+        options["integrated_account_id"] = nil
+        self.init(kind: kind, integratedAccountId: account, options: options)
     }
 }
