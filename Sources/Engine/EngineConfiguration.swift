@@ -12,6 +12,9 @@ public struct EngineConfiguration: Sendable {
     public var leaseDuration: TimeInterval = 30
     /// Retries of webhook deliveries.
     public var delivery = RetryPolicy.delivery
+    /// A delivery whose next attempt is further off than this parks its run (`waiting_for_webhook`, no lease, no
+    /// worker slot) until the attempt is due; shorter waits are slept through.
+    public var parkAfter: TimeInterval = 60
     /// Retries of provider requests that failed transiently (5xx, network).
     public var fetch = RetryPolicy.fetch
     /// Longest single wait the engine accepts from a provider's `Retry-After` (longer waits are capped).
@@ -51,6 +54,33 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maxAttempts: Int
     /// Fraction of each delay added or removed at random, so retries from many runs do not line up.
     public var jitter: Double = 0.2
+    /// Explicit waits after each failed attempt (the first wait after the first attempt); when set it replaces the
+    /// backoff, and there are `schedule.count + 1` attempts in all.
+    public var schedule: [TimeInterval]?
+
+    /// A policy that waits `schedule[i]` after the `i + 1`-th failed attempt.
+    public static func scheduled(_ schedule: [TimeInterval], jitter: Double = 0.1) -> RetryPolicy {
+        var policy = RetryPolicy(quickRetries: 0, quickDelay: 0, baseDelay: 0, maxDelay: schedule.max() ?? 0, maxAttempts: schedule.count + 1, jitter: jitter)
+        policy.schedule = schedule
+        return policy
+    }
+
+    /// Reads a schedule like `5s,5m,30m,2h,5h,10h,10h` (units s, m, h, d; a bare number is seconds).
+    public static func schedule(parsing text: String) -> [TimeInterval]? {
+        let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        var out: [TimeInterval] = []
+        for part in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
+            var number = Substring(part)
+            var unit: TimeInterval = 1
+            if let last = part.last, let u = units[last] {
+                unit = u
+                number = number.dropLast()
+            }
+            guard let n = Double(number), n >= 0, n.isFinite else { return nil }
+            out.append(n * unit)
+        }
+        return out.isEmpty ? nil : out
+    }
 
     /// Creates a policy.
     public init(quickRetries: Int, quickDelay: TimeInterval, baseDelay: TimeInterval, maxDelay: TimeInterval, maxAttempts: Int, jitter: Double = 0.2) {
@@ -62,16 +92,21 @@ public struct RetryPolicy: Sendable, Equatable {
         self.jitter = jitter
     }
 
-    /// Truto's three quick retries, then backing off to five minutes between attempts; gives up after 12 attempts
-    /// (about 25 minutes) and keeps the run's checkpoint for a resume.
-    public static let delivery = RetryPolicy(quickRetries: 3, quickDelay: 1, baseDelay: 10, maxDelay: 300, maxAttempts: 12)
+    /// In Svix's spirit: at once, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h — eight attempts over about
+    /// 27.5 hours — then the run fails, keeping its checkpoint for a resume. Waits past ``EngineConfiguration/parkAfter``
+    /// park the run.
+    public static let delivery = RetryPolicy.scheduled([5, 300, 1_800, 7_200, 18_000, 36_000, 36_000])
     /// Provider 5xx and network errors: five retries over about a minute.
     public static let fetch = RetryPolicy(quickRetries: 1, quickDelay: 1, baseDelay: 2, maxDelay: 30, maxAttempts: 6)
 
     /// The wait before attempt `attempt + 1`, after `attempt` failed attempts (1-based), at least `retryAfter`.
     public func delay(afterAttempt attempt: Int, retryAfter: TimeInterval? = nil) -> TimeInterval {
-        let raw: TimeInterval =
-            attempt <= quickRetries ? quickDelay : min(maxDelay, baseDelay * pow(2, Double(attempt - quickRetries - 1)))
+        let raw: TimeInterval
+        if let schedule, !schedule.isEmpty {
+            raw = schedule[min(max(0, attempt - 1), schedule.count - 1)]
+        } else {
+            raw = attempt <= quickRetries ? quickDelay : min(maxDelay, baseDelay * pow(2, Double(attempt - quickRetries - 1)))
+        }
         let spread = raw * jitter * Double.random(in: -1...1)
         return min(maxDelay, max(retryAfter ?? 0, max(0, raw + spread)))
     }

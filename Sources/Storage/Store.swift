@@ -106,10 +106,10 @@ public protocol StoreSession: Sendable {
     func checkpoint(runId: UUID) async throws -> JSONValue?
     /// Records where the run resumes if interrupted now.
     func setCheckpoint(runId: UUID, _ checkpoint: JSONValue?) async throws
-    /// Saves a running run's progress — its document (statistics, status), its checkpoint, and its lease extended to
-    /// `leaseUntil` — in one statement that matches only while `owner` holds the lease and the run is not stopped or
-    /// finished. A checkpoint that moved resets the claim count.
-    func saveProgress(_ run: SyncJobRun, checkpoint: JSONValue, owner: String, leaseUntil: Date) async throws -> ProgressSave
+    /// Saves a running run's progress — its document (statistics, status, `next_attempt_at`), its checkpoint, and its
+    /// lease extended to `leaseUntil` (nil: given up, the run is parked) — in one statement that matches only while
+    /// `owner` holds the lease and the run is not stopped or finished. A checkpoint that moved resets the claim count.
+    func saveProgress(_ run: SyncJobRun, checkpoint: JSONValue, owner: String, leaseUntil: Date?) async throws -> ProgressSave
     /// `started_at` of the latest completed run of a job on an account. Used for `previous_run_date` only while
     /// the job and account have no ``resourceWatermarks(syncJobId:integratedAccountId:environmentId:)`` yet (runs
     /// completed by versions before them).

@@ -15,10 +15,14 @@ public protocol StoredResource: Resource {
     static var filterValues: [String: [String]] { get }
     /// Top-level members of ``Resource/stored`` that are sealed with AES-GCM before they reach the database.
     static var sealedMembers: [String] { get }
+    /// Indexed columns written on every insert and update, NULL when ``indexedColumns`` has no value for them (a
+    /// value that can be cleared).
+    static var clearableColumns: Set<String> { get }
 }
 
 extension StoredResource {
     public static var sealedMembers: [String] { [] }
+    public static var clearableColumns: Set<String> { [] }
     public static var filterColumns: Set<String> { [] }
     public static var filterValues: [String: [String]] { [:] }
     public var indexedColumns: [String: String] { [:] }
@@ -50,6 +54,7 @@ extension SyncJob: StoredResource {
 
 extension SyncJobRun: StoredResource {
     public static let table = "sync_job_runs"
+    public static let clearableColumns: Set<String> = ["next_attempt_at"]
     public static let filterColumns: Set<String> = [
         "sync_job_id", "integrated_account_id", "webhook_id", "status", "sync_job_cron_trigger_id",
     ]
@@ -61,6 +66,7 @@ extension SyncJobRun: StoredResource {
         ]
         if let cronTriggerId { c["sync_job_cron_trigger_id"] = cronTriggerId.lowercased }
         if let startedAt { c["started_at"] = Timestamp.format(startedAt) }
+        if let nextAttemptAt { c["next_attempt_at"] = Timestamp.format(nextAttemptAt) }
         return c
     }
 }

@@ -53,4 +53,35 @@ import Testing
         let missing = expected.subtracting(claimed).count
         #expect(unexpected == 0 && missing == 0, "one run per pair, the older: \(missing) missing, \(unexpected) held back by a sibling's lease yet claimed")
     }
+
+    /// A parked run gives up its lease and is claimed again only when its next attempt is due; until then it still
+    /// holds back a later run of the same job on the same account.
+    @Test(arguments: StoreKind.available)
+    func parkedRunsAreClaimedWhenDueAndHoldBackTheirSiblings(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let env = Environment(name: "default", createdAt: Self.now)
+            try await store.transaction { try await $0.insertEnvironment(env) }
+            let settings = RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID())
+            let first = SyncJobRun(environmentId: env.id, settings: settings, createdAt: Self.now, updatedAt: Self.now)
+            let later = SyncJobRun(environmentId: env.id, settings: settings, createdAt: Self.now.addingTimeInterval(1), updatedAt: Self.now)
+            try await store.transaction { s in
+                try await s.insert(first)
+                try await s.insert(later)
+            }
+            let far = Self.now.addingTimeInterval(86_400)
+            let claimed = try await store.transaction { try await $0.claimRun(owner: "w", now: Self.now, leaseUntil: far) }
+            #expect(claimed?.run.id == first.id)
+            var parked = first
+            parked.status = .waitingForWebhook
+            parked.nextAttemptAt = Self.now.addingTimeInterval(3600)
+            let outcome = try await store.transaction { try await $0.saveProgress(parked, checkpoint: ["previous_run_date": "x"], owner: "w", leaseUntil: nil) }
+            #expect(outcome == .saved)
+            let early = Self.now.addingTimeInterval(3599)
+            #expect(try await store.transaction { try await $0.claimRun(owner: "v", now: early, leaseUntil: far) } == nil, "not due, and its sibling waits behind it")
+            let due = try await store.transaction { try await $0.claimRun(owner: "v", now: Self.now.addingTimeInterval(3600), leaseUntil: far) }
+            #expect(due?.run.id == first.id)
+            #expect(due?.run.status == .waitingForWebhook)
+            #expect(due?.run.nextAttemptAt == parked.nextAttemptAt)
+        }
+    }
 }

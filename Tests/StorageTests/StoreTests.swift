@@ -40,7 +40,7 @@ import Testing
                     .map { try $0.decode(column: "version", as: Int.self) }
             }
             #expect(versions == Migrations.all.map(\.version))
-            #expect(versions.last == 6)
+            #expect(versions.last == 7)
             for table in ["environments", "api_tokens", "webhooks", "integrated_accounts", "sync_jobs", "sync_job_runs", "outbox_events",
                 "sync_job_cron_triggers", "cron_fires", "sync_job_event_triggers", "sync_job_push_triggers", "resource_watermarks",
                 "environment_integrations", "link_tokens"]

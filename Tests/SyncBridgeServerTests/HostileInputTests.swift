@@ -132,7 +132,7 @@ import Testing
     func listFiltersAreChecked(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
             let cases: [(String, String, String)] = [
-                ("/sync-job-run?status=bogus", "status", "must be one of created, running, rate_limited, completed, failed, stopped (got 'bogus')"),
+                ("/sync-job-run?status=bogus", "status", "must be one of created, running, rate_limited, waiting_for_webhook, completed, failed, stopped (got 'bogus')"),
                 ("/sync-job-run?sync_job_id=abc", "sync_job_id", "must be an id (a UUID)"),
                 ("/integrated-account?tenant_id=a%00b", "tenant_id", "must not contain control characters"),
                 ("/webhook?is_active=yes", "is_active", "must be one of true, false (got 'yes')"),

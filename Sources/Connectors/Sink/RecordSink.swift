@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SyncBridgeCore
 
@@ -20,14 +21,17 @@ public struct SinkPage: Sendable {
     public var sequence: Int
     /// The page may have been written already, by an attempt interrupted after writing and before its checkpoint.
     public var mayRepeat: Bool
+    /// Attempts made at this page before (by an executor that parked the run while waiting to retry it).
+    public var attempted: Int
 
     /// Creates a page.
-    public init(resource: String, records: [JSONValue], payload: JSONValue, sequence: Int, mayRepeat: Bool) {
+    public init(resource: String, records: [JSONValue], payload: JSONValue, sequence: Int, mayRepeat: Bool, attempted: Int = 0) {
         self.resource = resource
         self.records = records
         self.payload = payload
         self.sequence = sequence
         self.mayRepeat = mayRepeat
+        self.attempted = attempted
     }
 }
 
@@ -51,11 +55,15 @@ public enum SinkError: Error, Sendable, Equatable, CustomStringConvertible {
     case failed(String)
     /// The task was cancelled (shutdown) while writing: the run resumes from its checkpoint.
     case interrupted
+    /// The sink cannot take the page now and asks to be tried again at `until`, after `attempts` attempts (the last
+    /// failing with `reason`): the run parks until then.
+    case retryLater(until: Date, attempts: Int, reason: String)
 
     public var description: String {
         switch self {
         case .failed(let message): message
         case .interrupted: "interrupted"
+        case .retryLater(let until, _, let reason): "\(reason); retrying at \(until)"
         }
     }
 }

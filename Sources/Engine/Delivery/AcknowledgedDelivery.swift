@@ -15,6 +15,9 @@ struct AcknowledgedDelivery: Sendable {
         case exhausted(String)
         /// The receiver ended the delivery (410 Gone, `webhook-delivery: abort`) or cannot be reached at all.
         case aborted(String)
+        /// The next attempt is further off than the park threshold: `attempts` were made, the last failed with
+        /// `problem`, and the next is due at `until`. The caller parks (gives up its lease) and tries again then.
+        case parked(until: Date, attempts: Int, problem: String)
     }
 
     let sender: WebhookSender
@@ -22,9 +25,13 @@ struct AcknowledgedDelivery: Sendable {
     /// What the waits between attempts are measured on.
     let clock: any WallClock
 
-    /// Sends until acknowledged. With `refusable`, a 400 ends the delivery as ``Outcome/refused(_:)``.
-    func deliver(envelope: JSONValue, id: UUID, webhook: Webhook, refusable: Bool, logger: Logger) async throws -> Outcome {
-        var attempt = 0
+    /// Sends until acknowledged. With `refusable`, a 400 ends the delivery as ``Outcome/refused(_:)``. `attempted`
+    /// attempts were made before (by a process that parked the run); with `parkAfter`, a wait longer than that
+    /// returns ``Outcome/parked(until:attempts:problem:)`` instead of being slept through.
+    func deliver(
+        envelope: JSONValue, id: UUID, webhook: Webhook, refusable: Bool, attempted: Int = 0, parkAfter: TimeInterval? = nil, logger: Logger
+    ) async throws -> Outcome {
+        var attempt = attempted
         while true {
             attempt += 1
             let result = await sender.send(envelope: envelope, messageId: id.lowercased, to: webhook, logger: logger)
@@ -36,6 +43,10 @@ struct AcknowledgedDelivery: Sendable {
             if result.isFinal { return .aborted(problem) }
             if attempt >= policy.maxAttempts { return .exhausted(problem) }
             let wait = policy.delay(afterAttempt: attempt, retryAfter: result.retryAfter)
+            if let parkAfter, wait > parkAfter {
+                logger.notice("webhook did not acknowledge; parking the run until the next attempt", metadata: ["attempt": "\(attempt)", "wait_seconds": "\(wait)", "problem": "\(problem)"])
+                return .parked(until: clock.now().addingTimeInterval(wait), attempts: attempt, problem: problem)
+            }
             logger.notice(
                 "webhook did not acknowledge; retrying",
                 metadata: ["attempt": "\(attempt)", "wait_seconds": "\(wait)", "problem": "\(problem)"]

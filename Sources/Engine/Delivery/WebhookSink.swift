@@ -13,6 +13,8 @@ struct WebhookSink: RecordSink {
     let runId: UUID
     let environmentId: UUID
     let clock: any WallClock
+    /// Waits longer than this park the run instead of being slept through.
+    let parkAfter: TimeInterval?
 
     func write(_ page: SinkPage, logger: Logger) async throws(SinkError) -> SinkReceipt {
         let type = EventType.syncJobRunRecord
@@ -24,7 +26,9 @@ struct WebhookSink: RecordSink {
         )
         let outcome: AcknowledgedDelivery.Outcome
         do {
-            outcome = try await delivery.deliver(envelope: event.envelope, id: id, webhook: webhook, refusable: false, logger: logger)
+            outcome = try await delivery.deliver(
+                envelope: event.envelope, id: id, webhook: webhook, refusable: false, attempted: page.attempted, parkAfter: parkAfter, logger: logger
+            )
         } catch {
             throw .interrupted
         }
@@ -32,6 +36,7 @@ struct WebhookSink: RecordSink {
         case .acknowledged, .refused: return SinkReceipt()
         case .exhausted(let problem): throw .failed("webhook did not acknowledge \(type.rawValue): \(problem)")
         case .aborted(let problem): throw .failed("the receiver ended delivery of \(type.rawValue) (\(problem)); nothing more is sent")
+        case .parked(let until, let attempts, let problem): throw .retryLater(until: until, attempts: attempts, reason: "webhook did not acknowledge \(type.rawValue): \(problem)")
         }
     }
 }

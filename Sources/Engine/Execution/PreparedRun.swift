@@ -37,7 +37,8 @@ struct PreparedRun: Sendable {
             throw RunInterruption.failed("the sync job's depends_on edges do not form a tree")
         }
         var sink: any RecordSink = WebhookSink(
-            delivery: services.delivery, webhook: webhook, runId: run.id, environmentId: env, clock: services.clock
+            delivery: services.delivery, webhook: webhook, runId: run.id, environmentId: env, clock: services.clock,
+            parkAfter: services.configuration.parkAfter
         )
         if let target = settings.destination {
             let destination = try await services.store.transaction {

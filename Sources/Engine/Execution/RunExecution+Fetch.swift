@@ -113,14 +113,16 @@ extension RunExecution {
     func waitOutRateLimit(_ step: SyncJobResource, _ error: ConnectorError) async throws {
         try await flushSave()  // so resume_at is measured from when the event goes out
         let wait = min(services.configuration.maxRateLimitWait, max(0, error.retryAfter ?? 60))
-        let resumeAt = now.addingTimeInterval(wait)
+        // The event is stamped with the instant `resume_at` is counted from.
+        let sentAt = now
+        let resumeAt = sentAt.addingTimeInterval(wait)
         run.status = .rateLimited
         logger.notice("rate limited by the provider", metadata: ["resource": "\(step.resource)", "retry_after": "\(wait)"])
         try await send(
             .syncJobRunRateLimited,
-            payload(["resource": .string(step.resource), "retry_after": .number(wait), "resume_at": resumeAt.json])
+            payload(["resource": .string(step.resource), "retry_after": .number(wait), "resume_at": resumeAt.json]), createdAt: sentAt
         )
-        try await services.clock.sleep(for: .seconds(wait))
+        try await services.clock.sleep(for: .seconds(max(0, resumeAt.timeIntervalSince(now))))
         run.status = .running
         try await save()
     }

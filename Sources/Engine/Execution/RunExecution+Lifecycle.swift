@@ -31,6 +31,7 @@ extension RunExecution {
         run.status = .running
         run.startedAt = now
         run.updatedAt = now
+        savedPosition = position
         let (updated, checkpoint) = (run, position.json)
         let event = OutboxEvent.about(run, .syncJobRunStarted, webhook: prepared.webhook, now: now)
         try await store.transaction { s in
@@ -56,7 +57,8 @@ extension RunExecution {
             }
             let refusable = claimed.event == EventType.syncJobRunStarted.rawValue
             let outcome = try await services.delivery.deliver(
-                envelope: claimed.envelope, id: claimed.id, webhook: prepared.webhook, refusable: refusable, logger: logger
+                envelope: claimed.envelope, id: claimed.id, webhook: prepared.webhook, refusable: refusable, attempted: claimed.attempts,
+                parkAfter: services.configuration.parkAfter, logger: logger
             )
             switch outcome {
             case .acknowledged:
@@ -70,6 +72,12 @@ extension RunExecution {
             case .aborted(let problem):
                 try await record(claimed, status: .failed, error: problem)
                 throw RunInterruption.failed("the receiver ended delivery of \(claimed.event) (\(problem)); nothing more is sent")
+            case .parked(let until, let attempts, let problem):
+                // The event keeps its attempts and comes due with the run.
+                try await store.transaction {
+                    try await $0.recordAttempt(eventId: claimed.id, status: .pending, attempts: attempts, nextAttemptAt: until, lastError: problem)
+                }
+                throw RunInterruption.parked(until: until, attempts: position.deliveryAttempts, problem: "webhook did not acknowledge \(claimed.event): \(problem)")
             }
         }
     }

@@ -13,6 +13,9 @@ final class RunExecution {
     var run: SyncJobRun
     /// The checkpoint: the walk's frames, the count of acknowledged events, the run's dates and watermarks.
     var position = RunPosition(previousRunDate: Timestamp.distantPastString)
+    /// The last position handed to a save: where the run resumes. (``position`` may already hold a page fetched and
+    /// not yet acknowledged.)
+    var savedPosition = RunPosition(previousRunDate: Timestamp.distantPastString)
     var compiledQueries: [String: QueryExpression] = [:]
     /// A resumed run's first page may already be at the sink: the sink is told so.
     var sinkMayHavePage = false
@@ -37,9 +40,11 @@ final class RunExecution {
             let runId = run.id
             if let saved = RunPosition(try await store.transaction({ try await $0.checkpoint(runId: runId) })) {
                 position = saved
+                savedPosition = saved
                 sinkMayHavePage = !saved.frames.isEmpty
             }
             if run.status == .created { try await start() }
+            if run.status == .waitingForWebhook { try await unpark() }
             try await deliverPendingLifecycle()
             try await walk()
             try await flushSave()
@@ -49,6 +54,12 @@ final class RunExecution {
             case .stopped: logger.info("run stopped")
             case .leaseLost: logger.warning("lease lost; another worker continues the run")
             case .failed(let reason): try? await finishLogged(.failed, error: reason)
+            case .parked(let until, let attempts, let problem):
+                do {
+                    try await park(until: until, attempts: attempts, problem: problem)
+                } catch {
+                    logger.warning("could not park the run; it resumes from its checkpoint", metadata: ["error": "\(error)"])
+                }
             }
         } catch is CancellationError {
             logger.info("run interrupted; it resumes from its checkpoint")

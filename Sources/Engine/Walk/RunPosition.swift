@@ -56,6 +56,8 @@ struct RunPosition: Sendable, Equatable {
     var frames: [Frame] = []
     /// Events sent by the executor and acknowledged so far; the next one's sequence number.
     var acknowledged = 0
+    /// Attempts already made at the next event (a parked run resumes its retry schedule where it stopped).
+    var deliveryAttempts = 0
     /// The `previous_run_date` fixed when the run started, so a resumed run filters as the first attempt did. With
     /// ``previousRunDates`` it is only the earliest of them (for logs); without (a checkpoint of an older version),
     /// every resource uses it.
@@ -83,6 +85,7 @@ struct RunPosition: Sendable, Equatable {
             "previous_run_date": .string(previousRunDate), "watermarks": .object(watermarks.mapValues(JSONValue.string)),
         ]
         if let previousRunDates { o["previous_run_dates"] = .object(previousRunDates.mapValues(JSONValue.string)) }
+        if deliveryAttempts > 0 { o["delivery_attempts"] = .number(Double(deliveryAttempts)) }
         return .object(o)
     }
 
@@ -92,6 +95,7 @@ struct RunPosition: Sendable, Equatable {
         previousRunDates = v["previous_run_dates"]?.objectValue?.compactMapValues(\.stringValue)
         watermarks = v["watermarks"]?.objectValue?.compactMapValues(\.stringValue) ?? [:]
         acknowledged = Int(v["acknowledged"]?.numberValue ?? 0)
+        deliveryAttempts = Int(v["delivery_attempts"]?.numberValue ?? 0)
         frames = (v["frames"]?.arrayValue ?? []).compactMap(Frame.init)
     }
 }

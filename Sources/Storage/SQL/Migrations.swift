@@ -100,6 +100,13 @@ enum Migrations {
                 "ALTER TABLE sync_job_runs ADD COLUMN claims_without_progress BIGINT NOT NULL DEFAULT 0",
             ] + resourceTable("environment_integrations", ["integration_name"]) + resourceTable("link_tokens", [])
         ),
+        Migration(
+            version: 7, name: "parked runs",
+            statements: [
+                // When a run parked `waiting_for_webhook` may be claimed again (NULL for every other run).
+                "ALTER TABLE sync_job_runs ADD COLUMN next_attempt_at TEXT",
+            ]
+        ),
     ]
 
     /// A resource table: id, environment, timestamps, the JSON document, and indexed columns.

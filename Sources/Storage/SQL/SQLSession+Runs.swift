@@ -4,22 +4,29 @@ import SyncBridgeCore
 
 /// Leases and checkpoints of runs being executed.
 extension SQLSession {
-    /// Runs that can be taken: unfinished and not leased (or leased with the lease expired).
+    /// Runs that can be taken at once: unfinished, not parked, and not leased (or leased with the lease expired).
     static let claimableStatuses = [SyncJobRun.Status.created, .running, .rateLimited].map(\.rawValue)
+    /// Runs whose executor may save progress: the claimable ones and parked ones (whose claim resumes them).
+    static let progressStatuses = claimableStatuses + [SyncJobRun.Status.waitingForWebhook.rawValue]
 
-    /// A run of the same job on the same account holds a live lease (one run at a time per job and account).
+    /// A run of the same job on the same account holds a live lease, or is parked waiting for its webhook (one run at
+    /// a time per job and account, in order).
     static func heldSibling(_ nowText: String) -> SQLQueryString {
         """
         EXISTS (SELECT 1 FROM sync_job_runs AS held WHERE held.sync_job_id = sync_job_runs.sync_job_id
           AND held.integrated_account_id = sync_job_runs.integrated_account_id AND held.id <> sync_job_runs.id
-          AND held.lease_expires_at >= \(bind: nowText))
+          AND (held.lease_expires_at >= \(bind: nowText) OR held.status = 'waiting_for_webhook'))
         """
     }
 
     func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> ClaimedRun? {
         let nowText = Timestamp.format(now)
         var select = db.select().columns("id", "data", "sync_job_id", "integrated_account_id", "claims_without_progress").from(SyncJobRun.table)
-            .where("status", .in, Self.claimableStatuses)
+            .where { due in
+                due.where("status", .in, Self.claimableStatuses).orWhere { parked in
+                    parked.where("status", .equal, SyncJobRun.Status.waitingForWebhook.rawValue).where("next_attempt_at", .lessThanOrEqual, nowText)
+                }
+            }
             .where { $0.where("lease_expires_at", .is, SQLLiteral.null).orWhere("lease_expires_at", .lessThan, nowText) }
             .where(SQLQueryString("NOT ") + Self.heldSibling(nowText))
             .orderBy("created_at").orderBy("id").limit(1)
@@ -84,15 +91,22 @@ extension SQLSession {
             .where("id", .equal, runId.lowercased).run()
     }
 
-    func saveProgress(_ run: SyncJobRun, checkpoint: JSONValue, owner: String, leaseUntil: Date) async throws -> ProgressSave {
+    func saveProgress(_ run: SyncJobRun, checkpoint: JSONValue, owner: String, leaseUntil: Date?) async throws -> ProgressSave {
         let text = checkpoint.jsonString()
         let claims: SQLQueryString = "CASE WHEN checkpoint = \(bind: text) THEN claims_without_progress ELSE 0 END"
-        let saved = try await db.update(SyncJobRun.table)
+        var update = db.update(SyncJobRun.table)
             .set("data", to: try document(run)).set("status", to: run.status.rawValue).set("updated_at", to: Timestamp.format(run.updatedAt))
-            .set("claims_without_progress", to: claims).set("checkpoint", to: text)
-            .set("lease_expires_at", to: Timestamp.format(leaseUntil))
+            .set("next_attempt_at", to: run.nextAttemptAt.map { SQLBind(Timestamp.format($0)) as any SQLExpression } ?? SQLLiteral.null)
+            .set("checkpoint", to: text)
+        if let leaseUntil {
+            update = update.set("claims_without_progress", to: claims).set("lease_expires_at", to: Timestamp.format(leaseUntil))
+        } else {
+            // Parked: the lease is given up with the save; a parked run is no crash, so the claim count starts again.
+            update = update.set("claims_without_progress", to: 0).set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null)
+        }
+        let saved = try await update
             .where("id", .equal, run.id.lowercased).where("environment_id", .equal, run.environmentId.lowercased)
-            .where("lease_owner", .equal, owner).where("status", .in, Self.claimableStatuses)
+            .where("lease_owner", .equal, owner).where("status", .in, Self.progressStatuses)
             .returning("id").first()
         if saved != nil {
             effects.noteWrite(run)
@@ -101,7 +115,7 @@ extension SQLSession {
         // Only on the way out: tell a stop from a lost lease.
         let row = try await db.select().columns("status", "lease_owner").from(SyncJobRun.table).where("id", .equal, run.id.lowercased).first()
         guard let row, let status = SyncJobRun.Status(rawValue: try row.decode(column: "status", as: String.self)),
-            Self.claimableStatuses.contains(status.rawValue)
+            Self.progressStatuses.contains(status.rawValue)
         else { return .stopped }
         return .leaseLost
     }

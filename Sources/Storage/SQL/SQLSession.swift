@@ -184,7 +184,7 @@ struct SQLSession: StoreSession {
     /// Every indexed column of the table, with nil for those the resource leaves empty (so updates clear them).
     static func allIndexed<R: StoredResource>(_ r: R) -> [(String, String?)] {
         let values = r.indexedColumns
-        let names = Set(values.keys).union(R.filterColumns).sorted()
+        let names = Set(values.keys).union(R.filterColumns).union(R.clearableColumns).sorted()
         return names.map { ($0, values[$0]) }
     }
 

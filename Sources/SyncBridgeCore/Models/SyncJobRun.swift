@@ -4,10 +4,13 @@ import Foundation
 public struct SyncJobRun: Resource, Equatable {
     public static let resourceName = "sync-job-run"
 
-    /// Where a run is in its life: created → running ⇄ rate_limited → completed | failed | stopped.
+    /// Where a run is in its life: created → running ⇄ rate_limited | waiting_for_webhook → completed | failed |
+    /// stopped. A run `waiting_for_webhook` is parked: its receiver did not acknowledge, the next attempt is due at
+    /// `next_attempt_at`, and until then it holds no lease and no worker slot.
     public enum Status: String, Sendable, CaseIterable {
         case created, running
         case rateLimited = "rate_limited"
+        case waitingForWebhook = "waiting_for_webhook"
         case completed, failed, stopped
 
         /// True once the run can no longer change.
@@ -28,6 +31,8 @@ public struct SyncJobRun: Resource, Equatable {
     public var updatedAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// When a parked run (`waiting_for_webhook`) tries its receiver again.
+    public var nextAttemptAt: Date?
 
     /// Creates a run.
     public init(
@@ -58,6 +63,7 @@ public struct SyncJobRun: Resource, Equatable {
                 "sync_job_cron_trigger_id": cronTriggerId.map { .string($0.lowercased) } ?? .null,
                 "started_at": startedAt.json,
                 "finished_at": finishedAt.json,
+                "next_attempt_at": nextAttemptAt.json,
             ])
         )
     }
@@ -69,12 +75,14 @@ public struct SyncJobRun: Resource, Equatable {
             guard let c = r.common(), let settings = RunSettings(reading: r),
                 let status = r.string("status", required: true).flatMap(Status.init(rawValue:))
             else { return nil }
-            return SyncJobRun(
+            var run = SyncJobRun(
                 id: c.id, environmentId: c.environmentId, settings: settings, status: status,
                 resourceStats: r.object("resource_stats") ?? [:], error: r.string("error", nonEmpty: false),
                 cronTriggerId: r.uuid("sync_job_cron_trigger_id"), createdAt: c.createdAt, updatedAt: c.updatedAt,
                 startedAt: r.date("started_at"), finishedAt: r.date("finished_at")
             )
+            run.nextAttemptAt = r.date("next_attempt_at")
+            return run
         }
     }
 }

@@ -12,7 +12,7 @@ enum InUseCheck {
         column: String, id: UUID, environmentId: UUID, session: any StoreSession, code: String, noun: String
     ) async throws {
         var unfinished = 0
-        for status in [SyncJobRun.Status.created, .running, .rateLimited] {
+        for status in SyncJobRun.Status.allCases where !status.isFinished {
             unfinished += try await session.count(
                 SyncJobRun.self, environmentId: environmentId, where: [column: id.lowercased, "status": status.rawValue]
             )

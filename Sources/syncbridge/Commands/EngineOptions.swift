@@ -22,6 +22,12 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Claims in a row without progress after which a run that keeps killing the engine is failed (env SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS, default 5)")
     var maxClaimsWithoutProgress: Int?
 
+    @Option(help: "Waits between webhook delivery attempts, like 5s,5m,30m,2h,5h,10h,10h (env SYNCBRIDGE_DELIVERY_SCHEDULE; that is the default)")
+    var deliverySchedule: String?
+
+    @Option(help: "A delivery wait longer than this many seconds parks the run as waiting_for_webhook (env SYNCBRIDGE_PARK_AFTER_SECONDS, default 60)")
+    var parkAfterSeconds: Double?
+
     var configuration: EngineConfiguration {
         let env = ProcessInfo.processInfo.environment
         var c = EngineConfiguration(workerId: workerId ?? env["SYNCBRIDGE_WORKER_ID"] ?? EngineConfiguration.defaultWorkerId)
@@ -31,6 +37,10 @@ struct EngineOptions: ParsableArguments {
         let burst = accountBurst ?? env["SYNCBRIDGE_ACCOUNT_BURST"].flatMap(Double.init) ?? 60
         c.accountBudget = perMinute > 0 ? RequestBudget(perMinute: perMinute, burst: burst) : nil
         if let n = maxClaimsWithoutProgress ?? env["SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS"].flatMap(Int.init) { c.maxClaimsWithoutProgress = max(1, n) }
+        if let text = deliverySchedule ?? env["SYNCBRIDGE_DELIVERY_SCHEDULE"], let schedule = RetryPolicy.schedule(parsing: text) {
+            c.delivery = RetryPolicy.scheduled(schedule)
+        }
+        if let s = parkAfterSeconds ?? env["SYNCBRIDGE_PARK_AFTER_SECONDS"].flatMap(Double.init) { c.parkAfter = max(0, s) }
         c.crashBeforeFetching = env["SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING"]
         return c
     }
