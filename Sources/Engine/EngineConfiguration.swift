@@ -12,6 +12,8 @@ public struct EngineConfiguration: Sendable {
     public var leaseDuration: TimeInterval = 30
     /// Retries of webhook deliveries.
     public var delivery = RetryPolicy.delivery
+    /// A webhook that failed every delivery for this long is deactivated, and `webhook:disabled` goes to the others.
+    public var disableWebhookAfter: TimeInterval = 5 * 86_400
     /// A delivery whose next attempt is further off than this parks its run (`waiting_for_webhook`, no lease, no
     /// worker slot) until the attempt is due; shorter waits are slept through.
     public var parkAfter: TimeInterval = 60

@@ -106,6 +106,11 @@ public protocol StoreSession: Sendable {
     func checkpoint(runId: UUID) async throws -> JSONValue?
     /// Records where the run resumes if interrupted now.
     func setCheckpoint(runId: UUID, _ checkpoint: JSONValue?) async throws
+    /// Records how a delivery attempt to a webhook ended. A success clears its failing streak; a failure starts one
+    /// (at `at`) or, when every delivery has failed for at least `disableAfter`, deactivates the webhook and queues
+    /// `webhook:disabled` for every other active webhook of the environment that subscribes to it. Returns the webhook
+    /// when this call deactivated it.
+    func recordDeliveryOutcome(webhookId: UUID, environmentId: UUID, succeeded: Bool, at: Date, disableAfter: TimeInterval) async throws -> Webhook?
     /// Saves a running run's progress — its document (statistics, status, `next_attempt_at`), its checkpoint, and its
     /// lease extended to `leaseUntil` (nil: given up, the run is parked) — in one statement that matches only while
     /// `owner` holds the lease and the run is not stopped or finished. A checkpoint that moved resets the claim count.

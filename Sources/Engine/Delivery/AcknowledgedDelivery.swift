@@ -24,6 +24,8 @@ struct AcknowledgedDelivery: Sendable {
     let policy: RetryPolicy
     /// What the waits between attempts are measured on.
     let clock: any WallClock
+    /// Where each attempt's outcome is recorded (nil: nowhere).
+    var health: WebhookHealth?
 
     /// Sends until acknowledged. With `refusable`, a 400 ends the delivery as ``Outcome/refused(_:)``. `attempted`
     /// attempts were made before (by a process that parked the run); with `parkAfter`, a wait longer than that
@@ -35,6 +37,7 @@ struct AcknowledgedDelivery: Sendable {
         while true {
             attempt += 1
             let result = await sender.send(envelope: envelope, messageId: id.lowercased, to: webhook, logger: logger)
+            await health?.note(result, to: webhook, logger: logger)
             if result.isSuccess { return .acknowledged }
             // Interrupted (shutdown): the event stays unacknowledged and the next process sends it again.
             try Task.checkCancellation()

@@ -12,6 +12,8 @@ struct OutboxDispatcher: Sendable {
     let sender: WebhookSender
     let policy: RetryPolicy
     let clock: any WallClock
+    /// Where each attempt's outcome is recorded (nil: nowhere).
+    var health: WebhookHealth?
     let logger: Logger
 
     /// One pass over the due events; returns how many were attempted.
@@ -32,6 +34,7 @@ struct OutboxDispatcher: Sendable {
                 continue
             }
             let result = await sender.send(envelope: event.envelope, messageId: event.id.lowercased, to: webhook, logger: logger)
+            await health?.note(result, to: webhook, logger: logger)
             if result.isSuccess {
                 try await record(event, status: .delivered, next: nil, error: nil)
             } else {

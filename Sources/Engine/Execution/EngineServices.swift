@@ -20,6 +20,9 @@ struct EngineServices: Sendable {
     /// Accounts' credentials with their OAuth tokens kept alive.
     let tokens: AccountTokens
 
-    var delivery: AcknowledgedDelivery { AcknowledgedDelivery(sender: sender, policy: configuration.delivery, clock: clock) }
+    var delivery: AcknowledgedDelivery {
+        AcknowledgedDelivery(sender: sender, policy: configuration.delivery, clock: clock, health: health)
+    }
+    var health: WebhookHealth { WebhookHealth(store: store, clock: clock, disableAfter: configuration.disableWebhookAfter) }
     var leaseUntil: Date { clock.now().addingTimeInterval(configuration.leaseDuration) }
 }

@@ -131,6 +131,7 @@ extension RunExecution {
         guard let event else { return }
         // One attempt now; the outbox dispatcher retries with backoff if the receiver is away.
         let result = await services.sender.send(envelope: event.envelope, messageId: event.id.lowercased, to: webhook, logger: logger)
+        await services.health.note(result, to: webhook, logger: logger)
         if result.isSuccess {
             try await markDelivered(event)
         } else {

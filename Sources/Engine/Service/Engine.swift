@@ -46,7 +46,7 @@ public struct Engine: Service {
         let active = RunCounter()
         let configuration = services.configuration
         let dispatcher = OutboxDispatcher(
-            store: services.store, sender: services.sender, policy: configuration.delivery, clock: services.clock, logger: logger
+            store: services.store, sender: services.sender, policy: configuration.delivery, clock: services.clock, health: services.health, logger: logger
         )
         let freed = try await services.store.recoverLeases(workerId: configuration.workerId)
         logger.info(

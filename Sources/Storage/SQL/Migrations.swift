@@ -101,10 +101,12 @@ enum Migrations {
             ] + resourceTable("environment_integrations", ["integration_name"]) + resourceTable("link_tokens", [])
         ),
         Migration(
-            version: 7, name: "parked runs",
+            version: 7, name: "parked runs, failing webhooks",
             statements: [
                 // When a run parked `waiting_for_webhook` may be claimed again (NULL for every other run).
                 "ALTER TABLE sync_job_runs ADD COLUMN next_attempt_at TEXT",
+                // Since when every delivery to the webhook failed (NULL: the last one succeeded, or none was made).
+                "ALTER TABLE webhooks ADD COLUMN failing_since TEXT",
             ]
         ),
     ]

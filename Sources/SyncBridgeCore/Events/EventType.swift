@@ -14,6 +14,9 @@ public enum EventType: String, Sendable, CaseIterable {
     case integratedAccountDeleted = "integrated_account:deleted"
     case integratedAccountAuthenticationError = "integrated_account:authentication_error"
     case integratedAccountPostConnectFormSubmitted = "integrated_account:post_connect_form_submitted"
+    /// A webhook that failed every delivery for too long was deactivated; sent to every other webhook of the
+    /// environment that subscribes to it.
+    case webhookDisabled = "webhook:disabled"
 
     /// Events that go to every subscribed webhook of the environment (the others go to one run's webhook).
     public var isBroadcast: Bool { rawValue.hasPrefix("integrated_account:") }

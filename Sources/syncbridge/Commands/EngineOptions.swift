@@ -28,6 +28,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "A delivery wait longer than this many seconds parks the run as waiting_for_webhook (env SYNCBRIDGE_PARK_AFTER_SECONDS, default 60)")
     var parkAfterSeconds: Double?
 
+    @Option(help: "Deactivate a webhook whose every delivery failed for this many hours (env SYNCBRIDGE_DISABLE_WEBHOOK_AFTER_HOURS, default 120)")
+    var disableWebhookAfterHours: Double?
+
     var configuration: EngineConfiguration {
         let env = ProcessInfo.processInfo.environment
         var c = EngineConfiguration(workerId: workerId ?? env["SYNCBRIDGE_WORKER_ID"] ?? EngineConfiguration.defaultWorkerId)
@@ -41,6 +44,7 @@ struct EngineOptions: ParsableArguments {
             c.delivery = RetryPolicy.scheduled(schedule)
         }
         if let s = parkAfterSeconds ?? env["SYNCBRIDGE_PARK_AFTER_SECONDS"].flatMap(Double.init) { c.parkAfter = max(0, s) }
+        if let h = disableWebhookAfterHours ?? env["SYNCBRIDGE_DISABLE_WEBHOOK_AFTER_HOURS"].flatMap(Double.init) { c.disableWebhookAfter = max(0, h) * 3600 }
         c.crashBeforeFetching = env["SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING"]
         return c
     }
