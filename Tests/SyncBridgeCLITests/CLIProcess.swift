@@ -1,5 +1,7 @@
 import Foundation
 import SyncBridgeTestSupport
+import Testing
+import ZendeskSandbox
 
 /// Runs the built `syncbridge` executable as a separate process, the way people and scripts do.
 struct CLIProcess {
@@ -106,6 +108,35 @@ struct CLIProcess {
     }
 
     struct CLIError: Error { let message: String }
+
+    /// The database URL of a fresh PostgreSQL schema, as a process is given it.
+    static func postgresDatabase(_ location: TestStores.Location) throws -> String {
+        let base = try #require(TestStores.postgresURL)
+        return base + (base.contains("?") ? "&" : "?") + "search_path=\(location.name)"
+    }
+
+    /// A new API token in the database, made by `syncbridge token create`.
+    static func token(database: String, directory: URL) async throws -> String {
+        let created = try await run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
+        #expect(created.status == 0, "\(created.stderr)")
+        return created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// A sandbox with `tickets` tickets (no recent-change window; `configure` may change more) and a webhook receiver,
+/// both in this process, for `body(sandboxURL, receiverURL)`.
+func withSandboxAndReceiver<R: Sendable>(
+    tickets: Int, receiver: WebhookReceiver, configure: (inout SandboxConfiguration) -> Void = { _ in },
+    _ body: @Sendable @escaping (String, String) async throws -> R
+) async throws -> R {
+    var configuration = SandboxConfiguration()
+    configuration.tickets = tickets
+    configuration.recentWindow = 0
+    configure(&configuration)
+    let sandbox = ZendeskSandbox(configuration: configuration, httpClient: HTTPClientForTests.shared, logger: TestStores.logger)
+    return try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
+        try await receiver.run { receiverURL in try await body(sandboxURL, receiverURL) }
+    }
 }
 
 /// Reads a pipe to its end on a thread of its own; `wait()` blocks (off the cooperative pool) until it has.

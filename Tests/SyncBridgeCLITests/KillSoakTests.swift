@@ -23,26 +23,23 @@ import ZendeskSandbox
     @Test func killedAgainAndAgainNothingIsLost() async throws {
         let (kills, tickets) = (Self.kills, Self.tickets)
         let database = "sqlite://soak.sqlite"
-        let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
-            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try await CLIProcess.token(database: database, directory: directory)
         let client = HTTPClientForTests.shared
-        var configuration = SandboxConfiguration()
-        configuration.tickets = tickets
-        configuration.recentWindow = 0
-        let sandbox = ZendeskSandbox(configuration: configuration, httpClient: client, logger: TestStores.logger)
         let receiver = WebhookReceiver()
         let dir = directory
-        try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
-            try await receiver.run { receiverURL in
+        try await withSandboxAndReceiver(tickets: tickets, receiver: receiver) { sandboxURL, receiverURL in
+            do {
                 let api = ProcessAPI(client: client, token: token)
                 let serve = ["--lease-seconds", "600", "--account-requests-per-minute", "0"]
                 var (process, url) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                 let run = try await api.startSeedRun(url, sandboxURL: sandboxURL, receiverURL: receiverURL)
                 var done = 0
                 var restarts: [Duration] = []
+                // About one event per ticket (its comments' page) and one per 100 tickets: kills spread over the run.
+                let spacing = max(12, (tickets + tickets / 100 + 50) / (kills + 2))
                 while done < kills {
-                    // A random moment: after 1 to 12 more events arrive (or the run ends first).
-                    let target = receiver.runEvents().count + Int.random(in: 1...12)
+                    // A random moment: after 1 to `spacing` more events arrive (or the run ends first).
+                    let target = receiver.runEvents().count + Int.random(in: 1...spacing)
                     try await waitUntil { receiver.runEvents().count >= target || receiver.runEvents().contains { $0.event == "sync_job_run:completed" } }
                     if receiver.runEvents().contains(where: { $0.event == "sync_job_run:completed" }) { break }
                     kill(process.processIdentifier, SIGKILL)

@@ -52,18 +52,12 @@ import ZendeskSandbox
     @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason), arguments: Variant.allCases)
     func aDayLongOutageParksTheRunAndLosesNothing(variant: Variant) async throws {
         let location = try await TestStores.newLocation(.postgres)
-        let base = try #require(TestStores.postgresURL)
-        let database = base + (base.contains("?") ? "&" : "?") + "search_path=\(location.name)"
-        let created = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
-        let api = ProcessAPI(client: HTTPClientForTests.shared, token: created.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-        var configuration = SandboxConfiguration()
-        configuration.tickets = 250
-        configuration.recentWindow = 0
-        let sandbox = ZendeskSandbox(configuration: configuration, httpClient: HTTPClientForTests.shared, logger: TestStores.logger)
+        let database = try CLIProcess.postgresDatabase(location)
+        let api = ProcessAPI(client: HTTPClientForTests.shared, token: try await CLIProcess.token(database: database, directory: directory))
         let receiver = WebhookReceiver()
         let dir = directory
-        try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
-            try await receiver.run { receiverURL in
+        try await withSandboxAndReceiver(tickets: 250, receiver: receiver) { sandboxURL, receiverURL in
+            do {
                 let shared = ["SYNCBRIDGE_TEST_CLOCK": sandboxURL]
                 let options = ["--account-requests-per-minute", "0", "--lease-seconds", "120"]
                 var (serve, url) = try await CLIProcess.serve(database: database, directory: dir, extra: options, environment: shared)

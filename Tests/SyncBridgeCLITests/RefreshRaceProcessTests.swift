@@ -61,26 +61,18 @@ import ZendeskSandbox
     @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason))
     func twoWorkersAndServeNeverSpendARefreshTokenTwice() async throws {
         let location = try await TestStores.newLocation(.postgres)
-        let base = try #require(TestStores.postgresURL)
-        let database = base + (base.contains("?") ? "&" : "?") + "search_path=\(location.name)"
-        let created = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
-        #expect(created.status == 0, "\(created.stderr)")
-        let api = ProcessAPI(client: HTTPClientForTests.shared, token: created.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
-        var configuration = SandboxConfiguration()
-        configuration.tickets = 1_500
-        configuration.recentWindow = 0
-        configuration.oauthClients = [Self.client]
-        let sandbox = ZendeskSandbox(configuration: configuration, httpClient: HTTPClientForTests.shared, logger: TestStores.logger)
+        let database = try CLIProcess.postgresDatabase(location)
+        let api = ProcessAPI(client: HTTPClientForTests.shared, token: try await CLIProcess.token(database: database, directory: directory))
         let receiver = WebhookReceiver()
         let dir = directory
-        try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { sandboxURL in
+        try await withSandboxAndReceiver(tickets: 1_500, receiver: receiver, configure: { $0.oauthClients = [Self.client] }) { sandboxURL, receiverURL in
             // Two virtual seconds per delivered page of any run, for every process at once.
             receiver.beforeAnsweringEach { body in
                 if body.contains(#""event":"sync_job_run:record""#) {
                     _ = try? await Self.sandbox(.POST, sandboxURL, "/__sandbox/clock", ["advance_seconds": 2])
                 }
             }
-            try await receiver.run { receiverURL in
+            do {
                 let shared = ["SYNCBRIDGE_TEST_CLOCK": sandboxURL]
                 // Leases far longer than the simulated time, so no run changes hands: the race is the refresh.
                 let options = ["--lease-seconds", "86400", "--account-requests-per-minute", "0", "--max-concurrent-runs", "4"]

@@ -21,8 +21,7 @@ import ZendeskSandbox
     @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason))
     func workersDrainTheQueueOnceAndSurviveAKill() async throws {
         let location = try await TestStores.newLocation(.postgres)
-        let base = TestStores.postgresURL!
-        let database = base + (base.contains("?") ? "&" : "?") + "search_path=\(location.name)"
+        let database = try CLIProcess.postgresDatabase(location)
         let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", database], directory: directory)
         #expect(token.status == 0, "\(token.stderr)")
         let api = ProcessAPI(client: HTTPClientForTests.shared, token: token.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
@@ -101,8 +100,7 @@ import ZendeskSandbox
     @Test(.enabled(if: TestStores.checksPostgres, postgresMissingReason))
     func aSecondWorkerWithTheSameIdIsRefused() async throws {
         let location = try await TestStores.newLocation(.postgres)
-        let base = TestStores.postgresURL!
-        let database = base + (base.contains("?") ? "&" : "?") + "search_path=\(location.name)"
+        let database = try CLIProcess.postgresDatabase(location)
         let migrated = try await CLIProcess.run(["migrate", "--database-url", database], directory: directory)
         #expect(migrated.status == 0, "\(migrated.stderr)")
         let first = try CLIProcess.worker(database: database, directory: directory, log: "first.log", extra: ["--worker-id", "pod-a"])
