@@ -17,9 +17,10 @@ import Testing
 
     static func id(_ v: JSONValue?) -> String { v?.numberValue.map { String(Int64($0)) } ?? v?.stringValue ?? "" }
 
-    @Test(arguments: StoreKind.available)
-    func burstBecomesOneRunAndLostNotificationsLoseNothing(kind: StoreKind) async throws {
-        try await withEngine(kind, tickets: 100) { h in
+    /// SQLite only: whether 50 updates land inside one 3-second debounce depends on the machine's load, and running
+    /// it twice at once (both stores) doubles that load. The store-independent parts run on both in the tests below.
+    @Test func burstBecomesOneRunAndLostNotificationsLoseNothing() async throws {
+        try await withEngine(.sqlite, tickets: 100) { h in
             let webhook = try await h.webhook(eventTypes: ["sync_job_run:record", "sync_job_run:completed"])
             let account = try await h.account()
             let job = try await h.job(Self.job)
