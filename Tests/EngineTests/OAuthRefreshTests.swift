@@ -56,21 +56,7 @@ final class SharedTestClock: WallClock, Sendable {
 
     /// Consent (Allow) and the code exchange, as the connect flow does them: a token pair living `lifetime` seconds.
     static func grant(_ h: EngineHarness, lifetime: Int) async throws -> JSONValue {
-        let manual = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        defer { _ = manual.shutdown() }
-        var consent = HTTPClientRequest(url: h.sandboxURL + "/oauth/authorizations")
-        consent.method = .POST
-        consent.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        consent.body = .bytes(ByteBuffer(string: "decision=allow&client_id=syncbridge&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&scope=read+write&state=s"))
-        let answer = try await manual.execute(consent, timeout: .seconds(30))
-        let location = try #require(answer.headers.first(name: "Location"))
-        let code = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value)
-        let tokens = try await h.zendesk(.POST, "/oauth/tokens", [
-            "grant_type": "authorization_code", "code": .string(code), "client_id": "syncbridge", "client_secret": "s3cret",
-            "redirect_uri": "http://127.0.0.1:9/cb", "expires_in": .number(Double(lifetime)),
-        ])
-        try #require(tokens["access_token"]?.stringValue != nil)
-        return tokens
+        try await sandboxOAuthGrant(h.sandboxURL, lifetime: lifetime)
     }
 
     /// An OAuth account with the pair, its expiry as the clock sees it, and the lifetime to ask for on refresh.

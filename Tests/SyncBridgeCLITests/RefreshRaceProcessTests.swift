@@ -24,29 +24,6 @@ import ZendeskSandbox
     static let client = SandboxOAuthClient(identifier: "syncbridge", secret: "s3cret", redirectURIs: ["http://127.0.0.1:9/cb"])
     static let lifetime = 30
 
-    /// Consent and the code exchange: a token pair living ``lifetime`` seconds.
-    static func grant(_ sandboxURL: String) async throws -> JSONValue {
-        let manual = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        do {
-            var consent = HTTPClientRequest(url: sandboxURL + "/oauth/authorizations")
-            consent.method = .POST
-            consent.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            consent.body = .bytes(ByteBuffer(string: "decision=allow&client_id=syncbridge&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&scope=read+write&state=s"))
-            let answer = try await manual.execute(consent, timeout: .seconds(30))
-            let location = try #require(answer.headers.first(name: "Location"))
-            let code = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value)
-            let tokens = try await sandbox(.POST, sandboxURL, "/oauth/tokens", [
-                "grant_type": "authorization_code", "code": .string(code), "client_id": "syncbridge", "client_secret": "s3cret",
-                "redirect_uri": "http://127.0.0.1:9/cb", "expires_in": .number(Double(lifetime)),
-            ])
-            try await manual.shutdown()
-            return tokens
-        } catch {
-            try? await manual.shutdown()
-            throw error
-        }
-    }
-
     static func sandbox(_ method: HTTPMethod, _ base: String, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
@@ -84,7 +61,7 @@ import ZendeskSandbox
                 defer {
                     for p in workers + [serve] where p.isRunning { p.terminate() }
                 }
-                let tokens = try await Self.grant(sandboxURL)
+                let tokens = try await sandboxOAuthGrant(sandboxURL, lifetime: Self.lifetime)
                 let start = try #require(try await Self.sandbox(.GET, sandboxURL, "/__sandbox/clock")["now"]?.stringValue.flatMap(Timestamp.parse))
                 let account = try await api.create(url, "/integrated-account", [
                     "integration_name": "zendesk", "tenant_id": "acme",

@@ -19,10 +19,11 @@ struct EngineServices: Sendable {
     let providerClient: ProviderClient
     /// Accounts' credentials with their OAuth tokens kept alive.
     let tokens: AccountTokens
+    /// Webhooks' failing streaks, shared by every delivery path of the process.
+    let health: WebhookHealth
 
     var delivery: AcknowledgedDelivery {
         AcknowledgedDelivery(sender: sender, policy: configuration.delivery, clock: clock, health: health)
     }
-    var health: WebhookHealth { WebhookHealth(store: store, clock: clock, disableAfter: configuration.disableWebhookAfter) }
     var leaseUntil: Date { clock.now().addingTimeInterval(configuration.leaseDuration) }
 }

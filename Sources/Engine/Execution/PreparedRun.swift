@@ -13,8 +13,6 @@ struct PreparedRun: Sendable {
     let webhook: Webhook
     /// Where pages of records go: the webhook, or the run's `destination`.
     let sink: any RecordSink
-    /// True when the sink is a destination (not the webhook).
-    let hasDestination: Bool
 
     /// Loads what `run` refers to; anything missing or unusable fails the run (``RunInterruption/failed(_:)``).
     static func load(_ run: SyncJobRun, services: EngineServices) async throws -> PreparedRun {
@@ -53,9 +51,6 @@ struct PreparedRun: Sendable {
             }
             sink = chosen
         }
-        return PreparedRun(
-            job: job, graph: graph, account: account, connector: connector, webhook: webhook, sink: sink,
-            hasDestination: settings.destination != nil
-        )
+        return PreparedRun(job: job, graph: graph, account: account, connector: connector, webhook: webhook, sink: sink)
     }
 }

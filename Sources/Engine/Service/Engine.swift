@@ -24,7 +24,8 @@ public struct Engine: Service {
         services = EngineServices(
             store: store, connectors: connectors, sender: WebhookSender(client: httpClient, timeout: .seconds(30), clock: clock),
             configuration: configuration, clock: clock, budget: configuration.accountBudget.map { AccountRequestBudget($0, clock: clock) },
-            providerClient: ProviderClient(http: httpClient), tokens: AccountTokens(store: store, connectors: connectors, clock: clock)
+            providerClient: ProviderClient(http: httpClient), tokens: AccountTokens(store: store, connectors: connectors, clock: clock),
+            health: WebhookHealth(store: store, clock: clock, disableAfter: configuration.disableWebhookAfter)
         )
         self.logger = logger
     }

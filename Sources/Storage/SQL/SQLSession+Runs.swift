@@ -81,19 +81,23 @@ extension SQLSession {
         return try JSONParser.parse(text)
     }
 
+    /// The claim count once `checkpoint` is saved: a position that moved is progress (the run did not crash the
+    /// process that reached it), so the count starts again.
+    static func claimsAfterSaving(_ checkpoint: any SQLExpression) -> SQLQueryString {
+        "CASE WHEN checkpoint = \(checkpoint) THEN claims_without_progress ELSE 0 END"
+    }
+
     func setCheckpoint(runId: UUID, _ checkpoint: JSONValue?) async throws {
         let text = checkpoint.map { SQLBind($0.jsonString()) as any SQLExpression } ?? SQLLiteral.null
-        // A position that moved is progress: the run did not crash the process that reached it.
-        let claims: SQLQueryString = "CASE WHEN checkpoint = \(text) THEN claims_without_progress ELSE 0 END"
         try await db.update(SyncJobRun.table)
-            .set("claims_without_progress", to: claims)
+            .set("claims_without_progress", to: Self.claimsAfterSaving(text))
             .set("checkpoint", to: text)
             .where("id", .equal, runId.lowercased).run()
     }
 
     func saveProgress(_ run: SyncJobRun, checkpoint: JSONValue, owner: String, leaseUntil: Date?) async throws -> ProgressSave {
         let text = checkpoint.jsonString()
-        let claims: SQLQueryString = "CASE WHEN checkpoint = \(bind: text) THEN claims_without_progress ELSE 0 END"
+        let claims = Self.claimsAfterSaving(SQLBind(text))
         var update = db.update(SyncJobRun.table)
             .set("data", to: try document(run)).set("status", to: run.status.rawValue).set("updated_at", to: Timestamp.format(run.updatedAt))
             .set("next_attempt_at", to: run.nextAttemptAt.map { SQLBind(Timestamp.format($0)) as any SQLExpression } ?? SQLLiteral.null)
