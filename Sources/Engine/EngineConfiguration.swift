@@ -67,7 +67,8 @@ public struct RetryPolicy: Sendable, Equatable {
         return policy
     }
 
-    /// Reads a schedule like `5s,5m,30m,2h,5h,10h,10h` (units s, m, h, d; a bare number is seconds).
+    /// Reads a schedule like `5s,5m,30m,2h,5h,10h,10h` (units s, m, h, d; a bare number is seconds); nil when any
+    /// part is not a wait from 0 to 30 days.
     public static func schedule(parsing text: String) -> [TimeInterval]? {
         let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         var out: [TimeInterval] = []
@@ -78,7 +79,8 @@ public struct RetryPolicy: Sendable, Equatable {
                 unit = u
                 number = number.dropLast()
             }
-            guard let n = Double(number), n >= 0, n.isFinite else { return nil }
+            // A wait is at most 30 days: a bigger one (or one that overflows) is no schedule.
+            guard let n = Double(number), n >= 0, n.isFinite, n * unit <= 30 * 86_400 else { return nil }
             out.append(n * unit)
         }
         return out.isEmpty ? nil : out

@@ -82,3 +82,18 @@ import Testing
 extension ConnectorPage {
     var result: Result<ConnectorPage, ConnectorError> { .success(self) }
 }
+
+/// Delivery schedules as operators write them.
+@Suite struct DeliveryScheduleTests {
+    @Test func schedulesReadWithUnitsAndRefuseNonsense() {
+        #expect(RetryPolicy.schedule(parsing: "5s,5m,30m,2h,1d,7") == [5, 300, 1_800, 7_200, 86_400, 7])
+        for bad in ["", "5x", "-5s", "1e308d", "31d", "nan", "5s,,oops"] {
+            #expect(RetryPolicy.schedule(parsing: bad) == nil, "\(bad)")
+        }
+        let policy = RetryPolicy.scheduled([5, 300], jitter: 0)
+        #expect(policy.maxAttempts == 3)
+        #expect(policy.delay(afterAttempt: 1) == 5)
+        #expect(policy.delay(afterAttempt: 2) == 300)
+        #expect(policy.delay(afterAttempt: 2, retryAfter: 400) == 300, "Retry-After is a lower bound within the schedule's longest wait")
+    }
+}

@@ -31,6 +31,13 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Deactivate a webhook whose every delivery failed for this many hours (env SYNCBRIDGE_DISABLE_WEBHOOK_AFTER_HOURS, default 120)")
     var disableWebhookAfterHours: Double?
 
+    /// A schedule that does not read is refused at start, not replaced by the default.
+    func validate() throws {
+        if let text = deliverySchedule ?? ProcessInfo.processInfo.environment["SYNCBRIDGE_DELIVERY_SCHEDULE"], RetryPolicy.schedule(parsing: text) == nil {
+            throw ValidationError("--delivery-schedule / SYNCBRIDGE_DELIVERY_SCHEDULE '\(text)' is not a list of waits like 5s,5m,30m,2h (each from 0 to 30 days)")
+        }
+    }
+
     var configuration: EngineConfiguration {
         let env = ProcessInfo.processInfo.environment
         var c = EngineConfiguration(workerId: workerId ?? env["SYNCBRIDGE_WORKER_ID"] ?? EngineConfiguration.defaultWorkerId)
