@@ -10,6 +10,12 @@ public struct EngineConfiguration: Sendable {
     public var pollInterval: Duration = .milliseconds(250)
     /// How long a claimed run stays this process's without renewal; another worker takes it over afterwards.
     public var leaseDuration: TimeInterval = 30
+    /// How often an executing run looks whether it was stopped (through the API, perhaps by another process): a stop
+    /// cancels whatever the run is doing then, a JSONata evaluation or a regex match included.
+    public var stopCheckInterval: Duration = .seconds(1)
+    /// Runs of one environment executed at once across every process sharing the store, so that one environment's
+    /// burst cannot take every worker slot from the others; `nil` means no bound.
+    public var maxRunsPerEnvironment: Int? = 3
     /// Retries of webhook deliveries.
     public var delivery = RetryPolicy.delivery
     /// A webhook that failed every delivery for this long is deactivated, and `webhook:disabled` goes to the others.

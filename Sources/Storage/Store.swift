@@ -95,7 +95,9 @@ public protocol StoreSession: Sendable {
     /// Takes the oldest run that is waiting (`created`) or whose executor's lease has expired, and leases it to
     /// `owner` until `leaseUntil`. Several processes may call it at once: each run goes to one of them. Counts the
     /// claim; ``setCheckpoint(runId:_:)`` with a new position and ``releaseLease(runId:owner:)`` reset the count.
-    func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> ClaimedRun?
+    /// With `perEnvironment`, a run is taken only while fewer than that many runs of its environment hold a live
+    /// lease (in every process sharing the store), so one environment's burst leaves slots for the others.
+    func claimRun(owner: String, now: Date, leaseUntil: Date, perEnvironment: Int?) async throws -> ClaimedRun?
     /// Extends a lease `owner` holds; false when it no longer holds it.
     func renewLease(runId: UUID, owner: String, until: Date) async throws -> Bool
     /// Gives up a lease `owner` holds.
@@ -152,6 +154,11 @@ public protocol StoreSession: Sendable {
 
 extension StoreSession {
     /// ``fetch(_:id:environmentId:forUpdate:)`` without a row lock.
+    /// ``claimRun(owner:now:leaseUntil:perEnvironment:)`` with no bound per environment.
+    public func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> ClaimedRun? {
+        try await claimRun(owner: owner, now: now, leaseUntil: leaseUntil, perEnvironment: nil)
+    }
+
     public func fetch<R: StoredResource>(_ type: R.Type, id: UUID, environmentId: UUID) async throws -> R? {
         try await fetch(type, id: id, environmentId: environmentId, forUpdate: false)
     }

@@ -70,4 +70,33 @@ import Testing
             #expect(message == "query expression must evaluate to an object, not array")
         }
     }
+
+    /// A run stuck in a query's catastrophic regex is stopped through the API: the stop cancels the evaluation
+    /// itself. The engine has one slot, so a second run can start only once the stopped run's executor let go; by
+    /// then the stopped run must have sent nothing more. (Before, the match ran on until the query's 5-second limit,
+    /// and the run then reported U1002 as a `record_error` although it had been stopped.)
+    @Test(arguments: StoreKind.available)
+    func stoppingARunCancelsItsEvaluation(kind: StoreKind) async throws {
+        var configuration = testEngineConfiguration
+        configuration.maxConcurrentRuns = 1
+        configuration.stopCheckInterval = .milliseconds(100)
+        try await withEngine(kind, tickets: 3, configuration: configuration) { h in
+            let webhook = try await h.webhook()
+            let account = try await h.account()
+            let stuck = try await h.job([["resource": "ticketing/tickets", "method": "list",
+                                          "query": "{ 'q': $contains($pad('', 40, 'a') & '!', /(a+)+$/) }"]])
+            let plain = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
+            let first = try await h.startRun(job: stuck, account: account, webhook: webhook.id)
+            try await waitUntil { h.events().contains { $0.event == "sync_job_run:started" && $0.payload["id"]?.stringValue == first } }
+            let stop = try await h.api.request(.PATCH, "/sync-job-run/\(first)", json: ["status": "stopped"])
+            #expect(stop.status == 200)
+            let second = try await h.run(job: plain, account: account, webhook: webhook.id)
+            #expect(second["status"] == "completed")
+            try await h.waitForEvent("sync_job_run:completed")
+            let ofFirst = h.events().filter { $0.payload["sync_job_run_id"]?.stringValue == first || $0.payload["id"]?.stringValue == first }
+            #expect(ofFirst.map(\.event) == ["sync_job_run:created", "sync_job_run:started", "sync_job_run:updated"])
+            let run = try await h.api.request(.GET, "/sync-job-run/\(first)")
+            #expect(run.string("status") == "stopped")
+        }
+    }
 }

@@ -31,6 +31,25 @@ import Testing
         #expect(strict.isValid("a@example.com"))
     }
 
+    /// A pattern that backtracks catastrophically (`(a+)+$` against forty a's and a `!`, about 2^40 steps) fails
+    /// validation when the budget runs out, for `pattern` and for `patternProperties` alike, instead of wedging the
+    /// caller. (ICU gives up by itself only after seconds, and then reports no match.) The suite's time limit turns
+    /// a regression into a failure.
+    @Test(.timeLimit(.minutes(1))) func catastrophicPatternsFailWithinTheBudget() throws {
+        var options = JSONSchemaValidator.Options()
+        options.regexBudget = .milliseconds(100)
+        let evil = String(repeating: "a", count: 40) + "!"
+        let v = try JSONSchemaValidator(schema: ["type": "object", "properties": ["s": ["pattern": "^(a+)+$"]],
+                                                 "patternProperties": ["^(a+)+$": ["type": "integer"]]], options: options)
+        let errors = v.validate(["s": .string(evil), .init(stringLiteral: evil): "x"])
+        #expect(errors.map { "\($0.instanceLocation) \($0.keywordLocation) \($0.message)" }.sorted() == [
+            "/\(evil) /patternProperties/^(a+)+$ the pattern took too long to match this property name (it backtracks catastrophically); simplify it",
+            "/s /properties/s/pattern the pattern ^(a+)+$ took too long to match (it backtracks catastrophically); simplify it",
+        ])
+        // Ordinary patterns still match within it.
+        #expect(v.validate(["s": "aaa", "aa": 3]).isEmpty)
+    }
+
     @Test func invalidSchemasAreRejected() {
         #expect(throws: SchemaError.self) { try JSONSchemaValidator(schema: 3) }
         #expect(throws: SchemaError(keywordLocation: "/pattern", message: "'(' is not a valid regular expression")) {

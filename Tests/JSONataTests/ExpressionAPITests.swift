@@ -115,6 +115,34 @@ import Testing
         #expect(await task.value == "U1003")
     }
 
+    /// `(a+)+$` against forty a's and a `!` backtracks about 2^40 times. The match itself is stopped: by the time
+    /// limit (U1002) and by cancellation (U1003), for each function that takes a regex and for a regex called
+    /// directly. (Before, the match ran on past both; the suite's time limit turns a regression into a failure.)
+    @Test(.timeLimit(.minutes(1)), arguments: ["$match(s, /(a+)+$/)", "$contains(s, /(a+)+$/)", "$replace(s, /(a+)+$/, 'x')",
+                                               "$split(s, /(a+)+$/)", "/(a+)+$/(s)"])
+    func catastrophicRegexesCanBeStopped(call: String) async throws {
+        let e = try JSONataExpression("($s := $pad('', 40, 'a') & '!'; \(call.replacingOccurrences(of: "s,", with: "$s,").replacingOccurrences(of: "(s)", with: "($s)")))")
+        #expect(code { () throws(JSONataError) in _ = try e.evaluate(nil, limits: .init(maxDepth: 1000, timeLimit: .milliseconds(100))) } == "U1002")
+        // The task is cancelled before the evaluation starts, so only the matcher can notice it: the evaluator
+        // itself looks every 256 steps, and this expression takes fewer before the match begins.
+        let stopped = await Task.detached { () -> String? in
+            withUnsafeCurrentTask { $0?.cancel() }
+            do throws(JSONataError) {
+                _ = try e.evaluate(nil, limits: .init(maxDepth: 1000, timeLimit: nil))
+                return nil
+            } catch {
+                return error.code
+            }
+        }.value
+        #expect(stopped == "U1003")
+    }
+
+    /// Matching through the progress reports keeps the results: successive matches, limits, groups.
+    @Test func regexResultsAreUnchanged() throws {
+        let e = try JSONataExpression("[$match('a1b22c333', /([a-z])(\\d+)/, 2).groups, $count($match('xxxx', /x/)), $contains('abc', /c$/)]")
+        #expect(try e.evaluate(nil)?.jsonText() == #"["a","1","b","22",4,true]"#)
+    }
+
     @Test func objectKeysKeepTheirOrder() throws {
         let r = try JSONataExpression("$keys($)").evaluate(try value(#"{"zebra": 1, "apple": 2, "mango": 3}"#))
         #expect(try r?.jsonText() == #"["zebra","apple","mango"]"#)

@@ -54,6 +54,68 @@ import Testing
         #expect(unexpected == 0 && missing == 0, "one run per pair, the older: \(missing) missing, \(unexpected) held back by a sibling's lease yet claimed")
     }
 
+    /// Racing claimers with a bound of 3 runs per environment: each environment gets exactly 3 leases, however many
+    /// runs it has waiting and however many claimers race, and a lease that lapses frees its slot.
+    @Test(arguments: StoreKind.available)
+    func racingClaimersKeepTheBoundPerEnvironment(kind: StoreKind) async throws {
+        let location = try await TestStores.newLocation(kind)
+        let setup = try await location.open()
+        let busy = Environment(name: "busy", createdAt: Self.now)
+        let quiet = Environment(name: "quiet", createdAt: Self.now)
+        var runs: [SyncJobRun] = []
+        // The busy environment's 30 runs are all older than the quiet one's 5.
+        for i in 0..<35 {
+            let settings = RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID())
+            runs.append(SyncJobRun(environmentId: i < 30 ? busy.id : quiet.id, settings: settings, createdAt: Self.now.addingTimeInterval(Double(i)), updatedAt: Self.now))
+        }
+        try await setup.transaction { s in
+            try await s.insertEnvironment(busy)
+            try await s.insertEnvironment(quiet)
+            for run in runs { try await s.insert(run) }
+        }
+        try await setup.close()
+
+        let claimers = kind == .postgres ? 4 : 1
+        var stores: [any Store] = []
+        for _ in 0..<claimers { stores.append(try await location.open()) }
+        let lease = Self.now.addingTimeInterval(60)
+        func race(at now: Date) async throws -> [SyncJobRun] {
+            try await withThrowingTaskGroup(of: [SyncJobRun].self) { group in
+                for (n, store) in stores.enumerated() {
+                    for lane in 0..<4 {
+                        group.addTask {
+                            var mine: [SyncJobRun] = []
+                            // A claimer that loses a lock race gets nil once; a few more tries make the race real.
+                            for _ in 0..<5 {
+                                if let run = try await store.transaction({
+                                    try await $0.claimRun(owner: "c\(n).\(lane)", now: now, leaseUntil: now.addingTimeInterval(60), perEnvironment: 3)
+                                }) {
+                                    mine.append(run.run)
+                                }
+                            }
+                            return mine
+                        }
+                    }
+                }
+                var all: [SyncJobRun] = []
+                for try await got in group { all += got }
+                return all
+            }
+        }
+        let first = try await race(at: Self.now)
+        #expect(first.filter { $0.environmentId == busy.id }.count == 3)
+        #expect(first.filter { $0.environmentId == quiet.id }.count == 3, "the quiet environment's runs start although the busy one's are older")
+        if kind == .sqlite {
+            // (On PostgreSQL, claimers skip rows another has locked, so racing claimers may take a slightly younger run.)
+            #expect(Set(first.filter { $0.environmentId == busy.id }.map(\.id)) == Set(runs.prefix(3).map(\.id)), "the oldest first")
+        }
+        // Once those leases lapse (their processes died), the slots are free again: three of each, no more.
+        let later = try await race(at: lease.addingTimeInterval(1))
+        #expect(later.filter { $0.environmentId == busy.id }.count == 3)
+        #expect(later.filter { $0.environmentId == quiet.id }.count == 3)
+        for store in stores { try await store.close() }
+    }
+
     /// A parked run gives up its lease and is claimed again only when its next attempt is due; until then it still
     /// holds back a later run of the same job on the same account.
     @Test(arguments: StoreKind.available)

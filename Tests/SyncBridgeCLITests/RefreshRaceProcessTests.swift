@@ -52,7 +52,7 @@ import ZendeskSandbox
             do {
                 let shared = ["SYNCBRIDGE_TEST_CLOCK": sandboxURL]
                 // Leases far longer than the simulated time, so no run changes hands: the race is the refresh.
-                let options = ["--lease-seconds", "86400", "--account-requests-per-minute", "0", "--max-concurrent-runs", "4"]
+                let options = ["--lease-seconds", "86400", "--account-requests-per-minute", "0", "--max-concurrent-runs", "4", "--max-runs-per-environment", "0"]
                 let (serve, url) = try await CLIProcess.serve(database: database, directory: dir, extra: options, environment: shared)
                 let workers = [
                     try CLIProcess.worker(database: database, directory: dir, log: "w1.log", extra: options + ["--worker-id", "w1"], environment: shared),

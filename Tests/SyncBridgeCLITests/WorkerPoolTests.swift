@@ -35,7 +35,7 @@ import ZendeskSandbox
             try await receiver.run { receiverURL in
                 // Two runs at a time per process: `serve`'s own engine, woken by the runs its API creates, cannot
                 // take them all, so both workers get some.
-                let lease = ["--lease-seconds", "2", "--account-requests-per-minute", "0", "--max-concurrent-runs", "2"]
+                let lease = ["--lease-seconds", "2", "--account-requests-per-minute", "0", "--max-concurrent-runs", "2", "--max-runs-per-environment", "0"]
                 let (serve, url) = try await CLIProcess.serve(database: database, directory: dir, extra: lease)
                 var workers = [
                     try CLIProcess.worker(database: database, directory: dir, log: "w1.log", extra: lease + ["--worker-id", "w1"]),

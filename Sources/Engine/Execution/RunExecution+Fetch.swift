@@ -14,6 +14,8 @@ extension RunExecution {
         switch Result(catching: { () throws(ConnectorError) in try connectorRequest(step, scope: scope, cursor: cursor) }) {
         case .success(let r): request = r
         case .failure(let error):
+            // A stopped run's evaluation was cancelled (U1003): that is no failure of the request to report.
+            try Task.checkCancellation()
             try await fetchFailed(step, error)
             return nil
         }

@@ -35,28 +35,51 @@ struct RunExecutor: Sendable {
         await releaseLease()
     }
 
-    /// Runs to the end (or until interrupted), then gives up the lease.
+    /// What ended one of the executor's tasks.
+    private enum Ended: Sendable {
+        case executed
+        case stopped
+        case watcherEnded
+    }
+
+    /// Runs to the end (or until interrupted), then gives up the lease. Beside the execution, one task keeps the
+    /// lease renewed through long waits, and another cancels the execution as soon as the run is stopped, so that a
+    /// stop takes effect within ``EngineConfiguration/stopCheckInterval`` whatever the run is doing.
     func execute() async {
-        let (store, id, owner, lease) = (services.store, run.id, services.configuration.workerId, services.configuration.leaseDuration)
-        let clock = services.clock
-        await withTaskGroup(of: Void.self) { group in
-            // Long waits (rate limits, webhook backoff) must not let the lease lapse.
+        let (store, id, env, owner) = (services.store, run.id, run.environmentId, services.configuration.workerId)
+        let (lease, stopCheck, clock) = (services.configuration.leaseDuration, services.configuration.stopCheckInterval, services.clock)
+        await withTaskGroup(of: Ended.self) { group in
             group.addTask {
                 while !Task.isCancelled {
                     try? await clock.sleep(for: .seconds(lease / 3))
-                    if Task.isCancelled { return }
+                    if Task.isCancelled { break }
                     _ = try? await store.transaction { try await $0.renewLease(runId: id, owner: owner, until: clock.now().addingTimeInterval(lease)) }
                 }
+                return .watcherEnded
             }
-            let prepared: PreparedRun
-            do {
-                prepared = try await PreparedRun.load(run, services: services)
-                await RunExecution(run: run, prepared: prepared, services: services, logger: logger).perform()
-            } catch is CancellationError {
-                logger.info("run interrupted before it started")
-            } catch {
-                let reason = (error as? RunInterruption).flatMap { if case .failed(let r) = $0 { r } else { nil } } ?? "internal error: \(error)"
-                await failUnprepared(reason)
+            group.addTask {
+                while !Task.isCancelled {
+                    guard (try? await clock.sleep(for: stopCheck)) != nil else { break }
+                    let current = try? await store.transaction { try await $0.fetch(SyncJobRun.self, id: id, environmentId: env, forUpdate: false) }
+                    if current?.status == .stopped { return .stopped }
+                }
+                return .watcherEnded
+            }
+            group.addTask {
+                do {
+                    let prepared = try await PreparedRun.load(run, services: services)
+                    await RunExecution(run: run, prepared: prepared, services: services, logger: logger).perform()
+                } catch is CancellationError {
+                    logger.info("run interrupted before it started")
+                } catch {
+                    let reason = (error as? RunInterruption).flatMap { if case .failed(let r) = $0 { r } else { nil } } ?? "internal error: \(error)"
+                    await failUnprepared(reason)
+                }
+                return .executed
+            }
+            while let ended = await group.next() {
+                if ended == .stopped { logger.info("run stopped; its execution is cancelled") }
+                if ended != .watcherEnded { break }
             }
             group.cancelAll()
         }

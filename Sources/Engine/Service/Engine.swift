@@ -102,8 +102,11 @@ public struct Engine: Service {
     /// Takes the next run, if any.
     func claim() async throws -> ClaimedRun? {
         let (owner, now, until) = (services.configuration.workerId, services.clock.now(), services.leaseUntil)
+        let perEnvironment = services.configuration.maxRunsPerEnvironment
         do {
-            return try await services.store.transaction { try await $0.claimRun(owner: owner, now: now, leaseUntil: until) }
+            return try await services.store.transaction {
+                try await $0.claimRun(owner: owner, now: now, leaseUntil: until, perEnvironment: perEnvironment)
+            }
         } catch {
             logger.error("could not claim a run", metadata: ["error": "\(error)"])
             return nil

@@ -61,7 +61,15 @@ extension Evaluation {
         }
         if case .object(let patterns)? = o["patternProperties"] {
             for (pattern, schema) in patterns {
-                for (name, value) in m where validator.regexes.matches(pattern, name) {
+                for (name, value) in m {
+                    switch match(pattern, name) {
+                    case .noMatch: continue
+                    case .outOfTime:
+                        r.errors.append(error(c.child(name), c.keyword("patternProperties/\(SchemaIndex.escape(pattern))"),
+                                              "the pattern took too long to match this property name (it backtracks catastrophically); simplify it"))
+                        continue
+                    case .match: break
+                    }
                     covered.insert(name)
                     let s = sub(schema, c, value, keyword: "patternProperties/\(SchemaIndex.escape(pattern))", instancePath: c.child(name))
                     r.errors += s.errors

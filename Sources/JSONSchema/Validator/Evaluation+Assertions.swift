@@ -52,8 +52,12 @@ extension Evaluation {
         if case .number(let min)? = o["minLength"], Double(length) < min {
             fail("minLength", "must be at least \(JSONValue.format(number: min)) characters long", nil)
         }
-        if case .string(let pattern)? = o["pattern"], !validator.regexes.matches(pattern, s) {
-            fail("pattern", "\(Self.show(.string(s))) does not match the pattern \(pattern)", nil)
+        if case .string(let pattern)? = o["pattern"] {
+            switch match(pattern, s) {
+            case .match: break
+            case .noMatch: fail("pattern", "\(Self.show(.string(s))) does not match the pattern \(pattern)", nil)
+            case .outOfTime: fail("pattern", "the pattern \(pattern) took too long to match (it backtracks catastrophically); simplify it", nil)
+            }
         }
     }
 

@@ -33,8 +33,17 @@ final class Evaluation {
     private var depth = 0
     static let maximumDepth = 256
 
+    /// When the validation's regex matching must stop (``JSONSchemaValidator/Options/regexBudget``).
+    let regexDeadline: ContinuousClock.Instant
+
     init(validator: JSONSchemaValidator) {
         self.validator = validator
+        self.regexDeadline = .now + validator.options.regexBudget
+    }
+
+    /// Whether `pattern` matches `text`, within the validation's regex budget.
+    func match(_ pattern: String, _ text: String) -> RegexCache.Outcome {
+        validator.regexes.match(pattern, text, deadline: regexDeadline)
     }
 
     func error(_ instancePath: String, _ keywordPath: String, _ message: String) -> ValidationError {

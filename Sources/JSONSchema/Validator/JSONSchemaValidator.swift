@@ -15,6 +15,10 @@ public struct JSONSchemaValidator: Sendable {
         public var defaultDraft: SchemaDraft
 
         /// Creates options.
+        /// How long after a validation starts its `pattern` and `patternProperties` regexes may still be matched; a
+        /// match still going then fails validation, so a catastrophic pattern cannot wedge the caller.
+        public var regexBudget: Duration = .seconds(1)
+
         public init(formatAssertion: Bool = true, defaultDraft: SchemaDraft = .draft2020_12) {
             self.formatAssertion = formatAssertion
             self.defaultDraft = defaultDraft

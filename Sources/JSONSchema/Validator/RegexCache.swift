@@ -15,10 +15,29 @@ final class RegexCache: @unchecked Sendable {
         return compiled
     }
 
-    /// True when `pattern` matches anywhere in `text` (patterns are not anchored).
-    func matches(_ pattern: String, _ text: String) -> Bool {
-        guard let regex = regex(pattern) else { return false }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    /// How a match ended.
+    enum Outcome {
+        case match
+        case noMatch
+        /// The deadline passed while the matcher was still backtracking.
+        case outOfTime
+    }
+
+    /// Whether `pattern` matches anywhere in `text` (patterns are not anchored). The matcher reports its progress
+    /// while it backtracks, and stops at `deadline`.
+    func match(_ pattern: String, _ text: String, deadline: ContinuousClock.Instant) -> Outcome {
+        guard let regex = regex(pattern) else { return .noMatch }
+        var outcome = Outcome.noMatch
+        regex.enumerateMatches(in: text, options: [.reportProgress], range: NSRange(text.startIndex..., in: text)) { found, _, stop in
+            if found != nil {
+                outcome = .match
+                stop.pointee = true
+            } else if ContinuousClock.now > deadline {
+                outcome = .outOfTime
+                stop.pointee = true
+            }
+        }
+        return outcome
     }
 
     static func translate(_ pattern: String) -> String {

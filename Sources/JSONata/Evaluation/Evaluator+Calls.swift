@@ -51,7 +51,7 @@ extension Evaluator {
             return try transform(node, frame, validated.first ?? nil)
         case .regex(let regex, _):
             guard case .string(let s)? = validated.first ?? nil else { return nil }
-            return RegexMatcher(regex: regex).first(in: s).map { .object($0) }
+            return try matcher(regex).first(in: s).map { .object($0) }
         }
     }
 

@@ -21,10 +21,19 @@ final class Evaluator {
     func checkLimits(_ node: Node) throws(JSONataError) {
         if depth > maxDepth || stack.isExhausted() { throw JSONataError("U1001", position: node.position) }
         steps &+= 1
-        if steps & 0xFF == 0 {
-            if let deadline, ContinuousClock.now > deadline { throw JSONataError("U1002", position: node.position) }
-            if Task.isCancelled { throw JSONataError("U1003", position: node.position, message: "Evaluation was cancelled") }
-        }
+        if steps & 0xFF == 0, let error = interruption(at: node.position) { throw error }
+    }
+
+    /// The time limit passed (U1002) or the evaluation's task was cancelled (U1003); nil to go on.
+    func interruption(at position: Int) -> JSONataError? {
+        if let deadline, ContinuousClock.now > deadline { return JSONataError("U1002", position: position) }
+        if Task.isCancelled { return JSONataError("U1003", position: position, message: "Evaluation was cancelled") }
+        return nil
+    }
+
+    /// A matcher for `regex` that this evaluation's limits can stop.
+    func matcher(_ regex: NSRegularExpression) -> RegexMatcher {
+        RegexMatcher(regex: regex, interruption: { [unowned self] in self.interruption(at: 0) })
     }
 
     func evaluate(_ expr: Node, _ input: Value?, _ env: Frame) throws(JSONataError) -> Value? {

@@ -19,9 +19,18 @@ extension SQLSession {
         """
     }
 
-    func claimRun(owner: String, now: Date, leaseUntil: Date) async throws -> ClaimedRun? {
+    /// Fewer than `bound` other runs of the same environment hold a live lease.
+    static func environmentHasRoom(_ nowText: String, _ bound: Int) -> SQLQueryString {
+        """
+        (SELECT COUNT(*) FROM sync_job_runs AS busy WHERE busy.environment_id = sync_job_runs.environment_id
+          AND busy.id <> sync_job_runs.id AND busy.lease_expires_at >= \(bind: nowText)) < \(bind: bound)
+        """
+    }
+
+    func claimRun(owner: String, now: Date, leaseUntil: Date, perEnvironment: Int?) async throws -> ClaimedRun? {
         let nowText = Timestamp.format(now)
-        var select = db.select().columns("id", "data", "sync_job_id", "integrated_account_id", "claims_without_progress").from(SyncJobRun.table)
+        var select = db.select().columns("id", "data", "sync_job_id", "integrated_account_id", "environment_id", "claims_without_progress")
+            .from(SyncJobRun.table)
             .where { due in
                 due.where("status", .in, Self.claimableStatuses).orWhere { parked in
                     parked.where("status", .equal, SyncJobRun.Status.waitingForWebhook.rawValue).where("next_attempt_at", .lessThanOrEqual, nowText)
@@ -29,7 +38,8 @@ extension SQLSession {
             }
             .where { $0.where("lease_expires_at", .is, SQLLiteral.null).orWhere("lease_expires_at", .lessThan, nowText) }
             .where(SQLQueryString("NOT ") + Self.heldSibling(nowText))
-            .orderBy("created_at").orderBy("id").limit(1)
+        if let perEnvironment { select = select.where(Self.environmentHasRoom(nowText, perEnvironment)) }
+        select = select.orderBy("created_at").orderBy("id").limit(1)
         // Postgres: concurrent claimers skip each other's rows instead of waiting; SQLite's write lock already
         // serializes transactions.
         if flavor == .postgres { select = select.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED")) }
@@ -44,6 +54,15 @@ extension SQLSession {
             let sibling = try await db.select().column("id").from(SyncJobRun.table).where("id", .equal, id)
                 .where(Self.heldSibling(nowText)).first()
             if sibling != nil { return nil }
+            if let perEnvironment {
+                // Likewise two claimers may each see room for one more run of the environment.
+                let env = "environment/" + (try row.decode(column: "environment_id", as: String.self))
+                let envLocked = try await db.raw("SELECT pg_try_advisory_xact_lock(hashtext(\(bind: env))) AS ok").first()
+                guard try envLocked?.decode(column: "ok", as: Bool.self) == true else { return nil }
+                let room = try await db.select().column("id").from(SyncJobRun.table).where("id", .equal, id)
+                    .where(Self.environmentHasRoom(nowText, perEnvironment)).first()
+                if room == nil { return nil }
+            }
         }
         let claims = try row.decode(column: "claims_without_progress", as: Int.self) + 1
         try await db.update(SyncJobRun.table)

@@ -7,6 +7,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Runs executed at once by this process (env SYNCBRIDGE_MAX_CONCURRENT_RUNS, default 4)")
     var maxConcurrentRuns: Int?
 
+    @Option(help: "Runs of one environment executed at once by all processes sharing the database; 0 = no bound (env SYNCBRIDGE_MAX_RUNS_PER_ENVIRONMENT, default 3)")
+    var maxRunsPerEnvironment: Int?
+
     @Option(help: "Seconds a claimed run stays leased without renewal (env SYNCBRIDGE_LEASE_SECONDS, default 30)")
     var leaseSeconds: Double?
 
@@ -42,6 +45,7 @@ struct EngineOptions: ParsableArguments {
         let env = ProcessInfo.processInfo.environment
         var c = EngineConfiguration(workerId: workerId ?? env["SYNCBRIDGE_WORKER_ID"] ?? EngineConfiguration.defaultWorkerId)
         if let n = maxConcurrentRuns ?? env["SYNCBRIDGE_MAX_CONCURRENT_RUNS"].flatMap(Int.init) { c.maxConcurrentRuns = max(1, n) }
+        if let n = maxRunsPerEnvironment ?? env["SYNCBRIDGE_MAX_RUNS_PER_ENVIRONMENT"].flatMap(Int.init) { c.maxRunsPerEnvironment = n > 0 ? n : nil }
         if let s = leaseSeconds ?? env["SYNCBRIDGE_LEASE_SECONDS"].flatMap(Double.init) { c.leaseDuration = max(1, s) }
         let perMinute = accountRequestsPerMinute ?? env["SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE"].flatMap(Double.init) ?? 600
         let burst = accountBurst ?? env["SYNCBRIDGE_ACCOUNT_BURST"].flatMap(Double.init) ?? 60
