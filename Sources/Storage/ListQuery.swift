@@ -54,19 +54,12 @@ public struct ListCursor: Sendable, Equatable {
         self.id = id
     }
 
-    /// The opaque token (base64url) handed to clients.
-    public var token: String {
-        Data("\(createdAt)|\(id)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    /// The cursor's text, which the API seals (``CursorSeal``) before handing it out.
+    public var payload: String { "\(createdAt)|\(id)" }
 
-    /// Decodes a token; `nil` when it is not one of ours.
-    public init?(token: String) {
-        var b64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64), let text = String(data: data, encoding: .utf8) else { return nil }
-        let parts = text.split(separator: "|", maxSplits: 1)
+    /// Reads ``payload``; `nil` when it is not one.
+    public init?(payload: String) {
+        let parts = payload.split(separator: "|", maxSplits: 1)
         guard parts.count == 2, Timestamp.parse(String(parts[0])) != nil, UUID(uuidString: String(parts[1])) != nil else {
             return nil
         }

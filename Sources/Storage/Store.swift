@@ -16,6 +16,9 @@ public protocol Store: Sendable {
     /// Per-account locks for work that must not overlap within this process (token refreshes).
     var accountLocks: KeyedLock { get }
 
+    /// Signs the cursors the API hands out, with a key derived from this store's secret key.
+    var cursors: CursorSeal { get }
+
     /// Runs `body` in one transaction.
     func transaction<R: Sendable>(_ body: (any StoreSession) async throws -> R) async throws -> R
 

@@ -33,6 +33,30 @@ import Testing
         }
     }
 
+    /// Live cursors are sealed for the environment, account and resource: a cursor made up by hand (here the
+    /// connector's own unsealed encoding of `/api/v2/users/me.json`), or one taken from `ticketing/tickets` to
+    /// `ticketing/users` or to another account, is a 400 and reaches no provider.
+    @Test func liveCursorsWorkOnlyWhereTheyWereIssued() async throws {
+        try await withEngine(.sqlite, tickets: 230, engineRunning: false) { h in
+            let account = try await h.account()
+            let other = try await h.account()
+            let (_, first) = try await get(h, "/unified/ticketing/tickets?integrated_account_id=\(account)")
+            let cursor = try #require(first["next_cursor"]?.stringValue)
+            let forged = Data("/api/v2/users/me.json".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+            let before = try await h.zendesk(.GET, "/__sandbox/stats")["requests_total"]
+            for path in ["/unified/ticketing/tickets?integrated_account_id=\(account)&next_cursor=\(forged)",
+                         "/unified/ticketing/users?integrated_account_id=\(account)&next_cursor=\(cursor)",
+                         "/unified/ticketing/tickets?integrated_account_id=\(other)&next_cursor=\(cursor)"] {
+                let (status, body) = try await get(h, path)
+                #expect(status == 400, "\(path)")
+                #expect(body["details"]?["failures"]?.arrayValue?.first?["path"] == "next_cursor", "\(path)")
+            }
+            #expect(try await h.zendesk(.GET, "/__sandbox/stats")["requests_total"] == before, "no provider request was made")
+            let (status, _) = try await get(h, "/unified/ticketing/tickets?integrated_account_id=\(account)&next_cursor=\(cursor)")
+            #expect(status == 200)
+        }
+    }
+
     /// A ticket, a comment, a user and a contact, mapped exactly (golden records built from the raw objects).
     @Test func unifiedRecordsMapTheRawObjects() async throws {
         try await withEngine(.sqlite, tickets: 20, engineRunning: false) { h in

@@ -88,7 +88,7 @@ import Testing
                 seen += page.items
                 pages += 1
                 guard let next = page.nextCursor else { break }
-                query.cursor = ListCursor(token: next.token)
+                query.cursor = ListCursor(payload: next.payload)
             }
             #expect(pages == 4)
             #expect(seen.count == 25)

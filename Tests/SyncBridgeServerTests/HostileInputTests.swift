@@ -20,6 +20,46 @@ import Testing
         return (Int(response.status.code), try JSONParser.parse(String(buffer: try await response.body.collect(upTo: 1 << 20))))
     }
 
+    /// List cursors are sealed for the list and environment that issued them. Passed back as received, a cursor
+    /// pages on; edited, made up (the old unsigned format), taken to another list or to another environment, it is
+    /// a 400 naming `next_cursor`.
+    @Test(arguments: StoreKind.available)
+    func listCursorsAreAcceptedOnlyWhereTheyWereIssued(kind: StoreKind) async throws {
+        try await withAPI(kind) { api in
+            for n in 0..<3 {
+                let r = try await api.request(.POST, "/webhook", json: ["target_url": .string("https://example.com/\(n)")])
+                #expect(r.status == 201)
+            }
+            let first = try await api.request(.GET, "/webhook?limit=2")
+            let cursor = try #require(first.string("next_cursor"))
+            let second = try await api.request(.GET, "/webhook?limit=2&next_cursor=\(cursor)")
+            #expect(second.status == 200)
+            #expect(second.json["result"]?.arrayValue?.count == 1)
+
+            // The payload of the cursor alone (the unsigned format of earlier versions); an edit of the payload; a
+            // flip of the tag's last character, which in base64 may only touch unused bits (still refused: only the
+            // canonical spelling is read).
+            let payload = try #require(cursor.split(separator: ".").first)
+            var edited = Array(cursor)
+            edited[3] = edited[3] == "A" ? "B" : "A"
+            var flipped = Array(cursor)
+            flipped[flipped.count - 1] = flipped[flipped.count - 1] == "A" ? "B" : "A"
+            let other = try await api.token(environment: "other")
+            let refused: [(String, String?)] = [
+                ("/webhook?next_cursor=\(payload)", nil), ("/webhook?next_cursor=\(String(edited))", nil),
+                ("/webhook?next_cursor=\(String(flipped))", nil),
+                ("/sync-job?next_cursor=\(cursor)", nil), ("/webhook?next_cursor=\(cursor)", other),
+            ]
+            for (path, token) in refused {
+                let r = try await api.request(.GET, path, token: token)
+                #expect(r.status == 400, "\(path)")
+                #expect(r.string("code") == "invalid_query_parameter", "\(path)")
+                #expect(r.json["details"]?["failures"] == [["path": "next_cursor",
+                    "message": "is not a cursor this list issued in this environment (pass back next_cursor exactly as received)"]], "\(path)")
+            }
+        }
+    }
+
     /// Ports the HTTP client cannot represent, and other unusable URLs, are refused when the webhook is written.
     @Test(arguments: StoreKind.available)
     func unusableTargetURLsAreRefusedAtWriteTime(kind: StoreKind) async throws {

@@ -8,7 +8,12 @@ import SyncBridgeCore
 enum ListParameters {
     static let timestampColumns: Set<String> = ["created_at", "updated_at"]
 
-    static func parse<R: StoredResource>(_ request: Request, for type: R.Type) throws -> ListQuery {
+    /// What a list cursor of `R` in environment `env` is sealed for: it is accepted back by that list only.
+    static func cursorScope<R: StoredResource>(_ type: R.Type, environment env: UUID) -> String {
+        "list \(R.resourceName) \(env.lowercased)"
+    }
+
+    static func parse<R: StoredResource>(_ request: Request, for type: R.Type, environment env: UUID, cursors: CursorSeal) throws -> ListQuery {
         var query = ListQuery()
         for (rawKey, rawValue) in request.uri.queryParameters {
             let key = String(rawKey).removingPercentEncoding ?? String(rawKey)
@@ -21,7 +26,9 @@ enum ListParameters {
                 query.limit = limit
             case "next_cursor":
                 guard !value.isEmpty else { continue }
-                guard let cursor = ListCursor(token: value) else { throw invalid("next_cursor", "is not a cursor this API issued") }
+                guard let payload = cursors.open(value, scope: cursorScope(R.self, environment: env)), let cursor = ListCursor(payload: payload) else {
+                    throw invalid("next_cursor", "is not a cursor this list issued in this environment (pass back next_cursor exactly as received)")
+                }
                 query.cursor = cursor
             default:
                 try parseFilter(key: key, value: value, allowed: R.filterColumns, values: R.filterValues, into: &query)

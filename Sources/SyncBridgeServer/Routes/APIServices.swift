@@ -55,9 +55,11 @@ struct APIServices: Sendable {
     /// A list endpoint: parses the query, reads one page, answers in Truto's list shape.
     func list<R: StoredResource>(_ type: R.Type, _ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let query = try ListParameters.parse(request, for: R.self)
+        let cursors = store.cursors
+        let query = try ListParameters.parse(request, for: R.self, environment: env, cursors: cursors)
         let page = try await store.transaction { try await $0.list(R.self, environmentId: env, query: query) }
-        return JSONResponse.list(page.items.map(render), nextCursor: page.nextCursor?.token, limit: query.limit)
+        let next = page.nextCursor.map { cursors.seal($0.payload, scope: ListParameters.cursorScope(R.self, environment: env)) }
+        return JSONResponse.list(page.items.map(render), nextCursor: next, limit: query.limit)
     }
 
     /// A get endpoint.

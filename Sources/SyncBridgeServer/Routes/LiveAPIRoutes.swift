@@ -41,7 +41,17 @@ struct LiveAPIRoutes {
         guard let accountText = parameters.first(where: { $0.0 == "integrated_account_id" })?.1, let accountId = UUID(uuidString: accountText) else {
             throw SyncBridgeError.validation([FieldFailure(path: "integrated_account_id", message: "is required: the id of the integrated account to call")])
         }
-        let cursor = parameters.first { $0.0 == "next_cursor" }?.1
+        // Cursors are sealed for the environment, account and resource they came from: a connector only ever reads
+        // back its own.
+        let cursorScope = "live \(env.lowercased) \(accountId.lowercased) \(resource)"
+        let cursors = api.store.cursors
+        var cursor: String?
+        if let given = parameters.first(where: { $0.0 == "next_cursor" })?.1, !given.isEmpty {
+            guard let opened = cursors.open(given, scope: cursorScope) else {
+                throw ListParameters.invalid("next_cursor", "is not a cursor this endpoint issued for this account (pass back next_cursor exactly as received)")
+            }
+            cursor = opened
+        }
         let account = try await api.store.transaction { try await $0.require(IntegratedAccount.self, id: accountId, environmentId: env) }
         guard account.status == .active else {
             throw SyncBridgeError(.conflict, code: "integrated_account_not_active", message: "Integrated account is '\(account.status.rawValue)'.")
@@ -64,7 +74,7 @@ struct LiveAPIRoutes {
             return JSONResponse.make(record)
         }
         return JSONResponse.make([
-            "result": .array(page.records), "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null, "prev_cursor": .null,
+            "result": .array(page.records), "next_cursor": page.nextCursor.map { .string(cursors.seal($0, scope: cursorScope)) } ?? .null, "prev_cursor": .null,
             "result_count": .number(Double(page.records.count)),
         ])
     }
