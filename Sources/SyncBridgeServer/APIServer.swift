@@ -31,6 +31,7 @@ public struct APIServer: Sendable {
         let router = Router(context: APIRequestContext.self)
         let table = RouteTable()
         router.add(middleware: ErrorMiddleware(routes: table))
+        router.add(middleware: RequestLimitsMiddleware(configuration: services.configuration))
         let open = RouteRegistrar(router: router)
         SystemRoutes(api: services).register(open)
         TalkdeskBridgeRoutes(api: services).register(open)
@@ -57,6 +58,7 @@ public struct APIServer: Sendable {
         let configuration = services.configuration
         return Application(
             router: makeRouter().router,
+            server: .http1(configuration: .init(idleTimeout: .init(configuration.idleTimeout))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "syncbridge"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: services.logger

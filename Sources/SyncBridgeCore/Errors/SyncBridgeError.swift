@@ -5,6 +5,12 @@ public struct SyncBridgeError: Error, Sendable, Equatable, CustomStringConvertib
     /// The class of failure, which decides the HTTP status.
     public enum Kind: String, Sendable, Equatable {
         case badRequest, unauthorized, forbidden, notFound, methodNotAllowed, conflict, payloadTooLarge, unsupportedMediaType, unprocessable
+        /// The request's body did not arrive in time (408).
+        case requestTimeout
+        /// The request's target (path and query) is longer than the API reads (414).
+        case uriTooLong
+        /// The request's header fields are more or larger than the API reads (431).
+        case headersTooLarge
         /// The provider throttled a live request (429, with its Retry-After).
         case tooManyRequests
         /// The provider failed or refused a live request (502).

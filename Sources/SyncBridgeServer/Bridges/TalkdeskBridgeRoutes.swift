@@ -14,7 +14,7 @@ struct TalkdeskBridgeRoutes {
 
     func register(_ r: RouteRegistrar) {
         r.add(.post, "/bridges/talkdesk/contacts") { request, context in
-            let body = try await RequestBody.json(request, maxBytes: 1 << 20)
+            let body = try await RequestBody.json(request, maxBytes: 1 << 20, readDeadline: api.configuration.bodyReadTimeout)
             let (account, connector) = try await authenticate(body["auth"])
             let meta = try Self.meta(body["meta"])
             let answer: JSONValue

@@ -65,8 +65,7 @@ struct ConnectRoutes {
         case .answer(let answer): return answer
         case .link(let found): link = found
         }
-        var request = request
-        let body = try await request.collectBody(upTo: 16 * 1024)
+        let body = try await RequestBody.collect(request, upTo: 16 * 1024, readDeadline: api.configuration.bodyReadTimeout)
         let form = Self.form(String(buffer: body))
         // Only a subdomain comes from the end user; `base_url` (where the code and the secret go) never does.
         var settings = link.context.filter { $0.key == "subdomain" || $0.key == "base_url" }

@@ -20,6 +20,9 @@ enum ErrorResponse {
         case .payloadTooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
         case .unprocessable: .unprocessableContent
+        case .requestTimeout: .requestTimeout
+        case .uriTooLong: .uriTooLong
+        case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .tooManyRequests: .tooManyRequests
         case .badGateway: .badGateway
         case .internalError: .internalServerError

@@ -32,7 +32,7 @@ struct APIServices: Sendable {
 
     /// The request body, which must be a JSON object, with the API's size limit.
     func body(_ request: Request) async throws -> JSONValue {
-        let body = try await RequestBody.json(request, maxBytes: configuration.maxBodyBytes)
+        let body = try await RequestBody.json(request, maxBytes: configuration.maxBodyBytes, readDeadline: configuration.bodyReadTimeout)
         guard case .object = body else {
             throw SyncBridgeError.validation([FieldFailure(path: "body", message: "must be a JSON object")])
         }

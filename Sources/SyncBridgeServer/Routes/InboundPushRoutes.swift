@@ -19,8 +19,7 @@ struct InboundPushRoutes {
             guard let id = UUID(uuidString: raw),
                 let trigger = try await api.store.transaction({ try await $0.find(SyncJobPushTrigger.self, id: id, forUpdate: false) })
             else { throw SyncBridgeError.notFound(SyncJobPushTrigger.resourceName, id: raw) }
-            var request = request
-            let body = try await request.collectBody(upTo: api.configuration.maxBodyBytes)
+            let body = try await RequestBody.collect(request, upTo: api.configuration.maxBodyBytes, readDeadline: api.configuration.bodyReadTimeout)
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let account = try await api.store.transaction {
