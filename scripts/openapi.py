@@ -14,7 +14,7 @@ EVENTS = ["sync_job_run:created", "sync_job_run:updated", "sync_job_run:started"
           "sync_job_run:failed", "sync_job_run:record", "sync_job_run:record_error", "sync_job_run:rate_limited",
           "integrated_account:created", "integrated_account:active", "integrated_account:updated",
           "integrated_account:deleted", "integrated_account:authentication_error",
-          "integrated_account:post_connect_form_submitted"]
+          "integrated_account:post_connect_form_submitted", "webhook:disabled"]
 
 common = {"id": uuid, "environment_id": uuid, "created_at": ts(), "updated_at": ts()}
 run_ids = {"sync_job_run_id": uuid, "sync_job_id": uuid, "integrated_account_id": uuid}
@@ -33,7 +33,7 @@ push_trigger = {"sync_job_id": uuid, "integrated_account_id": uuid, "webhook_id"
                          "description": "Quiet time after the last notification before the run is created."},
     "max_delay_seconds": {"type": "number", "minimum": 1, "maximum": 86400, "default": 60,
                           "description": "Longest wait after the first notification of a burst."},
-    "safety_net_cron": {"type": ["string", "null"], "description": "Cron expression (UTC) that also creates runs, in case notifications stop."},
+    "safety_net_cron": {"type": ["string", "null"], "minLength": 1, "description": "Cron expression (UTC) that also creates runs, in case notifications stop."},
     "status": {"type": "string", "enum": ["active", "paused"], "default": "active"}}
 push_trigger_state = {
     "registration": {"type": "object", "description": "What was registered with the provider (Zendesk: webhook_id, trigger_id)."},
@@ -58,6 +58,14 @@ run_settings = {
                        "buffer_size": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100},
                        "max_retries": {"type": "integer", "minimum": 0, "maximum": 10, "default": 3}}}]},
 }
+webhook_fields = {"target_url": {"type": "string", "format": "uri"}, "is_active": {"type": "boolean", "default": True},
+                  "event_types": {"type": "array", "items": {"type": "string", "enum": EVENTS}, "description": "Omitted or empty: all events."}}
+cron_fields = {**run_settings, "cron_expression": {"type": "string", "minLength": 1},
+               "timezone": {"type": ["string", "null"], "minLength": 1, "description": "IANA name; UTC when omitted or null."}, "overlap": overlap}
+job_fields = {
+    "label": {"type": ["string", "null"]}, "integration_name": {"type": "string", "enum": ["zendesk"]},
+    "resources": {"type": "array", "minItems": 1, "items": ref("SyncJobResource")},
+    "args_schema": {"type": ["object", "null"], "description": "A JSON Schema, or a map of argument name to schema; null removes it."}}
 schemas = {
     "Error": {"type": "object", "required": ["statusCode", "error", "message", "code"], "properties": {
         "statusCode": {"type": "integer"}, "error": {"type": "string"}, "message": {"type": "string"},
@@ -69,9 +77,8 @@ schemas = {
         "is_active": {"type": "boolean"}, "event_types": {"type": "array", "items": {"type": "string", "enum": EVENTS}}}},
     "WebhookCreated": {"allOf": [ref("Webhook"), {"type": "object", "properties": {"secret": {"type": "string",
         "description": "whsec_<base64 of 32 bytes>. Returned only here."}}}]},
-    "WebhookInput": {"type": "object", "additionalProperties": False, "properties": {
-        "target_url": {"type": "string", "format": "uri"}, "is_active": {"type": "boolean", "default": True},
-        "event_types": {"type": "array", "items": {"type": "string", "enum": EVENTS}, "description": "Omitted or empty: all events."}}},
+    "WebhookInput": {"type": "object", "additionalProperties": False, "required": ["target_url"], "properties": webhook_fields},
+    "WebhookPatch": {"type": "object", "additionalProperties": False, "properties": webhook_fields},
     "WebhookTestResult": {"type": "object", "properties": {"id": uuid, "event_id": uuid, "success": {"type": "boolean"},
         "status": nullable({"type": "integer"}), "response_body": {"type": "string"}, "error": nullable({"type": "string"}),
         "duration_ms": {"type": "number"}}},
@@ -81,23 +88,26 @@ schemas = {
         "status": {"type": "string", "enum": ["connecting", "active", "needs_reauth"]}, "last_error": nullable({"type": "string"}),
         "warnings": {"type": "array", "items": {"type": "string"},
                      "description": "Things to act on, e.g. an API-token account that stops working when Zendesk retires API tokens on 2027-04-30."}}},
-    "IntegratedAccountInput": {"type": "object", "additionalProperties": False, "properties": {
-        "integration_name": {"type": "string", "enum": ["zendesk"]}, "tenant_id": {"type": "string"},
+    "IntegratedAccountInput": {"type": "object", "additionalProperties": False, "required": ["integration_name", "tenant_id"], "properties": {
+        "integration_name": {"type": "string", "enum": ["zendesk"]}, "tenant_id": {"type": "string", "minLength": 1},
         "context": {"type": "object", "description": "Settings and credentials, e.g. subdomain, email, api_token, access_token, base_url."}}},
+    "IntegratedAccountPatch": {"type": "object", "additionalProperties": False, "properties": {
+        "tenant_id": {"type": "string", "minLength": 1},
+        "context": {"type": "object", "description": "Merged into the stored context member by member; a null member removes it."}}},
     "SyncJobResource": {"type": "object", "additionalProperties": False, "required": ["resource", "method"], "properties": {
-        "resource": {"type": "string", "example": "ticketing/tickets"}, "method": {"type": "string", "example": "list"},
+        "resource": {"type": "string", "minLength": 1, "example": "ticketing/tickets"}, "method": {"type": "string", "minLength": 1, "example": "list"},
         "id": {"oneOf": [{"type": "string"}, {"type": "number"}]},
-        "query": {"oneOf": [{"type": "object"}, {"type": "string", "description": "JSONata expression"}]},
-        "body": {}, "loop_on": {"type": "string", "example": "{{args.ticket_ids}}"}, "depends_on": {"type": "string"},
+        "query": {"oneOf": [{"type": "object"}, {"type": "string", "minLength": 1, "description": "JSONata expression"}]},
+        "body": {}, "loop_on": {"type": "string", "minLength": 1, "example": "{{args.ticket_ids}}"}, "depends_on": {"type": "string", "minLength": 1},
         "persist": {"type": "boolean", "default": True}}},
     "SyncJob": {"type": "object", "properties": {**common, "label": nullable({"type": "string"}), "integration_name": {"type": "string"},
         "resources": {"type": "array", "items": ref("SyncJobResource")}, "args_schema": nullable({"type": "object"})}},
-    "SyncJobInput": {"type": "object", "additionalProperties": False, "properties": {
-        "label": {"type": "string"}, "integration_name": {"type": "string"},
-        "resources": {"type": "array", "items": ref("SyncJobResource")},
-        "args_schema": {"type": "object", "description": "A JSON Schema, or a map of argument name to schema."}}},
+    "SyncJobInput": {"type": "object", "additionalProperties": False, "required": ["integration_name", "resources"], "properties": job_fields},
+    "SyncJobPatch": {"type": "object", "additionalProperties": False, "properties": job_fields},
     "SyncJobRun": {"type": "object", "properties": {**common, **run_settings,
-        "status": {"type": "string", "enum": ["created", "running", "rate_limited", "completed", "failed", "stopped"]},
+        "status": {"type": "string", "enum": ["created", "running", "rate_limited", "waiting_for_webhook", "completed", "failed", "stopped"],
+                   "description": "waiting_for_webhook: the receiver did not acknowledge and the run is parked (no lease, no worker slot) until next_attempt_at; error says why"},
+        "next_attempt_at": nullable({"type": "string", "format": "date-time", "description": "When a parked run tries its receiver again"}),
         "resource_stats": {"type": "object", "description": "Per resource: fetched, delivered, pages and errors (requests that failed for good); "
             "when the run completes, complete (false: a page was skipped after a record_error, so the resource's watermark did not move).",
             "additionalProperties": {"type": "object", "properties": {"fetched": {"type": "number"}, "delivered": {"type": "number"},
@@ -130,12 +140,13 @@ schemas = {
                        "resume_at": ts()}},
     "SyncJobRunInput": {"type": "object", "additionalProperties": False, "required": ["sync_job_id", "integrated_account_id", "webhook_id"],
         "properties": run_settings},
-    "SyncJobRunPatch": {"type": "object", "additionalProperties": False, "properties": {"status": {"type": "string", "enum": ["stopped"]}}},
+    "SyncJobRunPatch": {"type": "object", "additionalProperties": False, "required": ["status"], "properties": {"status": {"type": "string", "enum": ["stopped"]}}},
     "SyncJobCronTrigger": {"type": "object", "properties": {**common, **run_settings, "cron_expression": {"type": "string", "example": "0 */6 * * *"},
         "timezone": nullable({"type": "string"}), "status": {"type": "string", "enum": ["active", "paused"]}, "overlap": overlap,
         "last_fired_at": nullable(ts()), "next_fire_at": nullable(ts())}},
-    "SyncJobCronTriggerInput": {"type": "object", "additionalProperties": False, "properties": {**run_settings,
-        "cron_expression": {"type": "string"}, "timezone": {"type": "string", "description": "IANA name; UTC when omitted."}, "overlap": overlap}},
+    "SyncJobCronTriggerInput": {"type": "object", "additionalProperties": False,
+        "required": ["sync_job_id", "integrated_account_id", "webhook_id", "cron_expression"], "properties": cron_fields},
+    "SyncJobCronTriggerPatch": {"type": "object", "additionalProperties": False, "properties": cron_fields},
     "CronFire": {"type": "object", "required": ["scheduled_at", "outcome", "fired_at"], "properties": {
         "scheduled_at": ts("The cron slot."), "outcome": {"type": "string", "enum": ["fired", "skipped"]},
         "sync_job_run_id": nullable(uuid), "reason": nullable({"type": "string", "description": "Why no run was created."}),
@@ -145,11 +156,14 @@ schemas = {
         "properties": {**common, **event_trigger}},
     "SyncJobEventTriggerInput": {"type": "object", "additionalProperties": False, "required": ["sync_job_id", "webhook_id", "event"],
         "properties": event_trigger},
+    "SyncJobEventTriggerPatch": {"type": "object", "additionalProperties": False, "properties": event_trigger},
     "SyncJobPushTrigger": {"type": "object",
         "description": "Runs a sync job for an account when the provider notifies a change: notifications are debounced into one incremental run.",
         "properties": {**common, **push_trigger, **push_trigger_state}},
     "SyncJobPushTriggerInput": {"type": "object", "additionalProperties": False, "required": ["sync_job_id", "integrated_account_id", "webhook_id"],
         "properties": push_trigger},
+    "SyncJobPushTriggerPatch": {"type": "object", "additionalProperties": False,
+        "properties": {k: v for k, v in push_trigger.items() if k not in ("sync_job_id", "integrated_account_id", "webhook_id")}},
     "EnvironmentIntegration": {"type": "object", "properties": {**common, "integration_name": {"type": "string"},
         "oauth": {"type": "object", "properties": {"client_id": nullable({"type": "string"}), "scopes": {"type": "string"},
             "has_client_secret": {"type": "boolean"}}}}},
@@ -159,14 +173,27 @@ schemas = {
 
 errors = {str(c): {"description": d, "content": {"application/json": {"schema": ref("Error")}}}
           for c, d in [(400, "Malformed request"), (401, "Missing or invalid bearer token"), (404, "Not found"),
-                       (409, "Conflict"), (413, "Body too large"), (415, "Not JSON"), (422, "Validation failed")]}
+                       (408, "The body did not arrive in time"), (409, "Conflict"), (413, "Body too large"),
+                       (414, "Request target too long"), (415, "Not JSON"), (422, "Validation failed"), (431, "Header fields too large")]}
 def ok(schema, code="200", desc="OK"):
     return {code: {"description": desc, "content": {"application/json": {"schema": schema}}}, **errors}
+provider_errors = {str(c): {"description": d, "content": {"application/json": {"schema": ref("Error")}}}
+                   for c, d in [(429, "The provider throttled the call (remote_rate_limited, with Retry-After)"),
+                                (502, "The provider failed or refused the call (remote_error, remote_unauthorized)")]}
 def body(schema): return {"required": True, "content": {"application/json": {"schema": schema}}}
+STATUS = {"Webhook": None, "IntegratedAccount": ["connecting", "active", "needs_reauth"],
+          "SyncJobRun": ["created", "running", "rate_limited", "waiting_for_webhook", "completed", "failed", "stopped"],
+          "SyncJobCronTrigger": ["active", "paused"], "SyncJobEventTrigger": ["active", "paused"], "SyncJobPushTrigger": ["active", "paused"]}
+FILTERS = {"is_active": {"type": "string", "enum": ["true", "false"]}, "sync_job_id": uuid, "integrated_account_id": uuid,
+           "webhook_id": uuid, "sync_job_cron_trigger_id": uuid,
+           "event": {"type": "string", "enum": ["integrated_account:active", "integrated_account:post_connect_form_submitted"]}}
+def filter_schema(item, f):
+    if f == "status": return {"type": "string", "enum": STATUS[item]}
+    return FILTERS.get(f, {"type": "string", "minLength": 1})
 def listing(item, filters):
     params = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}},
               {"name": "next_cursor", "in": "query", "schema": {"type": "string"}}]
-    params += [{"name": f, "in": "query", "schema": {"type": "string"}} for f in filters]
+    params += [{"name": f, "in": "query", "schema": filter_schema(item, f)} for f in filters]
     params += [{"name": f"{c}[{op}]", "in": "query", "schema": {"type": "string", "format": "date-time"}}
                for c in ["created_at", "updated_at"] for op in ["gt", "gte", "lt", "lte"]]
     return {"summary": f"List {item}s", "parameters": params, "responses": ok({"type": "object", "properties": {
@@ -206,24 +233,26 @@ def resource(path, item, inp, filters, patch=None):
 paths = {
     "/health": {"get": {"summary": "Liveness and database check", "security": [], "responses": {"200": {"description": "OK"}}}},
     "/openapi.json": {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OK"}}}},
-    **resource("webhook", "Webhook", "WebhookInput", ["is_active"]),
+    **resource("webhook", "Webhook", "WebhookInput", ["is_active"], patch="WebhookPatch"),
     "/webhook/test": {"post": {"summary": "Send a signed test event now", "requestBody": body({"type": "object", "properties": {"id": uuid}}),
                                "responses": ok(ref("WebhookTestResult"))}},
-    **resource("integrated-account", "IntegratedAccount", "IntegratedAccountInput", ["integration_name", "tenant_id", "status"]),
-    **resource("sync-job", "SyncJob", "SyncJobInput", ["integration_name"]),
+    **resource("integrated-account", "IntegratedAccount", "IntegratedAccountInput", ["integration_name", "tenant_id", "status"],
+               patch="IntegratedAccountPatch"),
+    **resource("sync-job", "SyncJob", "SyncJobInput", ["integration_name"], patch="SyncJobPatch"),
     **resource("sync-job-run", "SyncJobRun", "SyncJobRunInput",
                ["sync_job_id", "integrated_account_id", "webhook_id", "status", "sync_job_cron_trigger_id"], patch="SyncJobRunPatch"),
     **resource("sync-job-cron-trigger", "SyncJobCronTrigger", "SyncJobCronTriggerInput",
-               ["sync_job_id", "integrated_account_id", "webhook_id", "status"]),
+               ["sync_job_id", "integrated_account_id", "webhook_id", "status"], patch="SyncJobCronTriggerPatch"),
     "/sync-job-cron-trigger/{id}/schedule": {"parameters": id_param, "post": {"summary": "(Re)activate a trigger",
         "responses": ok(ref("SyncJobCronTrigger"))}},
     "/sync-job-cron-trigger/{id}/fires": {"parameters": id_param, "get": {"summary": "Recent fires of a cron trigger",
         "description": "Newest first, up to 100: each slot, whether it created a run, and if not why. Each slot fires once however many "
                        "schedulers run; slots missed while nothing ran are caught up with one run.",
         "responses": ok({"type": "object", "properties": {"result": {"type": "array", "items": ref("CronFire")}}})}},
-    **resource("sync-job-event-trigger", "SyncJobEventTrigger", "SyncJobEventTriggerInput", ["sync_job_id", "webhook_id", "event", "status"]),
+    **resource("sync-job-event-trigger", "SyncJobEventTrigger", "SyncJobEventTriggerInput", ["sync_job_id", "webhook_id", "event", "status"],
+               patch="SyncJobEventTriggerPatch"),
     **resource("sync-job-push-trigger", "SyncJobPushTrigger", "SyncJobPushTriggerInput",
-               ["sync_job_id", "integrated_account_id", "webhook_id", "status"]),
+               ["sync_job_id", "integrated_account_id", "webhook_id", "status"], patch="SyncJobPushTriggerPatch"),
     "/inbound/push/{id}": {"parameters": id_param, "post": {"summary": "Change notification from the provider (push trigger endpoint)",
         "security": [],
         "description": "Registered with the provider when the push trigger is created. Authenticated by the provider's signature "
@@ -247,7 +276,7 @@ paths = {
         "put": {"summary": "Set an integration's settings for this environment (its OAuth app)",
             "description": "Creates or replaces. The client secret is sealed at rest and never returned (has_client_secret says whether one is set).",
             "requestBody": body({"type": "object", "additionalProperties": False, "properties": {"oauth": {"type": "object", "additionalProperties": False,
-                "required": ["client_id", "client_secret"], "properties": {"client_id": {"type": "string"}, "client_secret": {"type": "string"},
+                "required": ["client_id", "client_secret"], "properties": {"client_id": {"type": "string", "minLength": 1}, "client_secret": {"type": "string", "minLength": 1},
                 "scopes": {"type": "string", "default": "read", "description": "Space-separated, e.g. 'read write'."}}}}}),
             "responses": ok(ref("EnvironmentIntegration"))},
         "get": {"summary": "An integration's settings for this environment", "responses": ok(ref("EnvironmentIntegration"))}},
@@ -256,8 +285,8 @@ paths = {
                        "settings the end user cannot change (subdomain, base_url) and holds no secrets. 422 oauth_app_missing until "
                        "PUT /environment-integration/{name} set the OAuth app.",
         "requestBody": body({"type": "object", "additionalProperties": False, "required": ["redirect_uri"], "properties": {
-            "tenant_id": {"type": "string"}, "integrated_account_id": uuid, "integration_name": {"type": "string", "default": "zendesk"},
-            "context": {"type": "object"}, "redirect_uri": {"type": "string", "format": "uri"}, "scopes": {"type": "string"},
+            "tenant_id": {"type": "string", "minLength": 1}, "integrated_account_id": uuid, "integration_name": {"type": "string", "enum": ["zendesk"], "default": "zendesk"},
+            "context": {"type": "object"}, "redirect_uri": {"type": "string", "format": "uri"}, "scopes": {"type": "string", "minLength": 1},
             "persist_previous_context": {"type": "boolean"}}}),
         "responses": ok({"type": "object", "properties": {"link_token": {"type": "string"}, "url": {"type": "string"},
             "expires_at": ts(), "integration_name": {"type": "string"}}}, "201", "Created")}},
@@ -267,7 +296,9 @@ paths = {
             "responses": {"200": {"description": "HTML form"}, "302": {"description": "Back to redirect_uri with error"}, "404": {"description": "Unknown link"}}},
         "post": {"summary": "Sends the browser to the provider's consent page (state and PKCE S256)", "security": [],
             "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"subdomain": {"type": "string"}}}}}},
-            "responses": {"302": {"description": "To the consent page"}, "422": {"description": "Bad subdomain (HTML)"}}}},
+            "responses": {"302": {"description": "To the consent page, or back to redirect_uri with error for an expired or used link"},
+                          "404": {"description": "Unknown link (HTML)"}, "408": {"description": "The form did not arrive in time"},
+                          "422": {"description": "Bad subdomain (HTML)"}}}},
     "/oauth/callback": {"get": {"summary": "Where the provider returns the browser after consent", "security": [],
         "description": "Checks state (single use), exchanges the code with the PKCE verifier, stores the token pair sealed, creates or reconnects "
                        "the account (integrated_account:created|updated, then active) and redirects to redirect_uri?integrated_account_id=…; "
@@ -295,6 +326,10 @@ paths = {
             "next_offset": nullable({"type": "string"}), "synchronization_checkpoint": nullable({"type": "string"}), "context": {}}})}},
 }
 paths["/webhook"]["post"]["responses"] = ok(ref("WebhookCreated"), "201", "Created")
+# Operations that call the provider now.
+for path, method in [("/unified/{api}/{resource}", "get"), ("/unified/{api}/{resource}/{id}", "get"), ("/proxy/{resource}", "get"),
+                     ("/proxy/{resource}/{id}", "get"), ("/sync-job-push-trigger", "post"), ("/sync-job-push-trigger/{id}", "delete")]:
+    paths[path][method]["responses"].update(provider_errors)
 
 SIGNED = " Signed with X-Truto-Signature and the Standard Webhooks headers; the event id is stable across redelivery."
 EVENT_TEXT = {
@@ -306,11 +341,17 @@ EVENT_TEXT = {
     "sync_job_run:record": "One page of records.",
     "sync_job_run:record_error": "A request failed and error_handling is ignore.",
     "sync_job_run:rate_limited": "The provider throttled the run.",
+    "webhook:disabled": "A webhook failed every delivery for too long (default 5 days) and was deactivated; sent to every other active "
+                        "webhook of the environment that subscribes to it. The payload is the deactivated webhook (no secret) with "
+                        "failing_since and reason.",
 }
 def payload(e):
     special = {"sync_job_run:record": "SyncJobRunRecordPayload", "sync_job_run:record_error": "SyncJobRunRecordErrorPayload",
                "sync_job_run:rate_limited": "SyncJobRunRateLimitedPayload"}
     if e in special: return ref(special[e])
+    if e == "webhook:disabled":
+        return {"allOf": [ref("Webhook"), {"type": "object", "properties": {"failing_since": {"type": "string", "format": "date-time"},
+                                                                            "reason": {"type": "string"}}}]}
     return ref("SyncJobRun") if e.startswith("sync_job_run:") else ref("IntegratedAccount")
 
 doc = {
@@ -329,5 +370,5 @@ doc = {
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas},
 }
 out = pathlib.Path(__file__).resolve().parent.parent / "Sources/SyncBridgeServer/Resources/openapi.json"
-out.write_text(json.dumps(doc, indent=2) + "\n")
+out.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 print(f"wrote {out}")

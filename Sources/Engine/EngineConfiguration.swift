@@ -13,6 +13,8 @@ public struct EngineConfiguration: Sendable {
     /// How often an executing run looks whether it was stopped (through the API, perhaps by another process): a stop
     /// cancels whatever the run is doing then, a JSONata evaluation or a regex match included.
     public var stopCheckInterval: Duration = .seconds(1)
+    /// Longest one evaluation of a resource's JSONata `query` may run; past it the request fails (`record_error`).
+    public var queryTimeLimit: Duration = .seconds(5)
     /// Runs of one environment executed at once across every process sharing the store, so that one environment's
     /// burst cannot take every worker slot from the others; `nil` means no bound.
     public var maxRunsPerEnvironment: Int? = 3

@@ -129,7 +129,7 @@ import Testing
             #expect(m["code"] == "validation_failed")
             #expect(m.jsonString().contains("integrated_account_id"))
             let (unknown, u) = try await get(h, "/unified/ticketing/widgets?integrated_account_id=\(account)")
-            #expect(unknown == 400)
+            #expect(unknown == 404)
             #expect(u["code"] == "unsupported_resource")
             let (absent, a) = try await get(h, "/unified/ticketing/tickets/999999?integrated_account_id=\(account)")
             #expect(absent == 404)

@@ -61,7 +61,7 @@ import Testing
                 #expect(Self.id(r.json["id"]) == getId)
             } else {
                 // Comments have no single-record endpoint in Zendesk: a clear refusal, not a guess.
-                #expect(r.status == 400, "\(r.json.jsonString())")
+                #expect(r.status == 404, "\(r.json.jsonString())")
                 #expect(r.json["code"] == "unsupported_resource")
             }
         }

@@ -58,7 +58,7 @@ extension RunExecution {
             query = step.query?.renderingTemplates(in: scope.value)?.objectValue ?? [:]
         case .string(let source)?:
             do {
-                query = try queryExpression(source).evaluate(in: scope.value, now: now)
+                query = try queryExpression(source).evaluate(in: scope.value, now: now, timeLimit: services.configuration.queryTimeLimit)
             } catch {
                 throw ConnectorError(.invalidRequest, message: error.description)
             }

@@ -27,12 +27,15 @@ extension SyncBridgeError {
 extension FieldReader {
     /// Reads a whole request body into a typed value. `build` reads every member off the reader (each problem is
     /// recorded) and returns the value, or nil when something it needs is missing; members outside `fields` are
-    /// refused. Every problem found is reported in one 422, so callers get a complete value or an error, never an
+    /// refused, and so is `null` for members not in `nullable`. Every problem found is reported in one 422, so callers get a complete value or an error, never an
     /// optional to unwrap.
-    public static func read<T>(_ body: JSONValue, fields: Set<String>, _ build: (FieldReader) -> T?) throws(SyncBridgeError) -> T {
+    public static func read<T>(
+        _ body: JSONValue, fields: Set<String>, nullable: Set<String> = [], _ build: (FieldReader) -> T?
+    ) throws(SyncBridgeError) -> T {
         let failures = FailureCollector()
         let reader = FieldReader(body, failures: failures)
         reader.rejectUnknown(fields)
+        reader.refuseNulls(except: nullable)
         let value = build(reader)
         try failures.throwIfAny()
         guard let value else { throw SyncBridgeError.incompleteBody }
@@ -67,6 +70,14 @@ public struct FieldReader {
 
     /// True when the member is present (even if `null`).
     public func has(_ key: String) -> Bool { members[key] != nil }
+
+    /// Records a `must not be null` failure for every member that is `null` and not in `nullable`. In API input,
+    /// `null` is not a way to leave a member out: only members documented as nullable (to clear them) take it.
+    public func refuseNulls(except nullable: Set<String> = []) {
+        for (key, value) in members.sorted(by: { $0.key < $1.key }) where value.isNull && !nullable.contains(key) {
+            failures.add(path(key), "must not be null (leave it out instead)")
+        }
+    }
 
     /// Records an `unknown field` failure for every member not in `allowed`.
     public func rejectUnknown(_ allowed: Set<String>) {

@@ -20,14 +20,15 @@ public struct QueryExpression: Sendable {
         public init(description: String) { self.description = description }
     }
 
-    /// The query object for `scope`; undefined means no query parameters.
-    public func evaluate(in scope: JSONValue, now: Date = Date()) throws(Failure) -> [String: JSONValue] {
+    /// The query object for `scope`; undefined means no query parameters. An evaluation still going after
+    /// `timeLimit` fails (U1002); one whose task is cancelled fails at once (U1003).
+    public func evaluate(in scope: JSONValue, now: Date = Date(), timeLimit: Duration = .seconds(5)) throws(Failure) -> [String: JSONValue] {
         let input = scope.jsonata
         var bindings: [String: JSONata.Value] = [:]
         for (k, v) in input.objectValue?.pairs ?? [] { bindings[k] = v }
         let result: JSONata.Value?
         do {
-            result = try expression.evaluate(input, bindings: bindings, limits: .init(maxDepth: 500, timeLimit: .seconds(5)), now: now)
+            result = try expression.evaluate(input, bindings: bindings, limits: .init(maxDepth: 500, timeLimit: timeLimit), now: now)
         } catch {
             throw Failure(description: "query expression failed: \(error.description)")
         }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import SyncBridgeCore
 
@@ -32,6 +33,13 @@ enum ErrorResponse {
     /// Maps Hummingbird's own errors (unknown route, body too large, …) onto ours.
     static func normalize(_ error: any Error) -> SyncBridgeError {
         if let e = error as? SyncBridgeError { return e }
+        if let e = error as? HTTPParserError {
+            // The client's bytes, not our fault: the connection ended mid-body, or what came is not HTTP.
+            return SyncBridgeError(
+                .badRequest, code: e == .invalidEOFState ? "incomplete_request" : "malformed_request",
+                message: e == .invalidEOFState ? "The request ended before its body was complete." : "The request is not valid HTTP/1.1 (\(e))."
+            )
+        }
         if error is NIOTooManyBytesError {
             return SyncBridgeError(.payloadTooLarge, code: "payload_too_large", message: "Request body is too large.")
         }
@@ -118,14 +126,23 @@ final class RouteTable: Sendable {
         routes.withLock { $0 = all.map { ($0.method, $0.path.split(separator: "/")) } }
     }
 
-    /// The methods served at `path` (`:name` segments match any one segment), sorted; empty when none is.
+    /// The methods served at `path`, sorted; empty when none is. `:name` segments match any one segment, but as the
+    /// router does, a literal segment wins: `/webhook/test` is served by `POST /webhook/test` only, not by the
+    /// `/webhook/:id` routes.
     func methods(for path: String) -> [String] {
         let asked = path.split(separator: "/")
         let matching = routes.withLock { all in
             all.filter { route in
                 route.segments.count == asked.count && zip(route.segments, asked).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
-            }.map(\.method)
+            }
         }
-        return Set(matching).sorted()
+        // The most specific pattern: the one with a literal at the first segment where the candidates differ.
+        guard let best = matching.map(\.segments).min(by: Self.moreSpecific) else { return [] }
+        return Set(matching.filter { $0.segments == best }.map(\.method)).sorted()
+    }
+
+    static func moreSpecific(_ a: [Substring], _ b: [Substring]) -> Bool {
+        for (x, y) in zip(a, b) where x.hasPrefix(":") != y.hasPrefix(":") { return !x.hasPrefix(":") }
+        return false
     }
 }

@@ -40,6 +40,7 @@ enum ListParameters {
     static func parseFilter(
         key: String, value: String, allowed: Set<String>, values: [String: [String]] = [:], into query: inout ListQuery
     ) throws {
+        if value.isEmpty { throw invalid(key, "must not be empty (leave the filter out instead)") }
         if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw invalid(key, "must not contain control characters")
         }

@@ -41,8 +41,8 @@ struct APIServices: Sendable {
 
     /// The request body read into a typed value (see ``FieldReader/read(_:fields:_:)``): complete, or one 422 naming
     /// every bad member.
-    func input<T>(_ request: Request, fields: Set<String>, _ build: (FieldReader) -> T?) async throws -> T {
-        try FieldReader.read(try await body(request), fields: fields, build)
+    func input<T>(_ request: Request, fields: Set<String>, nullable: Set<String> = [], _ build: (FieldReader) -> T?) async throws -> T {
+        try FieldReader.read(try await body(request), fields: fields, nullable: nullable, build)
     }
 
     /// The `:id` path parameter; anything that is not a UUID cannot name a resource, so it is a 404.

@@ -34,7 +34,7 @@ struct CronTriggerRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let (settings, expression, timezone, overlap, schedule) = try await api.input(request, fields: Self.fields) {
+        let (settings, expression, timezone, overlap, schedule) = try await api.input(request, fields: Self.fields, nullable: ["destination", "timezone"]) {
             reader -> (RunSettings, String, String?, SyncJobCronTrigger.Overlap?, CronSchedule?)? in
             let settings = RunSettings(reading: reader)
             let expression = reader.string("cron_expression", required: true)
@@ -66,6 +66,7 @@ struct CronTriggerRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(body, failures: failures)
         reader.rejectUnknown(Self.fields)
+        reader.refuseNulls(except: ["destination", "timezone"])
         let expression = reader.string("cron_expression")
         let timezone = reader.string("timezone")
         let overlap = reader.oneOf("overlap", SyncJobCronTrigger.Overlap.allCases.map(\.rawValue)).flatMap(SyncJobCronTrigger.Overlap.init(rawValue:))

@@ -33,12 +33,14 @@ struct EnvironmentIntegrationRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(try await api.body(request), failures: failures)
         reader.rejectUnknown(["oauth"])
+        reader.refuseNulls()
         var clientId: String?
         var secret: String?
         var scopes = "read"
         if let oauth = reader.value("oauth") {
             let o = FieldReader(oauth, path: "oauth", failures: failures)
             o.rejectUnknown(["client_id", "client_secret", "scopes"])
+            o.refuseNulls()
             clientId = o.string("client_id", required: true)
             secret = o.string("client_secret", required: true)
             scopes = o.string("scopes") ?? "read"

@@ -75,6 +75,7 @@ struct EventTriggerRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(try await api.body(request), failures: failures)
         reader.rejectUnknown(Self.fields)
+        reader.refuseNulls()
         let input = Input(reader, creating: false)
         try failures.throwIfAny()
         let now = api.now

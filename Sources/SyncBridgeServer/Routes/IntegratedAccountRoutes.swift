@@ -60,6 +60,7 @@ struct IntegratedAccountRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(try await api.body(request), failures: failures)
         reader.rejectUnknown(Self.updateFields)
+        reader.refuseNulls()
         let tenant = reader.string("tenant_id")
         let given = reader.object("context")
         try failures.throwIfAny()

@@ -18,11 +18,17 @@ struct LinkTokenRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(try await api.body(request), failures: failures)
         reader.rejectUnknown(["tenant_id", "integrated_account_id", "integration_name", "context", "redirect_uri", "scopes", "persist_previous_context"])
+        reader.refuseNulls()
         let tenant = reader.string("tenant_id")
         let accountId = reader.uuid("integrated_account_id")
         var integration = reader.string("integration_name") ?? "zendesk"
+        if !api.connectors.names.contains(integration) {
+            failures.add("integration_name", "'\(integration)' is not a supported integration (supported: \(api.connectors.names.joined(separator: ", ")))")
+        }
         let given = reader.object("context") ?? [:]
         let scopes = reader.string("scopes")
+        // Accepted for Truto's shape and type-checked; reconnects keep the stored context as they are (issue 20).
+        _ = reader.bool("persist_previous_context")
         let redirectURI = reader.string("redirect_uri", required: true)
         if let redirectURI { EndpointURL.check(redirectURI, at: "redirect_uri", failures: failures) }
         if tenant == nil && accountId == nil { failures.add("tenant_id", "is required (or give integrated_account_id to reconnect an account)") }

@@ -104,7 +104,7 @@ struct LiveAPIRoutes {
             return e
         case .notFound: return SyncBridgeError(.notFound, code: "remote_not_found", message: error.message)
         case .invalidRequest: return SyncBridgeError(.badRequest, code: "invalid_request", message: error.message)
-        case .unsupported: return SyncBridgeError(.badRequest, code: "unsupported_resource", message: error.message)
+        case .unsupported: return SyncBridgeError(.notFound, code: "unsupported_resource", message: error.message)
         case .unauthorized: return SyncBridgeError(.badGateway, code: "remote_unauthorized", message: "The provider rejected the account's credentials: \(error.message)")
         case .transient, .badResponse: return SyncBridgeError(.badGateway, code: "remote_error", message: error.message)
         }

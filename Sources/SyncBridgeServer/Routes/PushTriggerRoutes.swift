@@ -95,7 +95,7 @@ struct PushTriggerRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let input = try await api.input(request, fields: Self.fields) { Input($0, creating: true) }
+        let input = try await api.input(request, fields: Self.fields, nullable: ["safety_net_cron"]) { Input($0, creating: true) }
         guard let job = input.job, let accountId = input.account, let webhook = input.webhook else { throw SyncBridgeError.incompleteBody }
         let failures = FailureCollector()
         let now = api.now
@@ -141,6 +141,7 @@ struct PushTriggerRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(try await api.body(request), failures: failures)
         reader.rejectUnknown(Self.updatable)
+        reader.refuseNulls(except: ["safety_net_cron"])
         let input = Input(reader, creating: false)
         try failures.throwIfAny()
         let now = api.now

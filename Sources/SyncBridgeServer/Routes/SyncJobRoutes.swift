@@ -29,6 +29,7 @@ struct SyncJobRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(body, failures: failures)
         reader.rejectUnknown(Self.fields)
+        reader.refuseNulls(except: ["label", "args_schema"])
         var input = Input()
         if reader.has("label") { input.label = .some(reader.string("label", nonEmpty: false)) }
         input.integrationName = reader.string("integration_name", required: creating)
@@ -39,7 +40,9 @@ struct SyncJobRoutes {
             var resources: [SyncJobResource] = []
             var complete = true
             for (i, item) in items.enumerated() {
-                if let step = SyncJobResource(reading: FieldReader(item, path: "resources[\(i)]", failures: failures)) {
+                let itemReader = FieldReader(item, path: "resources[\(i)]", failures: failures)
+                itemReader.refuseNulls(except: ["body"])
+                if let step = SyncJobResource(reading: itemReader) {
                     resources.append(step)
                 } else {
                     complete = false

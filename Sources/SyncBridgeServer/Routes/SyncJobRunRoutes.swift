@@ -53,7 +53,7 @@ struct SyncJobRunRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let settings = try await api.input(request, fields: RunSettings.fields) { RunSettings(reading: $0) }
+        let settings = try await api.input(request, fields: RunSettings.fields, nullable: ["destination"]) { RunSettings(reading: $0) }
         let now = api.now
         let (factory, created) = (api.runs, settings)
         let run = try await api.store.transaction { session in
@@ -69,6 +69,7 @@ struct SyncJobRunRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(try await api.body(request), failures: failures)
         reader.rejectUnknown(["status"])
+        reader.refuseNulls()
         let status = reader.oneOf("status", [SyncJobRun.Status.stopped.rawValue], required: true)
         try failures.throwIfAny()
         _ = status

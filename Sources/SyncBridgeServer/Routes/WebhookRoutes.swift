@@ -43,6 +43,7 @@ struct WebhookRoutes {
         let failures = FailureCollector()
         let reader = FieldReader(try await api.body(request), failures: failures)
         reader.rejectUnknown(Self.fields)
+        reader.refuseNulls()
         let url = readTargetURL(reader, required: false)
         let active = reader.bool("is_active")
         let types = readEventTypes(reader)
