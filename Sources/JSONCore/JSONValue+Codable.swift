@@ -36,7 +36,7 @@ extension JSONValue: Codable {
     }
 
     /// The number as an `Int64` when it is integral and exactly representable (|n| ≤ 2^53).
-    static func exactInteger(_ n: Double) -> Int64? {
+    public static func exactInteger(_ n: Double) -> Int64? {
         guard n.rounded(.towardZero) == n, abs(n) <= 9_007_199_254_740_992 else { return nil }
         return Int64(n)
     }

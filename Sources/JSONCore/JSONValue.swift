@@ -24,6 +24,14 @@ extension JSONValue {
         return nil
     }
 
+    /// The number when it is a whole number exactly representable as a double (|n| ≤ 2^53): what an id or a
+    /// timestamp read from someone else's JSON may safely become. `1e300`, `1.5`, NaN and non-numbers give nil, never
+    /// a trap.
+    public var integerValue: Int64? {
+        guard case .number(let n) = self else { return nil }
+        return Self.exactInteger(n)
+    }
+
     /// The Boolean, when this value is a Boolean.
     public var boolValue: Bool? {
         if case .bool(let b) = self { return b }

@@ -17,4 +17,15 @@ import Testing
             #expect(Timestamp.parse(bad) == nil, "\(bad)")
         }
     }
+
+    /// Dates no timestamp can name (a provider's `expires_in: 1e300`, NaN) are written as the nearest end of years
+    /// 0001–9999, never a trap.
+    @Test func datesOutOfRangeAreClamped() {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1e300)) == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -1e300)) == "0001-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: .infinity)) == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: .nan)) == "0001-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 253_402_300_799.999)) == "9999-12-31T23:59:59.999Z")
+    }
 }
+

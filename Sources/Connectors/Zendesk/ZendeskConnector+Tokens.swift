@@ -46,8 +46,8 @@ extension ZendeskConnector: TokenRefreshing, OAuthConnecting {
         }
         return OAuthTokenSet(
             accessToken: access, refreshToken: answer["refresh_token"]?.stringValue,
-            expiresAt: answer["expires_in"]?.numberValue.map { now.addingTimeInterval($0) },
-            refreshExpiresAt: answer["refresh_token_expires_in"]?.numberValue.map { now.addingTimeInterval($0) },
+            expiresAt: Self.lifetime(answer["expires_in"]).map { now.addingTimeInterval($0) },
+            refreshExpiresAt: Self.lifetime(answer["refresh_token_expires_in"]).map { now.addingTimeInterval($0) },
             scope: answer["scope"]?.stringValue
         )
     }
@@ -84,6 +84,13 @@ extension ZendeskConnector: TokenRefreshing, OAuthConnecting {
     }
 
     /// `invalid_grant` from an RFC 6749 error body (never the rest of it, which could echo a token).
+    /// A lifetime in seconds as the provider gave it, read safely: a number from 0 to ten years (longer is capped),
+    /// nil for anything else (absent, negative, NaN, not a number).
+    static func lifetime(_ value: JSONValue?) -> TimeInterval? {
+        guard let n = value?.numberValue, n.isFinite, n >= 0 else { return nil }
+        return min(n, 10 * 365 * 86_400)
+    }
+
     static func oauthError(_ body: String) -> String {
         (try? JSONParser.parse(body))?["error"]?.stringValue ?? "refused"
     }

@@ -57,17 +57,17 @@ struct ExportPosition: Equatable, Comparable {
         self.id = id
     }
 
-    /// The position of a raw export record; nil when it has no id or no time.
+    /// The position of a raw export record; nil when it has no id or no time (or numbers that are no whole numbers).
     init?(_ record: JSONValue) {
-        guard let id = record["id"]?.numberValue else { return nil }
-        if let generated = record["generated_timestamp"]?.numberValue {
-            timestamp = Int64(generated)
+        guard let id = record["id"]?.integerValue else { return nil }
+        if let generated = record["generated_timestamp"]?.integerValue {
+            timestamp = generated
         } else if let s = record["updated_at"]?.stringValue, let date = Timestamp.parse(s) {
             timestamp = Int64(date.timeIntervalSince1970.rounded(.down))
         } else {
             return nil
         }
-        self.id = Int64(id)
+        self.id = id
     }
 
     static func < (a: ExportPosition, b: ExportPosition) -> Bool { (a.timestamp, a.id) < (b.timestamp, b.id) }

@@ -4,10 +4,11 @@ import SyncBridgeCore
 /// Zendesk objects mapped to Truto's unified ticketing schema. Ids are strings, as in the unified API; the raw
 /// Zendesk object is kept under `remote_data`.
 enum ZendeskUnified {
-    /// `12` → `"12"`; strings pass through; anything else is null.
+    /// `12` → `"12"`; strings pass through; anything else (a number that is no whole number, whatever the provider
+    /// sent) is null.
     static func id(_ v: JSONValue?) -> JSONValue {
         switch v {
-        case .number(let n)?: .string(String(Int64(n)))
+        case .number?: v?.integerValue.map { .string(String($0)) } ?? .null
         case .string(let s)?: .string(s)
         default: .null
         }

@@ -7,9 +7,14 @@ public enum Timestamp {
     /// The `previous_run_date` of a job that never completed: `0001-01-01T00:00:00.000Z`.
     public static let distantPastString = "0001-01-01T00:00:00.000Z"
 
+    /// The instants ``format(_:)`` writes as they are: years 0001 to 9999. Dates outside (a provider's
+    /// `expires_in: 1e300`, a clock gone wild) are written as the nearest end; NaN as the earliest.
+    static let representable: ClosedRange<Double> = -62_135_596_800_000...253_402_300_799_999
+
     /// Formats a date as `YYYY-MM-DDTHH:MM:SS.mmmZ` in UTC.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let raw = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        let totalMillis = Int64(raw.isNaN ? representable.lowerBound : min(max(raw, representable.lowerBound), representable.upperBound))
         let days = totalMillis >= 0 ? totalMillis / 86_400_000 : (totalMillis - 86_399_999) / 86_400_000
         let millisOfDay = totalMillis - days * 86_400_000
         let (y, m, d) = civil(fromDays: days)

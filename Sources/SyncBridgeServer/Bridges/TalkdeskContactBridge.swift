@@ -61,8 +61,8 @@ struct TalkdeskContactBridge {
             start += 100
             let request = ConnectorRequest(resource: "organizations", method: "list", query: ["ids": .string(chunk.joined(separator: ","))])
             for organization in try await connector.fetch(request, account: account, logger: logger).records {
-                guard let id = organization["id"]?.numberValue, let name = organization["name"]?.stringValue else { continue }
-                names[String(Int64(id))] = name
+                guard let id = organization["id"]?.integerValue, let name = organization["name"]?.stringValue else { continue }
+                names[String(id)] = name
             }
         }
         return names
