@@ -128,5 +128,6 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         "D3141": "Error",
         "U1001": "Stack overflow error: evaluation exceeded the depth limit",
         "U1002": "Expression evaluation timeout: check for infinite loop",
+        "U1004": "A value is nested too deeply",
     ]
 }

@@ -78,4 +78,24 @@ import Testing
         }.value
         #expect(code == "U1001")
     }
+
+    /// Values built up a level at a time, 100,000 times (objects, arrays, `$zip`), stop with U1004 at 1,000 levels
+    /// instead of being built, then converted and released recursively (which crashed the process); 999 levels
+    /// still evaluate.
+    @Test(arguments: ["function($a, $v){ {'a': $a} }, {}", "function($a, $v){ [[$a]] }, []", "function($a, $v){ $zip($a) }, [1]"])
+    func valuesNestedLevelByLevelStopAtTheLimit(step: String) async throws {
+        let e = try JSONataExpression("$reduce([1..\(Self.depth)], \(step))")
+        let code: String? = await Task.detached { () -> String? in
+            do throws(JSONataError) {
+                _ = try e.evaluate(nil)
+                return nil
+            } catch {
+                return error.code
+            }
+        }.value
+        #expect(code == "U1004")
+        let fine = try JSONataExpression("$reduce([1..999], function($a, $v){ {'a': $a} }, {}) ~> $type()")
+        #expect(try fine.evaluate(nil)?.string == "object")
+    }
 }
+

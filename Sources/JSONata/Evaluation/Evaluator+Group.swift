@@ -105,7 +105,7 @@ extension Evaluator {
             return comp == 1
         }
         var sorted = a
-        sorted.items = try Functions.mergeSort(a.items, swaps)
+        sorted.setItems(try Functions.mergeSort(a.items, swaps))
         sorted.sequence = true
         return .array(sorted)
     }

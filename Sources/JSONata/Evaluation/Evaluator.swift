@@ -18,6 +18,9 @@ final class Evaluator {
         self.timestamp = timestamp
     }
 
+    /// Deepest nesting of arrays and objects a value may reach (JSON input is at most 512 levels deep).
+    static let maxNesting = 1_000
+
     func checkLimits(_ node: Node) throws(JSONataError) {
         if depth > maxDepth || stack.isExhausted() { throw JSONataError("U1001", position: node.position) }
         steps &+= 1
@@ -98,6 +101,11 @@ final class Evaluator {
         }
         if expr.kind != .path, let group = expr.group {
             result = try evaluateGroup(group, result, env)
+        }
+        // A value built up level by level (`$reduce` wrapping an object 100,000 times) would be converted, printed
+        // and released recursively, deeper than any stack: it is refused while it is still shallow enough.
+        if let result, result.nesting > Self.maxNesting {
+            throw JSONataError("U1004", position: expr.position, message: "A value is nested more than \(Self.maxNesting) levels deep")
         }
         if case .array(var a)? = result, a.sequence, !a.tupleStream {
             if expr.keepArray { a.keepSingleton = true }

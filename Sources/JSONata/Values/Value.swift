@@ -23,6 +23,16 @@ public enum Value: @unchecked Sendable {
     public var objectValue: JObject? { if case .object(let o) = self { o } else { nil } }
     public var function: JFunction? { if case .function(let f) = self { f } else { nil } }
 
+    /// Levels of arrays and objects: 0 for a scalar, 1 for `[1]` or `{}`, 2 for `[[1]]`. Kept by the containers as
+    /// they are built, so reading it costs nothing (see ``Evaluator/maxNesting``).
+    public var nesting: Int {
+        switch self {
+        case .array(let a): a.nesting
+        case .object(let o): o.nesting
+        default: 0
+        }
+    }
+
     /// A plain JSON array.
     public static func list(_ items: [Value]) -> Value { .array(JArray(items)) }
     /// A result sequence (flattened by paths, unwrapped when it holds one item).
@@ -31,7 +41,9 @@ public enum Value: @unchecked Sendable {
 
 /// An array with the flags JSONata's evaluator keeps on arrays.
 public struct JArray: Sendable {
-    public var items: [Value]
+    public private(set) var items: [Value]
+    /// One more than the deepest item's ``Value/nesting``.
+    public private(set) var nesting: Int
     /// A result sequence rather than a constructed JSON array.
     var sequence = false
     /// Keep as an array even when it holds one item (`[]` on a path step).
@@ -43,16 +55,34 @@ public struct JArray: Sendable {
     /// A stream of variable-binding tuples (internal to path evaluation).
     var tupleStream = false
 
-    public init(_ items: [Value] = []) { self.items = items }
-    init(_ items: [Value], sequence: Bool) {
+    public init(_ items: [Value] = []) {
         self.items = items
+        nesting = Self.nesting(of: items)
+    }
+    init(_ items: [Value], sequence: Bool) {
+        self.init(items)
         self.sequence = sequence
+    }
+
+    static func nesting(of items: [Value]) -> Int {
+        var deepest = 0
+        for item in items { deepest = max(deepest, item.nesting) }
+        return deepest + 1
+    }
+
+    /// Replaces the items, keeping the flags.
+    mutating func setItems(_ items: [Value]) {
+        self.items = items
+        nesting = Self.nesting(of: items)
     }
 
     public var count: Int { items.count }
     public var isEmpty: Bool { items.isEmpty }
     public subscript(i: Int) -> Value { items[i] }
-    mutating func append(_ v: Value) { items.append(v) }
+    mutating func append(_ v: Value) {
+        items.append(v)
+        nesting = max(nesting, v.nesting + 1)
+    }
 }
 
 /// A JSON object that keeps its keys in insertion order, as JSONata's output does. A reference type, like
@@ -61,6 +91,8 @@ public struct JArray: Sendable {
 public final class JObject: @unchecked Sendable {
     public private(set) var keys: [String] = []
     private var storage: [String: Value] = [:]
+    /// One more than the deepest member's ``Value/nesting`` (members removed or replaced may leave it higher).
+    public private(set) var nesting = 1
 
     public init() {}
     public init(_ pairs: [(String, Value)]) {
@@ -75,6 +107,7 @@ public final class JObject: @unchecked Sendable {
         set {
             if let newValue {
                 if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+                nesting = max(nesting, newValue.nesting + 1)
             } else if storage.removeValue(forKey: key) != nil {
                 keys.removeAll { $0 == key }
             }
@@ -89,6 +122,7 @@ public final class JObject: @unchecked Sendable {
         let o = JObject()
         o.keys = keys
         o.storage = storage
+        o.nesting = nesting
         return o
     }
 }
