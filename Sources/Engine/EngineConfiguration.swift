@@ -104,7 +104,7 @@ public struct RetryPolicy: Sendable, Equatable {
         self.jitter = jitter
     }
 
-    /// In Svix's spirit: at once, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h — eight attempts over about
+    /// At once, then after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h — eight attempts over about
     /// 27.5 hours — then the run fails, keeping its checkpoint for a resume. Waits past ``EngineConfiguration/parkAfter``
     /// park the run.
     public static let delivery = RetryPolicy.scheduled([5, 300, 1_800, 7_200, 18_000, 36_000, 36_000])

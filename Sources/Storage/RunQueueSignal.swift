@@ -19,6 +19,9 @@ public final class RunQueueSignal: Sendable {
     /// The number of signals so far; pass it to `wait(after:upTo:)`.
     public var generation: UInt64 { state.withLock { $0.generation } }
 
+    /// How many are waiting now (an engine that has looked at the queue and found nothing to claim).
+    public var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// Wakes every waiter.
     public func signal() {
         let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in

@@ -3,7 +3,7 @@ import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
 
-/// `mode: continuous` (seed 004): the run keeps polling the incremental export every `polling_period` and delivers
+/// `mode: continuous`: the run keeps polling the incremental export every `polling_period` and delivers
 /// changes as they happen, checkpointed after each acknowledged page, until stopped.
 @Suite struct ContinuousModeTests {
     static let job: JSONValue = [

@@ -6,7 +6,7 @@ import Testing
 import ZendeskSandbox
 
 /// A run with a `zendesk_ticket_import` destination copies tickets from one Zendesk (sandbox) into another with the
-/// bulk import API (seed 004's source → destination pipeline).
+/// bulk import API (a source → destination pipeline).
 @Suite struct DestinationTests {
     static let job: JSONValue = [["resource": "ticketing/tickets", "method": "list"]]
 

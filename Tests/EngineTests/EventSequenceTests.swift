@@ -11,7 +11,7 @@ import Testing
         try await withStore(.postgres) { store in #expect(store.driverName == "postgres") }
     }
 
-    /// Seed 000's job delivers every user, contact, ticket and comment exactly once, in the documented order:
+    /// The reference job (users, contacts, tickets, comments per ticket) delivers every user, contact, ticket and comment exactly once, in the documented order:
     /// created, started, a page per resource (comments per ticket right after that ticket's page), completed.
     @Test(arguments: StoreKind.available)
     func seedJobDeliversEverythingInOrder(kind: StoreKind) async throws {
@@ -142,7 +142,7 @@ import Testing
             let webhook = try await h.webhook()
             let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
             let account = try await h.account()
-            try await Task.sleep(for: .milliseconds(200))  // the engine has looked at the empty queue and waits
+            try await waitUntil { h.store.runQueue.waiting > 0 }  // the engine has looked at the empty queue and waits
             let first = try await h.run(job: job, account: account, webhook: webhook.id)
             #expect(first["status"] == "completed")
             let second = try await h.run(job: job, account: account, webhook: webhook.id)

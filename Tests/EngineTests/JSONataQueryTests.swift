@@ -3,7 +3,7 @@ import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
 
-/// Sync job queries written in JSONata, as seed 000 writes them.
+/// Sync job queries written in JSONata: the incremental query that falls back from an argument to previous_run_date.
 @Suite struct JSONataQueryTests {
     static let seedQuery = "{ 'updated_at': { 'gt': args.ticket_sync_start_date ? args.ticket_sync_start_date : previous_run_date } }"
 

@@ -7,7 +7,7 @@ import SyncBridgeTestSupport
 import Engine
 import Testing
 
-/// Push as a flag, then pull (seed 002): SyncBridge registers a webhook and trigger with the sandbox, takes its
+/// Push as a flag, then pull: SyncBridge registers a webhook and trigger with the sandbox, takes its
 /// signed notifications, and turns a burst into one incremental run that fetches every change — including changes
 /// whose notifications never arrived.
 @Suite struct PushTriggerTests {
@@ -63,7 +63,11 @@ import Testing
                 state = try await h.api.request(.GET, "/sync-job-push-trigger/\(trigger)").json
             } while (state["runs_created"]?.numberValue ?? 0) < 1 && ContinuousClock.now < deadline
             #expect(state["notifications"] == 30)
-            try await Task.sleep(for: .milliseconds(3500))
+            // Every notification is in (30), and none is pending any more: no further run can come of this burst.
+            try await waitUntilAsync {
+                let now = try await h.api.request(.GET, "/sync-job-push-trigger/\(trigger)").json
+                return now["notifications"] == 30 && now["pending_since"] == .null
+            }
             let runs = (try await h.api.request(.GET, "/sync-job-run?sync_job_id=\(job)").json["result"]?.arrayValue ?? [])
                 .compactMap { $0["id"]?.stringValue }.filter { $0 != initial["id"]?.stringValue }
             #expect((1...2).contains(runs.count), "\(runs.count) runs; the 50 updates took \(burst)")

@@ -5,7 +5,7 @@ import SyncBridgeTestSupport
 import Testing
 import ZendeskSandbox
 
-/// The Talkdesk contact-synchronization bridge, driven by a client written from the protocol in seed 003: POST
+/// The Talkdesk contact-synchronization bridge, driven by a client written from Talkdesk's protocol: POST
 /// `{auth, meta}` and follow `next_offset` until there is none, then keep the last `synchronization_checkpoint`.
 @Suite struct TalkdeskBridgeTests {
     /// What a Talkdesk synchronizer does: pages until no `next_offset`; returns every page's contacts and the
@@ -66,7 +66,7 @@ import ZendeskSandbox
         let endUsers = try await h.zendeskAll("/api/v2/users.json?role=end-user", key: "users")
         let tied = endUsers.prefix(100).map { id($0["id"]) }
         _ = try await h.zendesk(.PUT, "/api/v2/users/update_many.json?ids=\(tied.joined(separator: ","))", ["user": ["tags": ["vip"]]])
-        try await Task.sleep(for: .milliseconds(2300))  // past the sandbox's 2-second export hold-back
+        _ = try await h.zendesk(.POST, "/__sandbox/clock", ["advance_seconds": 3])  // past the sandbox's 2-second export hold-back
 
         let world = try await h.zendeskAll("/api/v2/users.json?role=end-user", key: "users")
         let updatedAt = Dictionary(uniqueKeysWithValues: world.map { (id($0["id"]), $0["updated_at"]?.stringValue ?? "") })
@@ -99,7 +99,7 @@ import ZendeskSandbox
         let newId = id(created["user"]?["id"])
         let agent = try #require(try await h.zendesk(.GET, "/api/v2/users.json?role=agent&page%5Bsize%5D=2")["users"]?.arrayValue?.last)
         _ = try await h.zendesk(.PUT, "/api/v2/users/\(id(agent["id"])).json", ["user": ["name": "Agent Renamed"]])
-        try await Task.sleep(for: .milliseconds(2300))
+        _ = try await h.zendesk(.POST, "/__sandbox/clock", ["advance_seconds": 3])
         let incremental = try await synchronizer.sync(checkpoint: initial.checkpoint)
         let changes = incremental.pages.flatMap { $0 }
         #expect(changes.map { id($0["id"]) } == [changed, newId])

@@ -1,6 +1,6 @@
 import JSONCore
 
-/// Seed 000's sync job: users, contacts, tickets, and the comments of each ticket.
+/// The reference sync job: users, contacts, tickets, and the comments of each ticket.
 public let seedJob: JSONValue = [
     ["resource": "ticketing/users", "method": "list"],
     ["resource": "ticketing/contacts", "method": "list"],

@@ -5,7 +5,7 @@ import SyncBridgeTestSupport
 import Testing
 import ZendeskSandbox
 
-/// Seed 004's pipeline at process level: `syncbridge serve` copies 5,000 tickets from one Zendesk sandbox into
+/// A source → destination pipeline at process level: `syncbridge serve` copies 5,000 tickets from one Zendesk sandbox into
 /// another through the bulk import API, with injected 429s, and is killed with -9 in the middle. Restarted on the same
 /// database, it finishes, and the destination holds exactly the source's tickets: none missing, none twice.
 @Suite struct DestinationKillTests {

@@ -5,7 +5,7 @@ import SyncBridgeTestSupport
 import Testing
 import ZendeskSandbox
 
-/// Kill -9 over and over: `syncbridge serve` is killed at random moments of a run of seed 000's job (tickets with
+/// Kill -9 over and over: `syncbridge serve` is killed at random moments of a run of the reference job (tickets with
 /// their comments), restarted on the same SQLite file each time, and the run still delivers every ticket and every
 /// comment, at most one page re-sent per kill. CI kills 10 times over 600 tickets; `scripts/soak` 100 times over
 /// 20,000 (`SYNCBRIDGE_SOAK_KILLS`, `SYNCBRIDGE_SOAK_TICKETS`).

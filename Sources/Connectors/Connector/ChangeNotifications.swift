@@ -15,7 +15,7 @@ public struct PushRegistration: Sendable, Equatable {
     }
 }
 
-/// A connector whose provider can notify SyncBridge of changes (seed 002): it registers an endpoint with the
+/// A connector whose provider can notify SyncBridge of changes: it registers an endpoint with the
 /// provider, removes it again, and checks that a notification really comes from the provider.
 public protocol ChangeNotifications: Sendable {
     /// Registers `endpoint` to be called when records change; admin credentials required.

@@ -4,8 +4,8 @@ import Logging
 import SyncBridgeCore
 
 /// Zendesk change notifications: a webhook pointing at SyncBridge and a ticket trigger that notifies it on every
-/// ticket create or change, both created through the API (admin credentials), as seed 002 bootstraps its target and
-/// trigger in code. Notifications are signed `base64(HMAC-SHA256(secret, timestamp + body))` in
+/// ticket create or change, both created through the API (admin credentials) when the push trigger is created.
+/// Notifications are signed `base64(HMAC-SHA256(secret, timestamp + body))` in
 /// `X-Zendesk-Webhook-Signature`, with the timestamp in `X-Zendesk-Webhook-Signature-Timestamp`.
 extension ZendeskConnector: ChangeNotifications {
     public func registerNotifications(

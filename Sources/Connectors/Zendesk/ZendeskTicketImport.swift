@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import SyncBridgeCore
 
-/// Writes tickets into a Zendesk account with the bulk import API (seed 004's destination): up to `bufferSize`
+/// Writes tickets into a Zendesk account with the bulk import API: up to `bufferSize`
 /// (≤ 100) per `POST /api/v2/imports/tickets/create_many.json`, then polls the job status until it completes. A 429
 /// (or 5xx) is retried after `Retry-After`, at most `maxRetries` times, then the write fails with a clear error.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where a run writes its records instead of sending them to the webhook (which still gets the lifecycle events):
-/// seed 004's destination. `type` names a sink of the process's sink registry (`zendesk_ticket_import` writes tickets
+/// Where a run writes its records instead of sending them to the webhook (which still gets the lifecycle events).
+/// `type` names a sink of the process's sink registry (`zendesk_ticket_import` writes tickets
 /// into another Zendesk account with the bulk import API); `integrated_account_id` is the account written to; every
 /// other member is the sink's own option (`buffer_size`, `max_retries`), checked by the sink when the run or trigger
 /// is created. A page is acknowledged (checkpointed) only once every record of it is written.

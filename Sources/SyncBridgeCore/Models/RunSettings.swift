@@ -2,7 +2,7 @@ import Foundation
 
 /// How a sync job run reacts to a failed fetch.
 public enum ErrorHandling: String, Sendable, CaseIterable {
-    /// Send `sync_job_run:record_error` and go on (Truto's default).
+    /// Send `sync_job_run:record_error` and go on (the default).
     case ignore
     /// End the run as `failed` at the first error.
     case failFast = "fail_fast"
@@ -13,7 +13,7 @@ public enum RunMode: String, Sendable, CaseIterable {
     /// Fetch everything once, then complete (Truto's runs).
     case batch
     /// Keep polling the root resource's incremental cursor every `polling_period` seconds and deliver changes as
-    /// they come, until stopped (seed 004's continuous source). The job must have one root resource.
+    /// they come, until stopped. The job must have one root resource.
     case continuous
 }
 
@@ -29,7 +29,7 @@ public struct RunSettings: Sendable, Equatable {
     public var args: [String: JSONValue]
     /// `batch` (default) or `continuous`.
     public var mode: RunMode = .batch
-    /// Seconds between polls of a continuous run once it has caught up (default 6, as Conduit's).
+    /// Seconds between polls of a continuous run once it has caught up (default 6).
     public var pollingPeriod: Double = 6
     /// Where records are written instead of the webhook; nil: the webhook gets them.
     public var destination: RunDestination?

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Runs a sync job when an integrated account of the job's integration becomes active or submits its post-connect
-/// form — the webhook-to-run glue of seed 000's flow, built in. The account events are still delivered as before.
+/// form, so a receiver need not create the run itself when it hears the account event. The account events are still
+/// delivered as before.
 public struct SyncJobEventTrigger: Resource, Equatable {
     public static let resourceName = "sync-job-event-trigger"
 

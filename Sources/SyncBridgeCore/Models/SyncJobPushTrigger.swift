@@ -1,7 +1,7 @@
 import Foundation
 
-/// Runs a sync job for one integrated account when the provider says something changed (seed 002's "push as a flag,
-/// then pull"). On creation SyncBridge registers itself with the provider (for Zendesk a webhook and a ticket
+/// Runs a sync job for one integrated account when the provider says something changed: the notification is only a
+/// flag, and the run then pulls what changed. On creation SyncBridge registers itself with the provider (for Zendesk a webhook and a ticket
 /// trigger); the provider's signed notifications only mark the trigger pending, and after `debounce_seconds` without
 /// another one (at most `max_delay_seconds` after the first) one run of the job is created. The job's incremental
 /// query (`updated_at > previous_run_date`) fetches whatever changed, so lost notifications lose nothing; the

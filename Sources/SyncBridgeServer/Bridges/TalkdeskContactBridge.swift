@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import SyncBridgeCore
 
-/// Talkdesk's contact-synchronization bridge protocol (seed 003) over an integrated account's contacts.
+/// Talkdesk's contact-synchronization bridge protocol over an integrated account's contacts.
 ///
 /// One call answers one page: without `synchronization_checkpoint` it walks every contact (initial sync), with one
 /// only the contacts changed after it (incremental). Contacts come in ascending order of the checkpoint's position

@@ -10,7 +10,7 @@ import SyncBridgeServer
 import ZendeskSandbox
 
 /// Throughput of 1, 2 and 4 `syncbridge worker` processes sharing one PostgreSQL run queue: the same batch of runs
-/// (seed 000's job on many accounts) drained by each pool size, in records per second, with the ratio to one worker.
+/// (users, contacts, tickets and comments per ticket, on many accounts) drained by each pool size, in records per second, with the ratio to one worker.
 struct WorkersBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "workers", abstract: "Run-queue throughput of 1, 2 and 4 worker processes on PostgreSQL.")
 

@@ -12,7 +12,7 @@ import SyncBridgeServer
 import ZendeskSandbox
 
 /// `syncbridge demo`: the whole product on one machine — a Zendesk sandbox, the API and engine over SQLite, and a
-/// local webhook receiver — running seed 000's job (users, contacts, tickets, comments per ticket) with live progress.
+/// local webhook receiver — running the reference job (users, contacts, tickets, comments per ticket) with live progress.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",

@@ -4,7 +4,7 @@ import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
 
-/// Request bodies from seed 000, and helpers to create the resources a test needs.
+/// Request bodies of the reference job (users, contacts, tickets, comments per ticket), and helpers to create the resources a test needs.
 enum Fixtures {
     static let allEvents: JSONValue = [
         "sync_job_run:created", "sync_job_run:updated", "sync_job_run:started", "sync_job_run:completed", "sync_job_run:failed",
