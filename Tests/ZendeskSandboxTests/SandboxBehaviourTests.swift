@@ -227,10 +227,14 @@ import Testing
         }
     }
 
-    /// Records are generated on demand: a million-ticket world serves its last ticket and its count at once.
-    /// (Start-up time is measured by `syncbridge bench sandbox`, not asserted here.)
+    /// Records are generated on demand: a million-ticket world serves its last ticket, its count and its newest
+    /// export page having generated only the tickets it served (the render cache's warmer is off here, so nothing
+    /// else generates any). (Start-up time is measured by `syncbridge bench sandbox`, not asserted here.)
     @Test func largeWorldsAreServedLazily() async throws {
-        try await withSandbox { $0.tickets = 1_000_000 } _: { zd async throws in
+        try await withSandbox({
+            $0.tickets = 1_000_000
+            $0.renderCacheMiB = 0
+        }) { zd async throws in
             let last = try await zd.get("/api/v2/tickets/1000000.json")
             #expect(last.json["ticket"]?["id"] == 1_000_000)
             #expect(try await zd.get("/api/v2/tickets/count.json").json["count"]?["value"] == 1_000_000)
@@ -238,6 +242,9 @@ import Testing
             let tail = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=\(Int(updated.timeIntervalSince1970) - 300)&per_page=1000")
             #expect(tail.json["tickets"]?.arrayValue?.last?["id"] == 1_000_000)
             #expect(tail.json["end_of_stream"] == true)
+            let served = 1 + (tail.json["tickets"]?.arrayValue?.count ?? 0)
+            let generated = try await zd.get("/__sandbox/stats").json["tickets_generated"]?.numberValue
+            #expect(generated == Double(served), "generated as read: the ticket shown and the export page's")
         }
     }
 }

@@ -227,11 +227,23 @@ import ZendeskSandbox
             let export = "/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=20"
             let first = try await zd.get(page).json["tickets"]?.arrayValue ?? []
             _ = try await zd.get(export)
+            let hits = { () async throws -> Double in try await zd.get("/__sandbox/stats").json["render_cache"]?["hits"]?.numberValue ?? -1 }
+            let before = try await hits()
             #expect(try await zd.get(page).json["tickets"]?.arrayValue == first, "a warm page equals the cold one")
+            #expect(try await hits() == before + 20, "the page's 20 tickets came from the cache")
             let open = try #require(first.first { ["new", "open", "pending"].contains($0["status"]?.stringValue ?? "") }?["id"]?.numberValue)
             _ = try await zd.put("/api/v2/tickets/\(Int64(open)).json", ["ticket": ["subject": "Changed after caching"]])
             _ = try await zd.send(.DELETE, "/api/v2/tickets/2.json", body: nil)
+            let lookups = { () async throws -> Double in
+                let cache = try await zd.get("/__sandbox/stats").json["render_cache"]
+                return (cache?["hits"]?.numberValue ?? -1) + (cache?["misses"]?.numberValue ?? -1)
+            }
+            let (hitsBefore, lookupsBefore) = (try await hits(), try await lookups())
             let after = try await zd.get(page).json["tickets"]?.arrayValue ?? []
+            // 1, 3…21: the changed ticket is written from the world, the 19 others go through the cache; all but
+            // ticket 21 (cached only if the warmer got to it) are hits.
+            #expect(try await lookups() == lookupsBefore + 19)
+            #expect(try await hits() >= hitsBefore + 18)
             #expect(after.first { $0["id"] == .number(open) }?["subject"] == "Changed after caching")
             #expect(!after.contains { $0["id"] == 2 })
             let exported = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1000").json["tickets"]?.arrayValue ?? []

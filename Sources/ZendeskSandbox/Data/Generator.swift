@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Generates the seeded world on demand: record `i` is a pure function of (seed, i), so a million tickets cost
 /// nothing until they are read, and the same seed always yields the same data.
@@ -16,6 +17,9 @@ struct Generator: Sendable {
     /// Epoch seconds of the oldest and newest generated change.
     let start: Int64
     let end: Int64
+    /// How many tickets have been generated so far (`tickets_generated` in `/__sandbox/stats`): it shows that a
+    /// world is built as it is read, not up front.
+    let ticketsGenerated = GenerationCount()
 
     static let userBase: Int64 = 10_000_000_000
     static let organizationBase: Int64 = 20_000_000_000
@@ -109,6 +113,7 @@ struct Generator: Sendable {
     func ticketTimestamp(index i: Int) -> Int64 { timestamp(50, index: i, count: ticketCount) }
 
     func ticket(id: Int64) -> Ticket {
+        ticketsGenerated.add()
         let i = Int(id - 1)
         let k = UInt64(i)
         let updated = ticketTimestamp(index: i)
@@ -157,4 +162,11 @@ struct Generator: Sendable {
             isPublic: !(fromAgent && random.unit(72, UInt64(t.id), UInt64(k)) < 0.3), channel: t.channel, createdAt: at
         )
     }
+}
+
+/// A count shared by every copy of a ``Generator``.
+final class GenerationCount: Sendable {
+    private let count = Atomic<Int>(0)
+    func add() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
 }

@@ -17,7 +17,11 @@ struct AdminRoutes: Sendable {
         let s = Array(r.segments.dropFirst())
         switch (r.method, s.joined(separator: "/")) {
         case ("GET", "stats"):
-            return .json(state.read { s in s.stats.json.setting(["oauth"], to: s.oauth.statsJSON) })
+            let cache = state.renderCache.statsJSON
+            return .json(state.read { s in
+                s.stats.json.setting(["oauth"], to: s.oauth.statsJSON).setting(["render_cache"], to: cache)
+                    .setting(["tickets_generated"], to: .number(Double(s.world.generator.ticketsGenerated.value)))
+            })
         case ("POST", "stats/reset"):
             state.read { s in
                 s.stats = RequestStats()

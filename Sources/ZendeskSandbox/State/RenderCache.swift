@@ -12,6 +12,8 @@ final class RenderCache: Sendable {
     private struct Store: Sendable {
         var members: [Int64: [UInt8]] = [:]
         var bytes = 0
+        var hits = 0
+        var misses = 0
     }
 
     private let store = Mutex(Store())
@@ -22,10 +24,25 @@ final class RenderCache: Sendable {
 
     var isFull: Bool { store.withLock { $0.bytes } >= budget }
 
-    /// The cached members of ticket `id`, or `render()`'s, which are kept while the budget allows.
-    func members(id: Int64, render: () -> [UInt8]) -> [UInt8] {
+    /// What `/__sandbox/stats` shows under `render_cache`: lookups answered from the cache and rendered anew, and
+    /// what the cache holds.
+    var statsJSON: JSONValue {
+        store.withLock { s in
+            ["hits": .number(Double(s.hits)), "misses": .number(Double(s.misses)), "entries": .number(Double(s.members.count)),
+             "bytes": .number(Double(s.bytes))]
+        }
+    }
+
+    /// The cached members of ticket `id`, or `render()`'s, which are kept while the budget allows. Requests count
+    /// as hits or misses; the background warmer (`counted: false`) does not.
+    func members(id: Int64, counted: Bool = true, render: () -> [UInt8]) -> [UInt8] {
         guard budget > 0 else { return render() }
-        if let hit = store.withLock({ $0.members[id] }) { return hit }
+        let hit = store.withLock { s -> [UInt8]? in
+            let found = s.members[id]
+            if counted { if found != nil { s.hits += 1 } else { s.misses += 1 } }
+            return found
+        }
+        if let hit { return hit }
         let json = render()
         store.withLock { s in
             guard s.bytes + json.count <= budget else { return }
@@ -63,13 +80,13 @@ extension SandboxState {
     /// ticket is in: pages are then copied from the first request on. Yields often, so requests go first.
     func warmRenderCache() async {
         let g = read { $0.world.generator }
-        guard g.ticketCount > 0 else { return }
+        guard g.ticketCount > 0, !renderCache.isFull else { return }
         for id in stride(from: Int64(1), through: Int64(g.ticketCount), by: 1) {
             if id % 256 == 0 {
                 await Task.yield()
                 if Task.isCancelled || renderCache.isFull { return }
             }
-            _ = renderCache.members(id: id) { Self.renderMembers(g.ticket(id: id)) }
+            _ = renderCache.members(id: id, counted: false) { Self.renderMembers(g.ticket(id: id)) }
         }
     }
 }
