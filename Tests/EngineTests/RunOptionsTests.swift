@@ -95,7 +95,7 @@ import Testing
                 json: ["sync_job_id": .string(job), "integrated_account_id": .string(try await h.account()), "webhook_id": .string(webhook.id), "args": ["ticket_ids": [1]]]
             )
             #expect(r.status == 422)
-            #expect(r.json.jsonString().contains("args.ticket_ids[0]"))
+            #expect(failureLines(r.json) == ["args.ticket_ids[0]: must be string, but is integer"])
             #expect(try await h.api.request(.GET, "/sync-job-run").json["result"] == [])
         }
     }
