@@ -2,8 +2,8 @@ import Connectors
 import Foundation
 import Logging
 import Storage
-import Synchronization
 import SyncBridgeCore
+import Synchronization
 
 /// Keeps integrated accounts' OAuth access tokens alive for every caller of a provider: sync runs, the live APIs,
 /// push registration and destinations.
@@ -53,9 +53,10 @@ public struct AccountTokens: Sendable {
         while true {
             do throws(ConnectorError) {
                 return try await body(view)
-            } catch where error.code == .unauthorized && refresher(for: account, view) != nil && changes < Self.maximumTokenChanges {
+            } catch  where error.code == .unauthorized && refresher(for: account, view) != nil && changes < Self.maximumTokenChanges {
                 changes += 1
-                logger.notice("the provider rejected the access token; using a newer one", metadata: ["integrated_account_id": "\(account.id.lowercased)"])
+                logger.notice(
+                    "the provider rejected the access token; using a newer one", metadata: ["integrated_account_id": "\(account.id.lowercased)"])
                 // A token this call just got may only be replaced by someone else's; refused while still current, it is final.
                 let refused = error
                 guard let next = try await renewing(account, rejected: view.context["access_token"]?.stringValue, mayRefresh: !fresh, logger: logger)
@@ -122,7 +123,10 @@ public struct AccountTokens: Sendable {
             // Only asking whether someone replaced the refused token. On PostgreSQL the read waits for the row lock: a
             // process in the middle of a refresh has already had the provider rotate the pair, and commits it soon.
             let locking = store.driverName == "postgres"
-            guard let stored = try await store.transaction({ try await $0.fetch(IntegratedAccount.self, id: id, environmentId: environmentId, forUpdate: locking) })
+            guard
+                let stored = try await store.transaction({
+                    try await $0.fetch(IntegratedAccount.self, id: id, environmentId: environmentId, forUpdate: locking)
+                })
             else { return nil }
             latest.keep(stored)
             if stored.credentials["access_token"]?.stringValue != rejected { return (ConnectorAccount(stored), false) }
@@ -162,7 +166,9 @@ public struct AccountTokens: Sendable {
                 (account, failure) = try await store.transaction { s in
                     // Read again: the provider call ran outside any transaction, and the account may have changed
                     // meanwhile (a status, a PATCH); only the token fields are this write's.
-                    guard var a = try await s.fetch(IntegratedAccount.self, id: id, environmentId: environmentId, forUpdate: true) else { throw gone() }
+                    guard var a = try await s.fetch(IntegratedAccount.self, id: id, environmentId: environmentId, forUpdate: true) else {
+                        throw gone()
+                    }
                     let failure = try await Self.record(outcome, in: &a, session: s, now: now, connectors: connectors, logger: logger)
                     return (a, failure)
                 }
@@ -205,9 +211,12 @@ public struct AccountTokens: Sendable {
             account.updatedAt = now
             try await session.update(account)
             if wasUsable {
-                try await session.enqueue(try await AccountEvents.outbox([.integratedAccountAuthenticationError], account: account, payload: connectors.render(account), session: session, now: now))
+                try await session.enqueue(
+                    try await AccountEvents.outbox(
+                        [.integratedAccountAuthenticationError], account: account, payload: connectors.render(account), session: session, now: now))
             }
-            logger.warning("token refresh refused; the account needs re-authentication", metadata: ["integrated_account_id": "\(account.id.lowercased)"])
+            logger.warning(
+                "token refresh refused; the account needs re-authentication", metadata: ["integrated_account_id": "\(account.id.lowercased)"])
             return ConnectorError(.unauthorized, status: error.status, message: reason, request: error.request)
         case .failure(let error):
             return error

@@ -42,34 +42,54 @@ extension CronExpression {
                 guard let nm = Self.nextBit(months, from: m + 1, upTo: 12) else {
                     y += 1
                     m = 1
-                    d = 1; h = 0; mi = 0
+                    d = 1
+                    h = 0
+                    mi = 0
                     continue
                 }
                 m = nm
-                d = 1; h = 0; mi = 0
+                d = 1
+                h = 0
+                mi = 0
                 continue
             }
             let length = Self.daysIn(month: m, year: y)
             if d > length {
                 m += 1
-                if m > 12 { m = 1; y += 1 }
-                d = 1; h = 0; mi = 0
+                if m > 12 {
+                    m = 1
+                    y += 1
+                }
+                d = 1
+                h = 0
+                mi = 0
                 continue
             }
             days = Self.days(fromCivil: y, m, d)
             let weekday = Int(((days % 7) + 11) % 7)  // 1970-01-01 was a Thursday (4)
             if !matchesDay(day: d, weekday: weekday) {
-                d += 1; h = 0; mi = 0
+                d += 1
+                h = 0
+                mi = 0
                 continue
             }
             guard let nh = Self.nextBit(hours, from: h, upTo: 23) else {
-                d += 1; h = 0; mi = 0
+                d += 1
+                h = 0
+                mi = 0
                 continue
             }
-            if nh != h { h = nh; mi = 0 }
+            if nh != h {
+                h = nh
+                mi = 0
+            }
             guard let nmi = Self.nextBit(minutes, from: mi, upTo: 59) else {
-                h += 1; mi = 0
-                if h > 23 { d += 1; h = 0 }
+                h += 1
+                mi = 0
+                if h > 23 {
+                    d += 1
+                    h = 0
+                }
                 continue
             }
             mi = nmi
@@ -101,7 +121,8 @@ extension CronExpression {
     static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : (a - b + 1) / b }
 
     static func days(fromCivil y: Int64, _ m: Int, _ d: Int) -> Int64 {
-        let m = Int64(m), d = Int64(d)
+        let m = Int64(m)
+        let d = Int64(d)
         let y = m <= 2 ? y - 1 : y
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

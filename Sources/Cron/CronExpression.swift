@@ -62,7 +62,6 @@ public struct CronExpression: Sendable, Hashable, CustomStringConvertible {
     static let allDaysOfMonth: UInt64 = ((1 << 32) - 1) & ~1
     static let allDaysOfWeek: UInt64 = (1 << 7) - 1
 
-
     /// True when the day (of a month with `monthLength` days) matches the day fields.
     func matchesDay(day: Int, weekday: Int) -> Bool {
         let domMatch = daysOfMonth & (1 << UInt64(day)) != 0

@@ -70,7 +70,8 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// A policy that waits `schedule[i]` after the `i + 1`-th failed attempt.
     public static func scheduled(_ schedule: [TimeInterval], jitter: Double = 0.1) -> RetryPolicy {
-        var policy = RetryPolicy(quickRetries: 0, quickDelay: 0, baseDelay: 0, maxDelay: schedule.max() ?? 0, maxAttempts: schedule.count + 1, jitter: jitter)
+        var policy = RetryPolicy(
+            quickRetries: 0, quickDelay: 0, baseDelay: 0, maxDelay: schedule.max() ?? 0, maxAttempts: schedule.count + 1, jitter: jitter)
         policy.schedule = schedule
         return policy
     }
@@ -95,7 +96,8 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Creates a policy.
-    public init(quickRetries: Int, quickDelay: TimeInterval, baseDelay: TimeInterval, maxDelay: TimeInterval, maxAttempts: Int, jitter: Double = 0.2) {
+    public init(quickRetries: Int, quickDelay: TimeInterval, baseDelay: TimeInterval, maxDelay: TimeInterval, maxAttempts: Int, jitter: Double = 0.2)
+    {
         self.quickRetries = quickRetries
         self.quickDelay = quickDelay
         self.baseDelay = baseDelay

@@ -57,9 +57,15 @@ public struct JSONParser {
             case UInt8(ascii: "{"): return try parseObject(depth: depth)
             case UInt8(ascii: "["): return try parseArray(depth: depth)
             case UInt8(ascii: "\""): return .string(try parseString())
-            case UInt8(ascii: "t"): try expectLiteral(Self.trueBytes); return .bool(true)
-            case UInt8(ascii: "f"): try expectLiteral(Self.falseBytes); return .bool(false)
-            case UInt8(ascii: "n"): try expectLiteral(Self.nullBytes); return .null
+            case UInt8(ascii: "t"):
+                try expectLiteral(Self.trueBytes)
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try expectLiteral(Self.falseBytes)
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try expectLiteral(Self.nullBytes)
+                return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
             default: throw error("unexpected character")
             }
@@ -202,7 +208,11 @@ public struct JSONParser {
                         var code = try parseHex4()
                         if (0xD800...0xDBFF).contains(code) {
                             guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                            else { code = 0xFFFD; appendUTF8(code, to: &scalars); continue }
+                            else {
+                                code = 0xFFFD
+                                appendUTF8(code, to: &scalars)
+                                continue
+                            }
                             index += 2
                             let low = try parseHex4()
                             guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid surrogate pair") }

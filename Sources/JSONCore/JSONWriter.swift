@@ -51,14 +51,20 @@ public struct JSONWriter: Sendable {
     /// A string, or `null`.
     public mutating func string(_ s: String?) {
         separator()
-        guard let s else { bytes.append(contentsOf: Self.nullBytes); return }
+        guard let s else {
+            bytes.append(contentsOf: Self.nullBytes)
+            return
+        }
         appendEscaped(s)
     }
 
     /// An integer, or `null`.
     public mutating func int(_ n: Int64?) {
         separator()
-        guard let n else { bytes.append(contentsOf: Self.nullBytes); return }
+        guard let n else {
+            bytes.append(contentsOf: Self.nullBytes)
+            return
+        }
         appendDigits(n)
     }
 
@@ -76,9 +82,19 @@ public struct JSONWriter: Sendable {
                 }
             }
             b[0] = UInt8(ascii: "\"")
-            put(c.year, 4, at: 1); b[5] = UInt8(ascii: "-"); put(c.month, 2, at: 6); b[8] = UInt8(ascii: "-"); put(c.day, 2, at: 9)
-            b[11] = UInt8(ascii: "T"); put(c.hour, 2, at: 12); b[14] = UInt8(ascii: ":"); put(c.minute, 2, at: 15)
-            b[17] = UInt8(ascii: ":"); put(c.second, 2, at: 18); b[20] = UInt8(ascii: "Z"); b[21] = UInt8(ascii: "\"")
+            put(c.year, 4, at: 1)
+            b[5] = UInt8(ascii: "-")
+            put(c.month, 2, at: 6)
+            b[8] = UInt8(ascii: "-")
+            put(c.day, 2, at: 9)
+            b[11] = UInt8(ascii: "T")
+            put(c.hour, 2, at: 12)
+            b[14] = UInt8(ascii: ":")
+            put(c.minute, 2, at: 15)
+            b[17] = UInt8(ascii: ":")
+            put(c.second, 2, at: 18)
+            b[20] = UInt8(ascii: "Z")
+            b[21] = UInt8(ascii: "\"")
             bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: b[0..<22]))
         }
     }
@@ -95,13 +111,23 @@ public struct JSONWriter: Sendable {
     private mutating func appendDigits(_ n: Int64) {
         if n < 0 {
             bytes.append(UInt8(ascii: "-"))
-            if n == .min { bytes.append(contentsOf: "9223372036854775808".utf8); return }
+            if n == .min {
+                bytes.append(contentsOf: "9223372036854775808".utf8)
+                return
+            }
             appendDigits(-n)
             return
         }
-        if n < 10 { bytes.append(UInt8(48 + n)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        if n < 10 {
+            bytes.append(UInt8(48 + n))
+            return
+        }
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var count = 0
         var v = n
         withUnsafeMutableBytes(of: &digits) { buffer in
@@ -155,9 +181,18 @@ public struct JSONWriter: Sendable {
     }
 
     /// Member helpers.
-    public mutating func field(_ name: String, _ s: String?) { key(name); string(s) }
-    public mutating func field(_ name: String, _ n: Int64?) { key(name); int(n) }
-    public mutating func field(_ name: String, _ b: Bool) { key(name); bool(b) }
+    public mutating func field(_ name: String, _ s: String?) {
+        key(name)
+        string(s)
+    }
+    public mutating func field(_ name: String, _ n: Int64?) {
+        key(name)
+        int(n)
+    }
+    public mutating func field(_ name: String, _ b: Bool) {
+        key(name)
+        bool(b)
+    }
 
     private mutating func appendEscaped(_ s: String) {
         appendEscaped(s, openQuote: true, closeQuote: true)

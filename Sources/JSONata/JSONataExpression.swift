@@ -32,7 +32,9 @@ public struct JSONataExpression: Sendable {
 
     /// Evaluates against `input` (nil: no input) with extra variables. Returns nil for an undefined result.
     /// Cancelling the calling task stops the evaluation (U1003).
-    public func evaluate(_ input: Value?, bindings: [String: Value] = [:], limits: Limits = Limits(), now: Date = Date()) throws(JSONataError) -> Value? {
+    public func evaluate(_ input: Value?, bindings: [String: Value] = [:], limits: Limits = Limits(), now: Date = Date()) throws(JSONataError)
+        -> Value?
+    {
         let evaluator = Evaluator(maxDepth: limits.maxDepth, timeLimit: limits.timeLimit, timestamp: now)
         let frame = Frame(parent: Functions.library)
         for (k, v) in bindings { frame.bind(k, v) }

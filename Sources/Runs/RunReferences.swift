@@ -46,31 +46,39 @@ public struct RunReferences: Sendable {
                 let target = try await session.fetch(IntegratedAccount.self, id: destination.integratedAccountId, environmentId: env)
                 if let target {
                     if target.integrationName != sink.integrationName {
-                        failures.append(.init(path: "destination.integrated_account_id", message: "\(sink.kind) writes to a '\(sink.integrationName)' account"))
+                        failures.append(
+                            .init(path: "destination.integrated_account_id", message: "\(sink.kind) writes to a '\(sink.integrationName)' account"))
                     } else if target.status != .active {
-                        failures.append(.init(path: "destination.integrated_account_id", message: "the account is '\(target.status.rawValue)'; it must be active"))
+                        failures.append(
+                            .init(path: "destination.integrated_account_id", message: "the account is '\(target.status.rawValue)'; it must be active")
+                        )
                     }
                 } else {
                     failures.append(.init(path: "destination.integrated_account_id", message: "no integrated account with this id"))
                 }
             } else {
-                failures.append(.init(
-                    path: "destination.type", message: "'\(destination.kind)' is not a destination type (known: \(connectors.sinks.kinds.joined(separator: ", ")))"
-                ))
+                failures.append(
+                    .init(
+                        path: "destination.type",
+                        message: "'\(destination.kind)' is not a destination type (known: \(connectors.sinks.kinds.joined(separator: ", ")))"
+                    ))
             }
         }
         if settings.mode == .continuous, let job {
             let roots = job.resources.filter { $0.dependsOn == nil }
             if roots.count != 1 {
-                failures.append(.init(path: "mode", message: "continuous runs need a sync job with exactly one root resource (one without depends_on)"))
+                failures.append(
+                    .init(path: "mode", message: "continuous runs need a sync job with exactly one root resource (one without depends_on)"))
             } else if let root = roots.first, let connector = connectors.connector(for: job.integrationName),
                 !connector.pollsIncrementally(resource: root.resource, method: root.method, query: root.query)
             {
                 // Without an incremental export there is nothing to poll: the run would list once and complete.
-                failures.append(.init(
-                    path: "mode",
-                    message: "continuous runs poll an incremental export; '\(root.resource)' \(root.method) has none here (use ticketing/tickets, ticketing/users or ticketing/contacts with an updated_at condition)"
-                ))
+                failures.append(
+                    .init(
+                        path: "mode",
+                        message:
+                            "continuous runs poll an incremental export; '\(root.resource)' \(root.method) has none here (use ticketing/tickets, ticketing/users or ticketing/contacts with an updated_at condition)"
+                    ))
             }
         }
         return RunReferences(job: job, account: account, webhook: webhook, failures: failures)

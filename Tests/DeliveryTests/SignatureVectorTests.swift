@@ -49,8 +49,10 @@ import Testing
         let signer = WebhookSigner(secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
         let body = Array(#"{"a":1}"#.utf8)
         let sig = signer.standardSignature(messageId: "msg_1", timestamp: 1_000_000, body: body)
-        #expect(signer.verify(messageId: "msg_1", timestamp: 1_000_000, signatureHeader: sig, body: body, now: Date(timeIntervalSince1970: 1_000_299)))
-        #expect(!signer.verify(messageId: "msg_1", timestamp: 1_000_000, signatureHeader: sig, body: body, now: Date(timeIntervalSince1970: 1_000_301)))
+        #expect(
+            signer.verify(messageId: "msg_1", timestamp: 1_000_000, signatureHeader: sig, body: body, now: Date(timeIntervalSince1970: 1_000_299)))
+        #expect(
+            !signer.verify(messageId: "msg_1", timestamp: 1_000_000, signatureHeader: sig, body: body, now: Date(timeIntervalSince1970: 1_000_301)))
     }
 
     @Test func trutoSignatureIsHexHMACOfTheBodyKeyedWithTheWholeSecret() {

@@ -54,9 +54,11 @@ struct BrowserConnectTests {
             // The app's page is any page that answers: this API's health check.
             let landing = h.api.baseURL + "/health"
             func link() async throws -> (token: String, url: String) {
-                let r = try await h.api.request(.POST, "/link-token", json: [
-                    "tenant_id": "acme-browser", "redirect_uri": .string(landing), "context": ["base_url": .string(h.sandboxURL)],
-                ])
+                let r = try await h.api.request(
+                    .POST, "/link-token",
+                    json: [
+                        "tenant_id": "acme-browser", "redirect_uri": .string(landing), "context": ["base_url": .string(h.sandboxURL)],
+                    ])
                 return (try #require(r.string("link_token")), try #require(r.string("url")))
             }
 

@@ -27,11 +27,17 @@ import ZendeskSandbox
 
     /// Registers the OAuth client with the sandbox (its redirect is this API's callback) and the app in SyncBridge.
     static func configure(_ h: EngineHarness) async throws {
-        let client = try await h.zendesk(.POST, "/api/v2/oauth/clients.json", [
-            "client": ["identifier": "syncbridge", "name": "SyncBridge", "secret": "s3cret", "redirect_uri": [.string(h.api.baseURL + "/oauth/callback")]],
-        ])
+        let client = try await h.zendesk(
+            .POST, "/api/v2/oauth/clients.json",
+            [
+                "client": [
+                    "identifier": "syncbridge", "name": "SyncBridge", "secret": "s3cret",
+                    "redirect_uri": [.string(h.api.baseURL + "/oauth/callback")],
+                ]
+            ])
         try #require(client["client"]?["identifier"] == "syncbridge")
-        let app = try await h.api.request(.PUT, "/environment-integration/zendesk", json: ["oauth": ["client_id": "syncbridge", "client_secret": "s3cret", "scopes": "read write"]])
+        let app = try await h.api.request(
+            .PUT, "/environment-integration/zendesk", json: ["oauth": ["client_id": "syncbridge", "client_secret": "s3cret", "scopes": "read write"]])
         #expect(app.status == 201)
         #expect(app.json["oauth"] == ["client_id": "syncbridge", "scopes": "read write", "has_client_secret": true])
     }
@@ -108,7 +114,8 @@ import ZendeskSandbox
             #expect(Self.query(reused.location) == ["error": "link_used"])
 
             // The account works: a run reads through its OAuth token.
-            let run = try await h.run(job: try await h.job([["resource": "ticketing/tickets", "method": "list"]]), account: accountId, webhook: webhook.id)
+            let run = try await h.run(
+                job: try await h.job([["resource": "ticketing/tickets", "method": "list"]]), account: accountId, webhook: webhook.id)
             #expect(run["status"] == "completed")
             #expect(h.events().filter { $0.event == "sync_job_run:record" }.flatMap(\.records).count == 30)
             try await waitUntil {
@@ -170,13 +177,18 @@ import ZendeskSandbox
             #expect(account.json["status"] == "active")
             #expect(account.json["warnings"] == [], "the API token gave way to OAuth")
             #expect(try await h.api.request(.GET, "/integrated-account").json["result"]?.arrayValue?.count == 1)
-            let missing = try await h.api.request(.POST, "/link-token", json: ["tenant_id": "x", "redirect_uri": "ftp://nope", "context": ["api_token": "leak"]])
+            let missing = try await h.api.request(
+                .POST, "/link-token", json: ["tenant_id": "x", "redirect_uri": "ftp://nope", "context": ["api_token": "leak"]])
             #expect(missing.status == 422)
-            let failures = Dictionary(uniqueKeysWithValues: (missing.json["details"]?["failures"]?.arrayValue ?? []).map { ($0["path"]!.stringValue!, $0["message"]!.stringValue!) })
-            #expect(failures == [
-                "redirect_uri": "must be an absolute http or https URL (the scheme is 'ftp')",
-                "context.api_token": "secrets do not travel in link tokens; the connect flow obtains them",
-            ])
+            let failures = Dictionary(
+                uniqueKeysWithValues: (missing.json["details"]?["failures"]?.arrayValue ?? []).map {
+                    ($0["path"]!.stringValue!, $0["message"]!.stringValue!)
+                })
+            #expect(
+                failures == [
+                    "redirect_uri": "must be an absolute http or https URL (the scheme is 'ftp')",
+                    "context.api_token": "secrets do not travel in link tokens; the connect flow obtains them",
+                ])
         }
     }
 }

@@ -83,13 +83,17 @@ import Testing
             let job = try await h.job([["resource": "ticketing/tickets", "method": "list"], ["resource": "ticketing/users", "method": "list"]])
             let r = try await h.api.request(
                 .POST, "/sync-job-run",
-                json: ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id), "mode": "continuous"]
+                json: [
+                    "sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id), "mode": "continuous",
+                ]
             )
             #expect(r.status == 422)
             #expect(failureLines(r.json) == ["mode: continuous runs need a sync job with exactly one root resource (one without depends_on)"])
             let bad = try await h.api.request(
                 .POST, "/sync-job-run",
-                json: ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id), "polling_period": 0]
+                json: [
+                    "sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id), "polling_period": 0,
+                ]
             )
             #expect(bad.status == 422)
             #expect(failureLines(bad.json) == ["polling_period: must be a number of seconds from 0.05 to 86400"])
@@ -100,15 +104,22 @@ import Testing
                 let flat = try await h.job(resources)
                 let once = try await h.api.request(
                     .POST, "/sync-job-run",
-                    json: ["sync_job_id": .string(flat), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id), "mode": "continuous"]
+                    json: [
+                        "sync_job_id": .string(flat), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id),
+                        "mode": "continuous",
+                    ]
                 )
                 #expect(once.status == 422)
                 let resource = resources.arrayValue?.first?["resource"]?.stringValue ?? ""
                 #expect(
-                    once.json["details"]?["failures"] == [[
-                        "path": "mode",
-                        "message": .string("continuous runs poll an incremental export; '\(resource)' list has none here (use ticketing/tickets, ticketing/users or ticketing/contacts with an updated_at condition)"),
-                    ]]
+                    once.json["details"]?["failures"] == [
+                        [
+                            "path": "mode",
+                            "message": .string(
+                                "continuous runs poll an incremental export; '\(resource)' list has none here (use ticketing/tickets, ticketing/users or ticketing/contacts with an updated_at condition)"
+                            ),
+                        ]
+                    ]
                 )
             }
         }

@@ -1,7 +1,7 @@
-import Runs
 import Cron
 import Engine
 import Foundation
+import Runs
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
@@ -20,7 +20,8 @@ import Testing
         let account = try await h.account()
         let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
         var body: [String: JSONValue] = [
-            "sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id), "cron_expression": .string(cron),
+            "sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook.id),
+            "cron_expression": .string(cron),
         ]
         body.merge(extra) { _, new in new }
         let r = try await h.api.request(.POST, "/sync-job-cron-trigger", json: .object(body))
@@ -46,7 +47,9 @@ import Testing
                 let expected = try CronExpression("*/5 * * * *").next(after: t.created, in: TimeZone(identifier: "UTC")!)
                 #expect(t.nextFire == expected, "next_fire_at comes from the cron library")
                 let clock = ManualClock(t.nextFire.addingTimeInterval(-1))
-                let scheduler = CronScheduler(store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
+                let scheduler = CronScheduler(
+                    store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock,
+                    logger: TestStores.logger)
                 #expect(try await scheduler.tick() == 0, "not due yet")
                 clock.set(t.nextFire.addingTimeInterval(0.3))
                 #expect(try await scheduler.tick() == 1)
@@ -70,7 +73,9 @@ import Testing
         try await withEngine(.sqlite, tickets: 1, engineRunning: false) { h in
             let t = try await trigger(h)
             let clock = ManualClock(t.nextFire.addingTimeInterval(47 * 60))
-            let scheduler = CronScheduler(store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
+            let scheduler = CronScheduler(
+                store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock,
+                logger: TestStores.logger)
             #expect(try await scheduler.tick() == 1)
             #expect(try await scheduler.tick() == 0)
             #expect(try await runs(h, t.trigger).count == 1)
@@ -87,7 +92,9 @@ import Testing
             let skip = try await trigger(h)
             let queue = try await trigger(h, extra: ["overlap": "queue"])
             let clock = ManualClock(skip.nextFire.addingTimeInterval(0.1))
-            let scheduler = CronScheduler(store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
+            let scheduler = CronScheduler(
+                store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock,
+                logger: TestStores.logger)
             #expect(try await scheduler.tick() == 2)
             clock.advance(by: 300)
             let second = try await scheduler.tick()
@@ -109,8 +116,12 @@ import Testing
                 var triggers: [Setup] = []
                 for _ in 0..<5 { triggers.append(try await trigger(h, cron: "* * * * *")) }
                 let clock = ManualClock(triggers.map(\.nextFire).max()!.addingTimeInterval(0.5))
-                let a = CronScheduler(store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
-                let b = CronScheduler(store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
+                let a = CronScheduler(
+                    store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock,
+                    logger: TestStores.logger)
+                let b = CronScheduler(
+                    store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock,
+                    logger: TestStores.logger)
                 async let fa = a.tick()
                 async let fb = b.tick()
                 let total = try await fa + fb
@@ -125,7 +136,9 @@ import Testing
         try await withEngine(.sqlite, tickets: 1, engineRunning: false) { h in
             let t = try await trigger(h)
             let clock = ManualClock(t.nextFire.addingTimeInterval(-10))
-            let scheduler = CronScheduler(store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, pollInterval: .milliseconds(20), logger: TestStores.logger)
+            let scheduler = CronScheduler(
+                store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock,
+                pollInterval: .milliseconds(20), logger: TestStores.logger)
             try await whileServing({ (ready: @Sendable @escaping (Bool) -> Void) in
                 ready(true)
                 try await scheduler.run()

@@ -94,7 +94,9 @@ import ZendeskSandbox
                 _ = try await destination.call(.POST, "/__sandbox/faults", ["status": 429, "count": 3, "path_contains": "imports", "retry_after": 1])
                 let failed = try await h.waitForRun(runId)
                 #expect(failed["status"] == "failed")
-                #expect(failed["error"]?.stringValue?.contains("destination write failed: still rate limited after 1 retries") == true, "\(failed.jsonString())")
+                #expect(
+                    failed["error"]?.stringValue?.contains("destination write failed: still rate limited after 1 retries") == true,
+                    "\(failed.jsonString())")
                 let written = Int(failed["resource_stats"]?["ticketing/tickets"]?["written"]?.numberValue ?? 0)
                 #expect(written == 100)
                 #expect(try await Self.copied(destination).count == written)
@@ -115,7 +117,9 @@ import ZendeskSandbox
             let webhook = try await h.webhook()
             let source = try await h.account()
             let job = try await h.job(Self.job)
-            let base: [String: JSONValue] = ["sync_job_id": .string(job), "integrated_account_id": .string(source), "webhook_id": .string(webhook.id)]
+            let base: [String: JSONValue] = [
+                "sync_job_id": .string(job), "integrated_account_id": .string(source), "webhook_id": .string(webhook.id),
+            ]
             func post(_ destination: JSONValue) async throws -> (Int, String) {
                 var body = base
                 body["destination"] = destination

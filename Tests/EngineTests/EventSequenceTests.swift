@@ -126,7 +126,10 @@ import Testing
             #expect(run["status"] == "completed")
             try await h.waitForEvent("sync_job_run:completed")
             let events = h.events()
-            #expect(events.map(\.label) == ["sync_job_run:created", "sync_job_run:started", "record:ticketing/tickets", "record:ticketing/tickets", "sync_job_run:completed"])
+            #expect(
+                events.map(\.label) == [
+                    "sync_job_run:created", "sync_job_run:started", "record:ticketing/tickets", "record:ticketing/tickets", "sync_job_run:completed",
+                ])
             #expect(events[2].id == events[3].id, "a redelivery carries the same event id")
             #expect(events[3].records.count == 30)
         }

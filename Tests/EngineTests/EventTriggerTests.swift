@@ -16,7 +16,8 @@ import Testing
             let webhook = try await h.webhook()
             let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
             let trigger = try await h.api.request(
-                .POST, "/sync-job-event-trigger", json: ["sync_job_id": .string(job), "webhook_id": .string(webhook.id), "event": "integrated_account:active"]
+                .POST, "/sync-job-event-trigger",
+                json: ["sync_job_id": .string(job), "webhook_id": .string(webhook.id), "event": "integrated_account:active"]
             )
             #expect(trigger.status == 201, "\(trigger.json.jsonString())")
             let paused = try await h.api.request(
@@ -36,7 +37,10 @@ import Testing
             // Created incomplete (connecting): no run until a PATCH completes it.
             let pending = try await h.api.request(
                 .POST, "/integrated-account",
-                json: ["integration_name": "zendesk", "tenant_id": "later", "context": ["base_url": .string(h.sandboxURL), "email": "admin@example.com"]]
+                json: [
+                    "integration_name": "zendesk", "tenant_id": "later",
+                    "context": ["base_url": .string(h.sandboxURL), "email": "admin@example.com"],
+                ]
             )
             #expect(pending.json["status"] == "connecting", "\(pending.json.jsonString())")
             let pendingId = try #require(pending.string("id"))
@@ -46,7 +50,8 @@ import Testing
             #expect(try await runs(h, account: pendingId).count == 1)
             // The account events are still delivered, by the outbox.
             try await waitUntil {
-                h.receiver.deliveries.compactMap { try? JSONParser.parse($0.body)["event"]?.stringValue }.filter { $0 == "integrated_account:active" }.count == 2
+                h.receiver.deliveries.compactMap { try? JSONParser.parse($0.body)["event"]?.stringValue }.filter { $0 == "integrated_account:active" }
+                    .count == 2
             }
         }
     }
@@ -75,7 +80,8 @@ import Testing
         try await withEngine(.sqlite, tickets: 1, engineRunning: false) { h in
             let webhook = try await h.webhook()
             let bad = try await h.api.request(
-                .POST, "/sync-job-event-trigger", json: ["sync_job_id": .string(UUID().uuidString), "webhook_id": .string(webhook.id), "event": "integrated_account:deleted"]
+                .POST, "/sync-job-event-trigger",
+                json: ["sync_job_id": .string(UUID().uuidString), "webhook_id": .string(webhook.id), "event": "integrated_account:deleted"]
             )
             #expect(bad.status == 422)
             #expect(failureLines(bad.json) == ["event: must be one of integrated_account:active, integrated_account:post_connect_form_submitted"])

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import SyncBridgeCore
 import SyncBridgeTestSupport
+import Synchronization
 import Testing
 
 /// A resource's next page is asked for while its current page is delivered; what the receiver sees is unchanged:
@@ -39,7 +39,10 @@ import Testing
             #expect(secondAskedBeforeFirstAnswered.withLock { $0 })
             try await h.waitForEvent("sync_job_run:completed")
             let events = h.events()
-            #expect(events.map(\.label) == ["sync_job_run:created", "sync_job_run:started"] + Array(repeating: "record:ticketing/tickets", count: 3) + ["sync_job_run:completed"])
+            #expect(
+                events.map(\.label) == ["sync_job_run:created", "sync_job_run:started"] + Array(repeating: "record:ticketing/tickets", count: 3) + [
+                    "sync_job_run:completed"
+                ])
             #expect(events.filter { $0.event == "sync_job_run:record" }.map { $0.payload["meta"]?["page"] } == [1, 2, 3])
             let expected = try await ticketIds(h)
             #expect(DeliveredRecords(events).ids["ticketing/tickets"] == expected)
@@ -53,15 +56,17 @@ import Testing
     @Test func aThrottledEarlyRequestIsReportedAfterThePageBeforeIt() async throws {
         try await withEngine(.sqlite, tickets: 250) { h in
             let webhook = try await h.webhook()
-            _ = try await h.zendesk(.POST, "/__sandbox/faults", ["status": 429, "count": 1, "skip": 1, "path_contains": "tickets.json", "retry_after": 1])
+            _ = try await h.zendesk(
+                .POST, "/__sandbox/faults", ["status": 429, "count": 1, "skip": 1, "path_contains": "tickets.json", "retry_after": 1])
             let run = try await h.run(job: try await h.job(Self.job), account: try await h.account(), webhook: webhook.id)
             #expect(run["status"] == "completed")
             try await h.waitForEvent("sync_job_run:completed")
             let events = h.events()
-            #expect(events.map(\.label) == [
-                "sync_job_run:created", "sync_job_run:started", "record:ticketing/tickets", "sync_job_run:rate_limited",
-                "record:ticketing/tickets", "record:ticketing/tickets", "sync_job_run:completed",
-            ])
+            #expect(
+                events.map(\.label) == [
+                    "sync_job_run:created", "sync_job_run:started", "record:ticketing/tickets", "sync_job_run:rate_limited",
+                    "record:ticketing/tickets", "record:ticketing/tickets", "sync_job_run:completed",
+                ])
             let resumeAt = try #require(events[3].payload["resume_at"]?.stringValue.flatMap(Timestamp.parse))
             let next = try #require(events[4].envelope["created_at"]?.stringValue.flatMap(Timestamp.parse))
             #expect(next >= resumeAt.addingTimeInterval(-0.001))

@@ -38,7 +38,8 @@ import Testing
             // ...and, with the overlap, page 2 repeats the end of page 1.
             _ = try await h.zendesk(.POST, "/__sandbox/settings", ["export_overlap": 30])
             let repeated = try await h.zendesk(.GET, "/api/v2/incremental/tickets/cursor.json?start_time=0")
-            let again = try await h.zendesk(.GET, "/api/v2/incremental/tickets/cursor.json?cursor=\(try #require(repeated["after_cursor"]?.stringValue))")
+            let again = try await h.zendesk(
+                .GET, "/api/v2/incremental/tickets/cursor.json?cursor=\(try #require(repeated["after_cursor"]?.stringValue))")
             #expect(again["tickets"]?.arrayValue?.first?["id"] == page1["tickets"]?.arrayValue?.dropLast(29).last?["id"])
 
             let world = try await h.zendeskAll("/api/v2/tickets.json", key: "tickets")
@@ -78,8 +79,10 @@ import Testing
             let webhook = try await h.webhook(eventTypes: ["sync_job_run:record"])
             let account = try await h.account()
             let schema: JSONValue = ["since": ["type": "string"]]
-            let gt = try await h.job([["resource": "ticketing/tickets", "method": "list", "query": ["updated_at": ["gt": "{{args.since}}"]]]], argsSchema: schema)
-            let gte = try await h.job([["resource": "ticketing/tickets", "method": "list", "query": ["updated_at": ["gte": "{{args.since}}"]]]], argsSchema: schema)
+            let gt = try await h.job(
+                [["resource": "ticketing/tickets", "method": "list", "query": ["updated_at": ["gt": "{{args.since}}"]]]], argsSchema: schema)
+            let gte = try await h.job(
+                [["resource": "ticketing/tickets", "method": "list", "query": ["updated_at": ["gte": "{{args.since}}"]]]], argsSchema: schema)
             let world = try await h.zendeskAll("/api/v2/tickets.json", key: "tickets")
             let sorted = world.sorted { ($0["updated_at"]?.stringValue ?? "") < ($1["updated_at"]?.stringValue ?? "") }
             let bound = try #require(sorted[12]["updated_at"]?.stringValue)

@@ -49,7 +49,10 @@ import Testing
                 json: ["integration_name": "zendesk", "resources": [["resource": "ticketing/tickets", "method": "list", "query": "{ 'a': }"]]]
             )
             #expect(r.status == 422)
-            #expect(failureLines(r.json) == ["resources[0].query: is not a valid JSONata expression: S0211 at position 8: The symbol cannot be used as a unary operator"])
+            #expect(
+                failureLines(r.json) == [
+                    "resources[0].query: is not a valid JSONata expression: S0211 at position 8: The symbol cannot be used as a unary operator"
+                ])
         }
     }
 
@@ -84,8 +87,12 @@ import Testing
         try await withEngine(kind, tickets: 3, configuration: configuration) { h in
             let webhook = try await h.webhook()
             let account = try await h.account()
-            let stuck = try await h.job([["resource": "ticketing/tickets", "method": "list",
-                                          "query": "{ 'q': $contains($pad('', 40, 'a') & '!', /(a+)+$/) }"]])
+            let stuck = try await h.job([
+                [
+                    "resource": "ticketing/tickets", "method": "list",
+                    "query": "{ 'q': $contains($pad('', 40, 'a') & '!', /(a+)+$/) }",
+                ]
+            ])
             let plain = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
             let first = try await h.startRun(job: stuck, account: account, webhook: webhook.id)
             try await waitUntil { h.events().contains { $0.event == "sync_job_run:started" && $0.payload["id"]?.stringValue == first } }

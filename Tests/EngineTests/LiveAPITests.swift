@@ -44,9 +44,11 @@ import Testing
             let cursor = try #require(first["next_cursor"]?.stringValue)
             let forged = Data("/api/v2/users/me.json".utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
             let before = try await h.zendesk(.GET, "/__sandbox/stats")["requests_total"]
-            for path in ["/unified/ticketing/tickets?integrated_account_id=\(account)&next_cursor=\(forged)",
-                         "/unified/ticketing/users?integrated_account_id=\(account)&next_cursor=\(cursor)",
-                         "/unified/ticketing/tickets?integrated_account_id=\(other)&next_cursor=\(cursor)"] {
+            for path in [
+                "/unified/ticketing/tickets?integrated_account_id=\(account)&next_cursor=\(forged)",
+                "/unified/ticketing/users?integrated_account_id=\(account)&next_cursor=\(cursor)",
+                "/unified/ticketing/tickets?integrated_account_id=\(other)&next_cursor=\(cursor)",
+            ] {
                 let (status, body) = try await get(h, path)
                 #expect(status == 400, "\(path)")
                 #expect(body["details"]?["failures"]?.arrayValue?.first?["path"] == "next_cursor", "\(path)")
@@ -98,7 +100,9 @@ import Testing
             let rawContact = try await h.zendesk(.GET, "/api/v2/users/\(contact["id"]!.stringValue!).json")["user"]!
             #expect(rawContact["role"] == "end-user")
             #expect(contact["remote_data"] == nil, "truto_ignore_remote_data drops remote_data")
-            #expect(contact["account_id"] == (rawContact["organization_id"]!.isNull ? .null : .string(String(Int(rawContact["organization_id"]!.numberValue!)))))
+            #expect(
+                contact["account_id"]
+                    == (rawContact["organization_id"]!.isNull ? .null : .string(String(Int(rawContact["organization_id"]!.numberValue!)))))
         }
     }
 

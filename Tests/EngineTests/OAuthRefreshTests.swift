@@ -3,9 +3,9 @@ import Foundation
 import JSONCore
 import NIOCore
 import Storage
-import Synchronization
 import SyncBridgeCore
 import SyncBridgeTestSupport
+import Synchronization
 import Testing
 import ZendeskSandbox
 
@@ -62,16 +62,18 @@ final class SharedTestClock: WallClock, Sendable {
     /// An OAuth account with the pair, its expiry as the clock sees it, and the lifetime to ask for on refresh.
     static func oauthAccount(_ h: EngineHarness, tokens: JSONValue, lifetime: Int, clock: SharedTestClock) async throws -> String {
         let now = clock.now()
-        let r = try await h.api.request(.POST, "/integrated-account", json: [
-            "integration_name": "zendesk", "tenant_id": "acme",
-            "context": [
-                "base_url": .string(h.sandboxURL), "client_id": "syncbridge", "client_secret": "s3cret",
-                "access_token": tokens["access_token"]!, "refresh_token": tokens["refresh_token"]!,
-                "token_issued_at": .string(Timestamp.format(now)),
-                "token_expires_at": .string(Timestamp.format(now.addingTimeInterval(Double(lifetime)))),
-                "token_lifetime_seconds": .number(Double(lifetime)),
-            ],
-        ])
+        let r = try await h.api.request(
+            .POST, "/integrated-account",
+            json: [
+                "integration_name": "zendesk", "tenant_id": "acme",
+                "context": [
+                    "base_url": .string(h.sandboxURL), "client_id": "syncbridge", "client_secret": "s3cret",
+                    "access_token": tokens["access_token"]!, "refresh_token": tokens["refresh_token"]!,
+                    "token_issued_at": .string(Timestamp.format(now)),
+                    "token_expires_at": .string(Timestamp.format(now.addingTimeInterval(Double(lifetime)))),
+                    "token_lifetime_seconds": .number(Double(lifetime)),
+                ],
+            ])
         #expect(r.status == 201, "\(r.json.jsonString())")
         #expect(r.json["status"] == "active")
         #expect(r.json["context"]?["refresh_token"] == nil && r.json["context"]?["client_secret"] == nil, "secrets are never returned")
@@ -123,7 +125,8 @@ final class SharedTestClock: WallClock, Sendable {
             let after = try await h.api.request(.GET, "/integrated-account/\(account)")
             #expect(after.json["status"] == "active")
             #expect(stats["oauth"]?["live_tokens"] == 1, "each refresh deleted the pair before it")
-            print("figure: 20,000 tickets with 60 s tokens on \(kind): \(refreshes) refreshes, 0 invalid_grant, \(rejected) × 401 renewed and retried")
+            print(
+                "figure: 20,000 tickets with 60 s tokens on \(kind): \(refreshes) refreshes, 0 invalid_grant, \(rejected) × 401 renewed and retried")
         }
     }
 
@@ -135,14 +138,17 @@ final class SharedTestClock: WallClock, Sendable {
         try await withOAuthEngine(kind, tickets: 50) { h in
             let (clock, webhook, tokens, account) = try await Self.connected(h, lifetime: 3_600)
             // Someone else spends the account's refresh token: the pair the account holds is deleted.
-            let rotated = try await h.zendesk(.POST, "/oauth/tokens", [
-                "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]!, "client_id": "syncbridge", "client_secret": "s3cret",
-            ])
+            let rotated = try await h.zendesk(
+                .POST, "/oauth/tokens",
+                [
+                    "grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]!, "client_id": "syncbridge", "client_secret": "s3cret",
+                ])
             try #require(rotated["access_token"] != nil)
             // The account now holds a dead pair: the engine's one retry meets invalid_grant, and that is final.
             let job = try await h.job([["resource": "ticketing/tickets", "method": "list"]])
             @Sendable func accountErrors() -> Int {
-                h.receiver.deliveries.filter { (try? JSONParser.parse($0.body)["event"]?.stringValue) == "integrated_account:authentication_error" }.count
+                h.receiver.deliveries.filter { (try? JSONParser.parse($0.body)["event"]?.stringValue) == "integrated_account:authentication_error" }
+                    .count
             }
             let run = try await h.whileEngineRuns(clock: clock) {
                 let run = try await h.run(job: job, account: account, webhook: webhook.id)
@@ -163,7 +169,9 @@ final class SharedTestClock: WallClock, Sendable {
             #expect(stats["oauth"]?["refused"] == ["invalid_grant": 1], "one refused refresh, no loop")
             #expect(!h.events().contains { $0.event == "sync_job_run:record" })
             for d in h.receiver.deliveries {
-                #expect(!d.body.contains(tokens["refresh_token"]!.stringValue!) && !d.body.contains(tokens["access_token"]!.stringValue!), "no token in any event")
+                #expect(
+                    !d.body.contains(tokens["refresh_token"]!.stringValue!) && !d.body.contains(tokens["access_token"]!.stringValue!),
+                    "no token in any event")
             }
         }
     }

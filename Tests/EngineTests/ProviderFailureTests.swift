@@ -26,7 +26,11 @@ import Testing
             #expect(run["status"] == "completed")
             try await h.waitForEvent("sync_job_run:completed")
             let events = h.events()
-            #expect(events.map(\.label) == ["sync_job_run:created", "sync_job_run:started", "record:ticketing/users", "sync_job_run:record_error", "record:ticketing/contacts", "sync_job_run:completed"])
+            #expect(
+                events.map(\.label) == [
+                    "sync_job_run:created", "sync_job_run:started", "record:ticketing/users", "sync_job_run:record_error",
+                    "record:ticketing/contacts", "sync_job_run:completed",
+                ])
             let error = events[3].payload
             #expect(error["resource"] == "ticketing/tickets")
             #expect(error["method"] == "list")
@@ -68,7 +72,8 @@ import Testing
         try await withEngine(kind, tickets: 10) { h in
             let webhook = try await h.webhook()
             try await inject(h, ["status": 500, "count": 2, "path_contains": "tickets.json"])
-            let run = try await h.run(job: try await h.job(Self.job), account: try await h.account(), webhook: webhook.id, ["error_handling": "fail_fast"])
+            let run = try await h.run(
+                job: try await h.job(Self.job), account: try await h.account(), webhook: webhook.id, ["error_handling": "fail_fast"])
             #expect(run["status"] == "failed")
             #expect(run["error"]?.stringValue?.hasPrefix("ticketing/tickets list failed: transient (500)") == true, "\(run.jsonString())")
             try await h.waitForEvent("sync_job_run:failed")
@@ -88,7 +93,11 @@ import Testing
             #expect(run["status"] == "completed")
             try await h.waitForEvent("sync_job_run:completed")
             let events = h.events()
-            #expect(events.map(\.label) == ["sync_job_run:created", "sync_job_run:started", "record:ticketing/users", "sync_job_run:rate_limited", "record:ticketing/tickets", "record:ticketing/contacts", "sync_job_run:completed"])
+            #expect(
+                events.map(\.label) == [
+                    "sync_job_run:created", "sync_job_run:started", "record:ticketing/users", "sync_job_run:rate_limited", "record:ticketing/tickets",
+                    "record:ticketing/contacts", "sync_job_run:completed",
+                ])
             let limited = events[3]
             #expect(limited.payload["resource"] == "ticketing/tickets")
             #expect(limited.payload["retry_after"] == 1)
@@ -109,12 +118,17 @@ import Testing
             let webhook = try await h.webhook()
             let r = try await h.api.request(
                 .POST, "/integrated-account",
-                json: ["integration_name": "zendesk", "tenant_id": "t", "context": ["base_url": .string(h.sandboxURL), "email": "admin@example.com", "api_token": "wrong"]]
+                json: [
+                    "integration_name": "zendesk", "tenant_id": "t",
+                    "context": ["base_url": .string(h.sandboxURL), "email": "admin@example.com", "api_token": "wrong"],
+                ]
             )
             let account = try #require(r.string("id"))
             let run = try await h.run(job: try await h.job(Self.job), account: account, webhook: webhook.id)
             #expect(run["status"] == "failed")
-            #expect(run["error"]?.stringValue?.hasPrefix("ticketing/users: the provider rejected the account's credentials") == true, "\(run.jsonString())")
+            #expect(
+                run["error"]?.stringValue?.hasPrefix("ticketing/users: the provider rejected the account's credentials") == true,
+                "\(run.jsonString())")
             // The account now needs re-authentication, says why, and the webhook hears about it.
             let after = try await h.api.request(.GET, "/integrated-account/\(account)").json
             #expect(after["status"] == "needs_reauth")
@@ -123,7 +137,8 @@ import Testing
                 h.receiver.deliveries.contains { (try? JSONParser.parse($0.body)["event"]?.stringValue) == "integrated_account:authentication_error" }
             }
             let again = try await h.api.request(
-                .POST, "/sync-job-run", json: ["sync_job_id": run["sync_job_id"]!, "integrated_account_id": .string(account), "webhook_id": .string(webhook.id)]
+                .POST, "/sync-job-run",
+                json: ["sync_job_id": run["sync_job_id"]!, "integrated_account_id": .string(account), "webhook_id": .string(webhook.id)]
             )
             #expect(again.status == 409, "no new runs until the credentials are fixed")
             let fixed = try await h.api.request(.PATCH, "/integrated-account/\(account)", json: ["context": ["api_token": "sandbox-token"]])

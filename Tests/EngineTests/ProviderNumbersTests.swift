@@ -1,7 +1,8 @@
-@testable import Connectors
 import Foundation
 import JSONCore
 import Testing
+
+@testable import Connectors
 
 /// Numbers a provider sends are read without trapping: ids, export positions and token lifetimes that are no whole
 /// numbers, or far too large, or NaN, become "absent", never a crash of the process reading them.

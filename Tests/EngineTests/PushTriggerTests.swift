@@ -1,10 +1,10 @@
 import Crypto
+import Engine
 import Foundation
-import SyncBridgeCore
 import Runs
 import Storage
+import SyncBridgeCore
 import SyncBridgeTestSupport
-import Engine
 import Testing
 
 /// Push as a flag, then pull: SyncBridge registers a webhook and trigger with the sandbox, takes its
@@ -91,7 +91,9 @@ import Testing
     }
 
     /// A webhook, an account, the job and a push trigger over them; the trigger's creation reply.
-    static func pushTrigger(_ h: EngineHarness) async throws -> (webhook: (id: String, secret: String), account: String, job: String, trigger: APIHarness.Reply) {
+    static func pushTrigger(_ h: EngineHarness) async throws -> (
+        webhook: (id: String, secret: String), account: String, job: String, trigger: APIHarness.Reply
+    ) {
         let webhook = try await h.webhook()
         let account = try await h.account()
         let job = try await h.job(Self.job)
@@ -148,8 +150,14 @@ import Testing
             let now = Timestamp.formatSeconds(Int64(Date().timeIntervalSince1970))
             let old = Timestamp.formatSeconds(Int64(Date().timeIntervalSince1970) - 3600)
             #expect(try await post([]) == (401, "missing_signature"))
-            #expect(try await post([("X-Zendesk-Webhook-Signature", sign(now, "guess")), ("X-Zendesk-Webhook-Signature-Timestamp", now)]) == (401, "invalid_signature"))
-            #expect(try await post([("X-Zendesk-Webhook-Signature", sign(old)), ("X-Zendesk-Webhook-Signature-Timestamp", old)]) == (401, "stale_signature"))
+            #expect(
+                try await post([("X-Zendesk-Webhook-Signature", sign(now, "guess")), ("X-Zendesk-Webhook-Signature-Timestamp", now)]) == (
+                    401, "invalid_signature"
+                ))
+            #expect(
+                try await post([("X-Zendesk-Webhook-Signature", sign(old)), ("X-Zendesk-Webhook-Signature-Timestamp", old)]) == (
+                    401, "stale_signature"
+                ))
             #expect(try await h.api.request(.GET, "/sync-job-push-trigger/\(trigger)").json["notifications"] == 0)
             #expect(try await post([("X-Zendesk-Webhook-Signature", sign(now)), ("X-Zendesk-Webhook-Signature-Timestamp", now)]) == (200, nil))
             let state = try await h.api.request(.GET, "/sync-job-push-trigger/\(trigger)").json
@@ -183,7 +191,9 @@ import Testing
             #expect(created.json["due_at"]?.stringValue.flatMap(Timestamp.parse) == next)
             let triggerId = try #require(UUID(uuidString: created.string("id") ?? ""))
             let clock = ManualClock(next.addingTimeInterval(-1))
-            let scheduler = PushScheduler(store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock, logger: TestStores.logger)
+            let scheduler = PushScheduler(
+                store: h.store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), clock: clock,
+                logger: TestStores.logger)
             #expect(try await scheduler.tick().isEmpty)
             clock.set(next.addingTimeInterval(0.5))
             let fired = try await scheduler.tick()

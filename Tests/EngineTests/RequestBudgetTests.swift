@@ -18,7 +18,8 @@ import Testing
 
     /// Three runs of three jobs on one account at once, against a sandbox allowing 20 requests per 2-second window.
     /// Returns the sandbox's request statistics and the events received.
-    func threeConcurrentRuns(_ kind: StoreKind, budget: RequestBudget?) async throws -> (stats: JSONValue, events: [ReceivedEvent], runs: [JSONValue]) {
+    func threeConcurrentRuns(_ kind: StoreKind, budget: RequestBudget?) async throws -> (stats: JSONValue, events: [ReceivedEvent], runs: [JSONValue])
+    {
         var configuration = testEngineConfiguration
         configuration.accountBudget = budget
         configuration.maxConcurrentRuns = 3

@@ -73,7 +73,10 @@ import Testing
             func account(_ token: String) async throws -> String {
                 let r = try await h.api.request(
                     .POST, "/integrated-account",
-                    json: ["integration_name": "zendesk", "tenant_id": "oauth", "context": ["base_url": .string(h.sandboxURL), "access_token": .string(token)]]
+                    json: [
+                        "integration_name": "zendesk", "tenant_id": "oauth",
+                        "context": ["base_url": .string(h.sandboxURL), "access_token": .string(token)],
+                    ]
                 )
                 return try #require(r.string("id"))
             }

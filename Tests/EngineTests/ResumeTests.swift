@@ -9,7 +9,8 @@ import Testing
     @Test(arguments: StoreKind.available)
     func interruptedRunResumesFromItsCheckpoint(kind: StoreKind) async throws {
         try await withStore(kind) { store in
-            let (firstEvents, second, expectedTickets, expectedComments) = try await withEngine(store: store, tickets: 150, engineRunning: false) { h in
+            let (firstEvents, second, expectedTickets, expectedComments) = try await withEngine(store: store, tickets: 150, engineRunning: false) {
+                h in
                 let webhook = try await h.webhook()
                 let account = try await h.account()
                 let job = try await h.job(seedJob)

@@ -1,10 +1,11 @@
 import Connectors
-@testable import Engine
 import Foundation
 import Logging
-import Synchronization
 import SyncBridgeCore
+import Synchronization
 import Testing
+
+@testable import Engine
 
 /// The retry layer with plain values: a scripted page source and a clock that records its waits instead of waiting.
 @Suite struct RetryingPageSourceTests {
@@ -31,7 +32,9 @@ import Testing
     static let policy = RetryPolicy(quickRetries: 1, quickDelay: 1, baseDelay: 2, maxDelay: 30, maxAttempts: 4, jitter: 0)
     static let request = ConnectorRequest(resource: "ticketing/tickets", method: "list", id: nil, query: [:], body: nil, cursor: nil)
     static let page = ConnectorPage(records: [["id": 1]], nextCursor: nil)
-    static func failure(_ code: ConnectorError.Code) -> Result<ConnectorPage, ConnectorError> { .failure(ConnectorError(code, message: code.rawValue)) }
+    static func failure(_ code: ConnectorError.Code) -> Result<ConnectorPage, ConnectorError> {
+        .failure(ConnectorError(code, message: code.rawValue))
+    }
 
     func fetch(_ script: [Result<ConnectorPage, ConnectorError>], first: Result<ConnectorPage, ConnectorError>? = nil) async throws
         -> (RetryingPageSource.Outcome, attempts: Int, waits: [Double])
@@ -45,7 +48,10 @@ import Testing
 
     @Test func transientAndTruncatedPagesAreRetriedWithTheBackoffOnTheClock() async throws {
         let (outcome, attempts, waits) = try await fetch([Self.failure(.transient), Self.failure(.badResponse), Self.page.result])
-        guard case .page(let page) = outcome else { Issue.record("expected a page, got \(outcome)"); return }
+        guard case .page(let page) = outcome else {
+            Issue.record("expected a page, got \(outcome)")
+            return
+        }
         #expect(page.records == [["id": 1]])
         #expect(attempts == 3)
         #expect(waits == [1, 2])
@@ -53,7 +59,10 @@ import Testing
 
     @Test func afterTheLastAttemptTheFailureIsForGood() async throws {
         let (outcome, attempts, waits) = try await fetch(Array(repeating: Self.failure(.transient), count: 6))
-        guard case .failed(let error) = outcome else { Issue.record("expected a failure, got \(outcome)"); return }
+        guard case .failed(let error) = outcome else {
+            Issue.record("expected a failure, got \(outcome)")
+            return
+        }
         #expect(error.code == .transient)
         #expect(attempts == 4)
         #expect(waits == [1, 2, 4])
@@ -61,19 +70,31 @@ import Testing
 
     @Test func throttlingAndRejectedCredentialsGoBackToTheExecutorAtOnce() async throws {
         let (limited, a1, w1) = try await fetch([Self.failure(.rateLimited), Self.page.result])
-        guard case .rateLimited = limited else { Issue.record("expected rateLimited, got \(limited)"); return }
+        guard case .rateLimited = limited else {
+            Issue.record("expected rateLimited, got \(limited)")
+            return
+        }
         #expect(a1 == 1 && w1.isEmpty)
         let (rejected, a2, _) = try await fetch([Self.failure(.unauthorized)])
-        guard case .unauthorized = rejected else { Issue.record("expected unauthorized, got \(rejected)"); return }
+        guard case .unauthorized = rejected else {
+            Issue.record("expected unauthorized, got \(rejected)")
+            return
+        }
         #expect(a2 == 1)
         let (invalid, a3, w3) = try await fetch([Self.failure(.invalidRequest)])
-        guard case .failed(let error) = invalid else { Issue.record("expected failed, got \(invalid)"); return }
+        guard case .failed(let error) = invalid else {
+            Issue.record("expected failed, got \(invalid)")
+            return
+        }
         #expect(error.code == .invalidRequest && a3 == 1 && w3.isEmpty)
     }
 
     @Test func anEarlyAttemptCountsAsTheFirst() async throws {
         let (outcome, attempts, waits) = try await fetch([Self.page.result], first: Self.failure(.transient))
-        guard case .page = outcome else { Issue.record("expected a page, got \(outcome)"); return }
+        guard case .page = outcome else {
+            Issue.record("expected a page, got \(outcome)")
+            return
+        }
         #expect(attempts == 1, "the early failure was the first attempt; one more was made")
         #expect(waits == [1])
     }

@@ -22,7 +22,8 @@ import Testing
             #expect(otherRun["status"] == "completed")
             // Ordered by start, each same-account run starts after the previous one finished.
             let spans = finished.compactMap { r -> (Date, Date)? in
-                guard let s = r["started_at"]?.stringValue.flatMap(Timestamp.parse), let f = r["finished_at"]?.stringValue.flatMap(Timestamp.parse) else { return nil }
+                guard let s = r["started_at"]?.stringValue.flatMap(Timestamp.parse), let f = r["finished_at"]?.stringValue.flatMap(Timestamp.parse)
+                else { return nil }
                 return (s, f)
             }.sorted { $0.0 < $1.0 }
             #expect(spans.count == 3)

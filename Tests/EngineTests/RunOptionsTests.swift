@@ -92,7 +92,10 @@ import Testing
             )
             let r = try await h.api.request(
                 .POST, "/sync-job-run",
-                json: ["sync_job_id": .string(job), "integrated_account_id": .string(try await h.account()), "webhook_id": .string(webhook.id), "args": ["ticket_ids": [1]]]
+                json: [
+                    "sync_job_id": .string(job), "integrated_account_id": .string(try await h.account()), "webhook_id": .string(webhook.id),
+                    "args": ["ticket_ids": [1]],
+                ]
             )
             #expect(r.status == 422)
             #expect(failureLines(r.json) == ["args.ticket_ids[0]: must be string, but is integer"])
@@ -100,4 +103,3 @@ import Testing
         }
     }
 }
-

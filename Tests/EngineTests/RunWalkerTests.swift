@@ -1,7 +1,8 @@
 import Connectors
-@testable import Engine
 import SyncBridgeCore
 import Testing
+
+@testable import Engine
 
 /// The walker with plain values: no sandbox, no database. A provider is a function of the request; a trace is what
 /// the walker asked for, in order.
@@ -42,7 +43,8 @@ import Testing
                 ["attachment_ids": id % 10 == 1 ? [.number(Double(id * 10 + 1)), .number(Double(id * 10 + 2))] : []]
             }
             if ticket % 2 == 1 { return page([ticket * 10 + 1], extra: attachments) }
-            return fetch.cursor == nil ? page([ticket * 10 + 1, ticket * 10 + 2], next: "c2", extra: attachments) : page([ticket * 10 + 3], extra: attachments)
+            return fetch.cursor == nil
+                ? page([ticket * 10 + 1, ticket * 10 + 2], next: "c2", extra: attachments) : page([ticket * 10 + 3], extra: attachments)
         case "attachments":
             return page([number(fetch.scope, "resources.comments.attachment_ids")])
         default:
@@ -104,7 +106,8 @@ import Testing
             case .deliver(let page):
                 walker.acknowledged()
                 let parent = page.parent["id"].map { " parent \(JSONValue.format(number: $0.numberValue ?? 0))" } ?? ""
-                let line = "deliver \(resources[page.resource].resource) p\(page.page) [\(ids(page.records))]\(page.nextCursor == nil ? " last" : "")\(parent)"
+                let line =
+                    "deliver \(resources[page.resource].resource) p\(page.page) [\(ids(page.records))]\(page.nextCursor == nil ? " last" : "")\(parent)"
                 trace.append(Traced(step: line, frames: walker.frames))
             case .fetch(let fetch):
                 let line = describe(fetch, resources: resources)
@@ -182,10 +185,11 @@ import Testing
         let at = try #require(trace.firstIndex { $0.step == "deliver attachments p1 [211] last parent 21" })
         var resumed = Self.walker(resume: trace[at].frames)
         let steps = try Self.drive(&resumed).map(\.step)
-        #expect(Array(steps.prefix(5)) == [
-            "fetch tickets - (again)", "fetch comments @t2 - (again)", "fetch attachments @a212 -", "deliver attachments p1 [212] last parent 21",
-            "fetch comments @t2 c2",
-        ])
+        #expect(
+            Array(steps.prefix(5)) == [
+                "fetch tickets - (again)", "fetch comments @t2 - (again)", "fetch attachments @a212 -", "deliver attachments p1 [212] last parent 21",
+                "fetch comments @t2 c2",
+            ])
     }
 
     @Test func aFailedRequestSkipsToTheNextElementAndKeepsTheOrder() throws {
@@ -208,7 +212,8 @@ import Testing
         let graph = ResourceGraph(resources: resources, failures: FailureCollector())!
         var w = RunWalker(
             resources: Array(resources.prefix(2)), graph: ResourceGraph(resources: Array(resources.prefix(2)), failures: FailureCollector())!,
-            base: RunScope(args: ["single": 5], previousRunDate: "x", run: [:]), dates: RunPosition(previousRunDate: "x"), continuous: false, resume: []
+            base: RunScope(args: ["single": 5], previousRunDate: "x", run: [:]), dates: RunPosition(previousRunDate: "x"), continuous: false,
+            resume: []
         )
         let steps = try Self.drive(&w, resources: Array(resources.prefix(2))) { _ in Self.page([1]) }.map(\.step)
         #expect(steps == ["fetch one -", "deliver one p1 [1] last"])
@@ -252,26 +257,39 @@ import Testing
         let steps = try Self.drive(&w, resources: resources) { fetch in
             resources[fetch.resource].resource == "tickets" ? Self.page([1, 2]) : Self.page([Self.number(fetch.scope, "resources.tickets.id") * 10])
         }.map(\.step)
-        #expect(steps == [
-            "fetch tickets -", "checkpoint", "fetch comments @t1 -", "deliver comments p1 [10] last parent 1", "fetch comments @t2 -",
-            "deliver comments p1 [20] last parent 2",
-        ])
+        #expect(
+            steps == [
+                "fetch tickets -", "checkpoint", "fetch comments @t1 -", "deliver comments p1 [10] last parent 1", "fetch comments @t2 -",
+                "deliver comments p1 [20] last parent 2",
+            ])
     }
 
     @Test func aLeafsNextPageMayBeFetchedAheadAParentsMayNot() throws {
         var w = Self.walker()
-        guard case .fetch = try w.next() else { Issue.record("expected a fetch"); return }
+        guard case .fetch = try w.next() else {
+            Issue.record("expected a fetch")
+            return
+        }
         w.received(Self.page([1, 2], next: "t2"))
-        guard case .deliver(let tickets) = try w.next() else { Issue.record("expected a delivery"); return }
+        guard case .deliver(let tickets) = try w.next() else {
+            Issue.record("expected a delivery")
+            return
+        }
         #expect(tickets.ahead == nil)  // tickets have dependents: their next page comes after them
         let leaf = [SyncJobResource(resource: "tickets", method: "list")]
         var l = Self.walker(leaf)
         _ = try l.next()
         l.received(Self.page([1], next: "t2"))
-        guard case .deliver(let page) = try l.next() else { Issue.record("expected a delivery"); return }
+        guard case .deliver(let page) = try l.next() else {
+            Issue.record("expected a delivery")
+            return
+        }
         #expect(page.ahead?.cursor == "t2")
         // Asking again before answering hands out the same step.
-        guard case .deliver(let same) = try l.next() else { Issue.record("expected the same delivery"); return }
+        guard case .deliver(let same) = try l.next() else {
+            Issue.record("expected the same delivery")
+            return
+        }
         #expect(same.page == page.page && same.records == page.records)
     }
 
@@ -317,12 +335,19 @@ import Testing
         _ = try w.next()
         w.received(Self.page([1, 2], next: "t2"))
         _ = try w.next()  // deliver tickets p1
-        #expect(w.upcomingDependentFetches(limit: 5).map { Self.describe($0, resources: Self.job) } == ["fetch comments @t1 -", "fetch comments @t2 -"])
+        #expect(
+            w.upcomingDependentFetches(limit: 5).map { Self.describe($0, resources: Self.job) } == ["fetch comments @t1 -", "fetch comments @t2 -"])
         w.acknowledged()
-        guard case .fetch(let comments) = try w.next() else { Issue.record("expected the comments fetch"); return }
+        guard case .fetch(let comments) = try w.next() else {
+            Issue.record("expected the comments fetch")
+            return
+        }
         w.received(Self.provider(comments, resources: Self.job))
         _ = try w.next()  // deliver comments of ticket 1
-        #expect(w.upcomingDependentFetches(limit: 5).map { Self.describe($0, resources: Self.job) } == ["fetch attachments @a111 -", "fetch attachments @a112 -"])
+        #expect(
+            w.upcomingDependentFetches(limit: 5).map { Self.describe($0, resources: Self.job) } == [
+                "fetch attachments @a111 -", "fetch attachments @a112 -",
+            ])
         #expect(w.upcomingDependentFetches(limit: 1).count == 1)
         #expect(w.upcomingDependentFetches(limit: 0).isEmpty)
     }

@@ -3,9 +3,9 @@ import Foundation
 import Logging
 import Runs
 import Storage
-import Synchronization
 import SyncBridgeCore
 import SyncBridgeTestSupport
+import Synchronization
 import Testing
 
 /// A sink is one type and one registry entry: the run's reference check accepts destinations of its kind, checks
@@ -39,14 +39,18 @@ import Testing
             let now = Date(timeIntervalSince1970: 1_790_000_000)
             let env = Environment(name: "default", createdAt: now)
             let job = SyncJob(
-                environmentId: env.id, label: nil, integrationName: "zendesk", resources: [SyncJobResource(resource: "ticketing/tickets", method: "list")],
+                environmentId: env.id, label: nil, integrationName: "zendesk",
+                resources: [SyncJobResource(resource: "ticketing/tickets", method: "list")],
                 argsSchema: nil, createdAt: now, updatedAt: now
             )
             let account = IntegratedAccount(
-                environmentId: env.id, integrationName: "zendesk", tenantId: "acme", context: ["subdomain": "acme"], credentials: [:], status: .active,
+                environmentId: env.id, integrationName: "zendesk", tenantId: "acme", context: ["subdomain": "acme"], credentials: [:],
+                status: .active,
                 createdAt: now, updatedAt: now
             )
-            let webhook = Webhook(environmentId: env.id, targetURL: "https://example.com/h", isActive: true, eventTypes: [], secret: "s", createdAt: now, updatedAt: now)
+            let webhook = Webhook(
+                environmentId: env.id, targetURL: "https://example.com/h", isActive: true, eventTypes: [], secret: "s", createdAt: now, updatedAt: now
+            )
             try await store.transaction { s in
                 try await s.insertEnvironment(env)
                 try await s.insert(job)
@@ -56,7 +60,9 @@ import Testing
             func failures(_ destination: RunDestination) async throws -> [FieldFailure] {
                 var settings = RunSettings(syncJobId: job.id, integratedAccountId: account.id, webhookId: webhook.id)
                 settings.destination = destination
-                return try await store.transaction { try await RunReferences.check(settings, environmentId: env.id, session: $0, connectors: registry) }.failures
+                return try await store.transaction {
+                    try await RunReferences.check(settings, environmentId: env.id, session: $0, connectors: registry)
+                }.failures
             }
             #expect(try await failures(RunDestination(kind: "collect", integratedAccountId: account.id, options: ["label": "x"])) == [])
             #expect(
@@ -73,7 +79,8 @@ import Testing
             )
             let sink = try #require(registry.sinks.sink(for: context))
             let receipt = try await sink.write(
-                SinkPage(resource: "ticketing/tickets", records: [["id": 1], ["id": 2]], payload: [:], sequence: 0, mayRepeat: false), logger: Logger(label: "t")
+                SinkPage(resource: "ticketing/tickets", records: [["id": 1], ["id": 2]], payload: [:], sequence: 0, mayRepeat: false),
+                logger: Logger(label: "t")
             )
             #expect(receipt == SinkReceipt(counts: ["collected": 2]))
             #expect(Self.collected.pages.withLock { $0.map(\.records.count) }.last == 2)

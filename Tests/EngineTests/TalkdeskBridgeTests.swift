@@ -26,7 +26,8 @@ import ZendeskSandbox
                     meta["offset"] = offset
                     meta["context"] = context
                 }
-                let r = try await h.api.request(.POST, "/bridges/talkdesk/contacts", json: ["auth": auth, "meta": .object(meta)], authenticated: false)
+                let r = try await h.api.request(
+                    .POST, "/bridges/talkdesk/contacts", json: ["auth": auth, "meta": .object(meta)], authenticated: false)
                 #expect(r.status == 200, "\(r.json.jsonString())")
                 pages.append(r.json["contacts"]?.arrayValue ?? [])
                 if let c = r.json["synchronization_checkpoint"]?.stringValue { last = c }
@@ -47,7 +48,9 @@ import ZendeskSandbox
         try await withStore(.sqlite) { store in
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             do {
-                try await withEngine(store: store, client: client, sandboxConfiguration: sandbox, configuration: testEngineConfiguration, engineRunning: false) { h in
+                try await withEngine(
+                    store: store, client: client, sandboxConfiguration: sandbox, configuration: testEngineConfiguration, engineRunning: false
+                ) { h in
                     try await Self.scenario(h)
                 }
             } catch {
@@ -87,15 +90,17 @@ import ZendeskSandbox
         let sample = try #require(world.first { !($0["organization_id"]?.isNull ?? true) && !($0["phone"]?.isNull ?? true) })
         let organization = try await h.zendesk(.GET, "/api/v2/organizations/\(id(sample["organization_id"])).json")
         let mapped = try #require(all.first { id($0["id"]) == id(sample["id"]) })
-        #expect(mapped == [
-            "id": .string(id(sample["id"])), "name": sample["name"]!, "emails": [sample["email"]!], "phones": [sample["phone"]!],
-            "company": organization["organization"]!["name"]!, "url": .string("\(h.sandboxURL)/agent/users/\(id(sample["id"]))"),
-        ])
+        #expect(
+            mapped == [
+                "id": .string(id(sample["id"])), "name": sample["name"]!, "emails": [sample["email"]!], "phones": [sample["phone"]!],
+                "company": organization["organization"]!["name"]!, "url": .string("\(h.sandboxURL)/agent/users/\(id(sample["id"]))"),
+            ])
 
         // Changes: a contact, a new contact, and an agent (not a contact).
         let changed = id(world[500]["id"])
         _ = try await h.zendesk(.PUT, "/api/v2/users/\(changed).json", ["user": ["phone": "+15550199"]])
-        let created = try await h.zendesk(.POST, "/api/v2/users.json", ["user": ["name": "Nadia New", "email": "nadia@example.com", "role": "end-user"]])
+        let created = try await h.zendesk(
+            .POST, "/api/v2/users.json", ["user": ["name": "Nadia New", "email": "nadia@example.com", "role": "end-user"]])
         let newId = id(created["user"]?["id"])
         let agent = try #require(try await h.zendesk(.GET, "/api/v2/users.json?role=agent&page%5Bsize%5D=2")["users"]?.arrayValue?.last)
         _ = try await h.zendesk(.PUT, "/api/v2/users/\(id(agent["id"])).json", ["user": ["name": "Agent Renamed"]])
@@ -125,14 +130,19 @@ import ZendeskSandbox
             let (s2, e2) = try await post(["auth": ["api_token": "nope", "integrated_account_id": .string(account)], "meta": [:]])
             #expect(s2 == 401)
             #expect(e2["code"] == "invalid_token")
-            let (s3, e3) = try await post(["auth": ["api_token": .string(h.api.token), "integrated_account_id": .string(UUID().uuidString)], "meta": [:]])
+            let (s3, e3) = try await post([
+                "auth": ["api_token": .string(h.api.token), "integrated_account_id": .string(UUID().uuidString)], "meta": [:],
+            ])
             #expect(s3 == 404, "\(e3.jsonString())")
             let (s4, e4) = try await post([
                 "auth": ["api_token": .string(h.api.token), "integrated_account_id": .string(account)],
                 "meta": ["synchronization_checkpoint": "yesterday"],
             ])
             #expect(s4 == 422)
-            #expect(failureLines(e4) == ["meta.synchronization_checkpoint: must be a checkpoint this bridge returned, or a date such as '2012-11-20 23:01:00 UTC'"])
+            #expect(
+                failureLines(e4) == [
+                    "meta.synchronization_checkpoint: must be a checkpoint this bridge returned, or a date such as '2012-11-20 23:01:00 UTC'"
+                ])
             // Talkdesk's own sample date format is accepted as a checkpoint.
             let (s5, _) = try await post([
                 "auth": ["api_token": .string(h.api.token), "integrated_account_id": .string(account)],

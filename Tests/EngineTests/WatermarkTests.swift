@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import SyncBridgeCore
 import SyncBridgeTestSupport
+import Synchronization
 import Testing
 
 /// `previous_run_date` per resource: a resource's watermark moves only in a completed run in which it completed
@@ -133,7 +133,8 @@ import Testing
             let webhook = try await h.webhook()
             let account = try await h.account()
             let job = try await h.job(.array([Self.job.arrayValue![1]]))
-            _ = try await h.zendesk(.POST, "/__sandbox/faults", ["status": 200, "malformed": true, "count": 1, "skip": 1, "path_contains": "incremental/tickets"])
+            _ = try await h.zendesk(
+                .POST, "/__sandbox/faults", ["status": 200, "malformed": true, "count": 1, "skip": 1, "path_contains": "incremental/tickets"])
             let run = try await h.run(job: job, account: account, webhook: webhook.id)
             #expect(run["status"] == "completed")
             #expect(run["error"] == .null)
@@ -169,7 +170,8 @@ import Testing
                 let marks = try await store.transaction { s in
                     let env = try #require(try await s.environment(named: "default")).id
                     return try await s.resourceWatermarks(
-                        syncJobId: try #require(UUID(uuidString: job)), integratedAccountId: try #require(UUID(uuidString: account)), environmentId: env
+                        syncJobId: try #require(UUID(uuidString: job)), integratedAccountId: try #require(UUID(uuidString: account)),
+                        environmentId: env
                     )
                 }
                 let started = try #require(next["started_at"]?.stringValue.flatMap(Timestamp.parse))

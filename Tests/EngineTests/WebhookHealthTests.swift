@@ -1,10 +1,11 @@
 import Delivery
-@testable import Engine
 import Foundation
 import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
+
+@testable import Engine
 
 /// A webhook whose every delivery fails for five days is deactivated, and the environment's other webhooks that
 /// subscribe to it hear `webhook:disabled`; a single success in between starts the count again.
@@ -28,10 +29,12 @@ import Testing
                 )
                 /// One account event a simulated day, delivered (and retried) hour by hour.
                 func day(_ n: Int) async throws {
-                    _ = try await h.api.request(.POST, "/integrated-account", json: [
-                        "integration_name": "zendesk", "tenant_id": .string("t\(n)"),
-                        "context": ["base_url": .string(h.sandboxURL), "email": "a@example.com", "api_token": "sandbox-token"],
-                    ])
+                    _ = try await h.api.request(
+                        .POST, "/integrated-account",
+                        json: [
+                            "integration_name": "zendesk", "tenant_id": .string("t\(n)"),
+                            "context": ["base_url": .string(h.sandboxURL), "email": "a@example.com", "api_token": "sandbox-token"],
+                        ])
                     for _ in 0..<24 {
                         try await dispatcher.dispatchDue()
                         clock.advance(by: 3600)

@@ -30,7 +30,10 @@ import Testing
     /// still parse.
     @Test func refusesNestingHundredThousandDeep() {
         let n = 100_000
-        for deep in [String(repeating: "[", count: n) + String(repeating: "]", count: n), String(repeating: #"{"a":"#, count: n) + "1" + String(repeating: "}", count: n)] {
+        for deep in [
+            String(repeating: "[", count: n) + String(repeating: "]", count: n),
+            String(repeating: #"{"a":"#, count: n) + "1" + String(repeating: "}", count: n),
+        ] {
             do {
                 _ = try JSONParser.parse(deep)
                 Issue.record("parsed")

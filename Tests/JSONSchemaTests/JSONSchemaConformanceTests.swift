@@ -44,7 +44,8 @@ import Testing
                         tally.passed += 1
                     } else {
                         tally.failed += 1
-                        tally.failures.append("\(file.lastPathComponent): \(description) / \(test["description"]?.stringValue ?? "?") (expected \(expected))")
+                        tally.failures.append(
+                            "\(file.lastPathComponent): \(description) / \(test["description"]?.stringValue ?? "?") (expected \(expected))")
                     }
                 }
             }

@@ -44,7 +44,8 @@ import Testing
 
     @Test func seedQueryEvaluatesWithAndWithoutArgs() throws {
         let e = try JSONataExpression("{ 'updated_at': { 'gt': args.ticket_sync_start_date ? args.ticket_sync_start_date : previous_run_date } }")
-        let withArgs = try e.evaluate(try value(#"{"args": {"ticket_sync_start_date": "2024-01-01T00:00:00Z"}, "previous_run_date": "2025-05-05T00:00:00Z"}"#))
+        let withArgs = try e.evaluate(
+            try value(#"{"args": {"ticket_sync_start_date": "2024-01-01T00:00:00Z"}, "previous_run_date": "2025-05-05T00:00:00Z"}"#))
         #expect(try withArgs?.jsonText() == #"{"updated_at":{"gt":"2024-01-01T00:00:00Z"}}"#)
         let without = try e.evaluate(try value(#"{"args": {}, "previous_run_date": "0001-01-01T00:00:00.000Z"}"#))
         #expect(try without?.jsonText() == #"{"updated_at":{"gt":"0001-01-01T00:00:00.000Z"}}"#)
@@ -118,10 +119,15 @@ import Testing
     /// `(a+)+$` against forty a's and a `!` backtracks about 2^40 times. The match itself is stopped: by the time
     /// limit (U1002) and by cancellation (U1003), for each function that takes a regex and for a regex called
     /// directly. (Before, the match ran on past both; the suite's time limit turns a regression into a failure.)
-    @Test(.timeLimit(.minutes(1)), arguments: ["$match(s, /(a+)+$/)", "$contains(s, /(a+)+$/)", "$replace(s, /(a+)+$/, 'x')",
-                                               "$split(s, /(a+)+$/)", "/(a+)+$/(s)"])
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            "$match(s, /(a+)+$/)", "$contains(s, /(a+)+$/)", "$replace(s, /(a+)+$/, 'x')",
+            "$split(s, /(a+)+$/)", "/(a+)+$/(s)",
+        ])
     func catastrophicRegexesCanBeStopped(call: String) async throws {
-        let e = try JSONataExpression("($s := $pad('', 40, 'a') & '!'; \(call.replacingOccurrences(of: "s,", with: "$s,").replacingOccurrences(of: "(s)", with: "($s)")))")
+        let e = try JSONataExpression(
+            "($s := $pad('', 40, 'a') & '!'; \(call.replacingOccurrences(of: "s,", with: "$s,").replacingOccurrences(of: "(s)", with: "($s)")))")
         #expect(code { () throws(JSONataError) in _ = try e.evaluate(nil, limits: .init(maxDepth: 1000, timeLimit: .milliseconds(100))) } == "U1002")
         // The task is cancelled before the evaluation starts, so only the matcher can notice it: the evaluator
         // itself looks every 256 steps, and this expression takes fewer before the match begins.

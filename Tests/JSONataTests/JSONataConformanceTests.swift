@@ -1,7 +1,8 @@
 import Foundation
-@testable import JSONata
 import SyncBridgeTestSupport
 import Testing
+
+@testable import JSONata
 
 /// Runs every case of the official JSONata test suite and checks the pass count against the committed baseline,
 /// which only ever goes up.
@@ -41,7 +42,8 @@ struct ConformanceCase: Sendable {
         let fm = FileManager.default
         let groupsDir = root.appendingPathComponent("groups")
         var datasets: [String: Value] = [:]
-        for url in try fm.contentsOfDirectory(at: root.appendingPathComponent("datasets"), includingPropertiesForKeys: nil) where url.pathExtension == "json" {
+        for url in try fm.contentsOfDirectory(at: root.appendingPathComponent("datasets"), includingPropertiesForKeys: nil)
+        where url.pathExtension == "json" {
             datasets[url.deletingPathExtension().lastPathComponent] = try JSONText.parse(String(contentsOf: url, encoding: .utf8))
         }
         var out: [ConformanceCase] = []

@@ -98,4 +98,3 @@ import Testing
         #expect(try fine.evaluate(nil)?.string == "object")
     }
 }
-

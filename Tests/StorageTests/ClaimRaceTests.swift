@@ -35,7 +35,8 @@ import Testing
                 for lane in 0..<4 {
                     group.addTask {
                         var mine: [UUID] = []
-                        while let run = try await store.transaction({ try await $0.claimRun(owner: "c\(n).\(lane)", now: Self.now, leaseUntil: far) }) {
+                        while let run = try await store.transaction({ try await $0.claimRun(owner: "c\(n).\(lane)", now: Self.now, leaseUntil: far) })
+                        {
                             mine.append(run.run.id)
                         }
                         return mine
@@ -51,7 +52,9 @@ import Testing
         let expected = Set(runs.prefix(40).map(\.id))
         let unexpected = Set(claimed).subtracting(expected).count
         let missing = expected.subtracting(claimed).count
-        #expect(unexpected == 0 && missing == 0, "one run per pair, the older: \(missing) missing, \(unexpected) held back by a sibling's lease yet claimed")
+        #expect(
+            unexpected == 0 && missing == 0,
+            "one run per pair, the older: \(missing) missing, \(unexpected) held back by a sibling's lease yet claimed")
     }
 
     /// Racing claimers with a bound of 3 runs per environment: each environment gets exactly 3 leases, however many
@@ -66,7 +69,10 @@ import Testing
         // The busy environment's 30 runs are all older than the quiet one's 5.
         for i in 0..<35 {
             let settings = RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID())
-            runs.append(SyncJobRun(environmentId: i < 30 ? busy.id : quiet.id, settings: settings, createdAt: Self.now.addingTimeInterval(Double(i)), updatedAt: Self.now))
+            runs.append(
+                SyncJobRun(
+                    environmentId: i < 30 ? busy.id : quiet.id, settings: settings, createdAt: Self.now.addingTimeInterval(Double(i)),
+                    updatedAt: Self.now))
         }
         try await setup.transaction { s in
             try await s.insertEnvironment(busy)
@@ -136,10 +142,14 @@ import Testing
             var parked = first
             parked.status = .waitingForWebhook
             parked.nextAttemptAt = Self.now.addingTimeInterval(3600)
-            let outcome = try await store.transaction { try await $0.saveProgress(parked, checkpoint: ["previous_run_date": "x"], owner: "w", leaseUntil: nil) }
+            let outcome = try await store.transaction {
+                try await $0.saveProgress(parked, checkpoint: ["previous_run_date": "x"], owner: "w", leaseUntil: nil)
+            }
             #expect(outcome == .saved)
             let early = Self.now.addingTimeInterval(3599)
-            #expect(try await store.transaction { try await $0.claimRun(owner: "v", now: early, leaseUntil: far) } == nil, "not due, and its sibling waits behind it")
+            #expect(
+                try await store.transaction { try await $0.claimRun(owner: "v", now: early, leaseUntil: far) } == nil,
+                "not due, and its sibling waits behind it")
             let due = try await store.transaction { try await $0.claimRun(owner: "v", now: Self.now.addingTimeInterval(3600), leaseUntil: far) }
             #expect(due?.run.id == first.id)
             #expect(due?.run.status == .waitingForWebhook)

@@ -54,7 +54,9 @@ import Testing
             try await store.transaction { try await $0.insertEnvironment(env) }
             let start = store.runQueue.generation
             let settings = RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID())
-            let hook = Webhook(environmentId: env.id, targetURL: "http://127.0.0.1:1/", isActive: true, eventTypes: [], secret: "whsec_c2VjcmV0", createdAt: Date(), updatedAt: Date())
+            let hook = Webhook(
+                environmentId: env.id, targetURL: "http://127.0.0.1:1/", isActive: true, eventTypes: [], secret: "whsec_c2VjcmV0", createdAt: Date(),
+                updatedAt: Date())
             try await store.transaction { try await $0.insert(hook) }
             #expect(store.runQueue.generation == start)
             _ = try? await store.transaction { session -> Void in

@@ -1,9 +1,10 @@
 import Foundation
 import SQLKit
-@testable import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
+
+@testable import Storage
 
 /// The same behaviour from both drivers.
 @Suite struct StoreTests {
@@ -41,12 +42,14 @@ import Testing
             }
             #expect(versions == Migrations.all.map(\.version))
             #expect(versions.last == 7)
-            for table in ["environments", "api_tokens", "webhooks", "integrated_accounts", "sync_jobs", "sync_job_runs", "outbox_events",
+            for table in [
+                "environments", "api_tokens", "webhooks", "integrated_accounts", "sync_jobs", "sync_job_runs", "outbox_events",
                 "sync_job_cron_triggers", "cron_fires", "sync_job_event_triggers", "sync_job_push_triggers", "resource_watermarks",
-                "environment_integrations", "link_tokens"]
-            {
+                "environment_integrations", "link_tokens",
+            ] {
                 let count = try await store.transaction { session in
-                    try await #require(session as? SQLSession).db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table).first()?
+                    try await #require(session as? SQLSession).db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+                        .first()?
                         .decode(column: "n", as: Int.self)
                 }
                 #expect(count == 0, "\(table)")
@@ -132,8 +135,12 @@ import Testing
         // Opening with another key cannot read the secret.
         let wrongKey: any Store
         switch kind {
-        case .sqlite: wrongKey = try await StoreConfiguration(databaseURL: "sqlite://\(location.name)").open(secrets: SecretBox(secret: "other"), logger: TestStores.logger)
-        case .postgres: wrongKey = try PostgresStore(url: TestStores.postgresURL!, searchPath: [location.name], secrets: SecretBox(secret: "other"), logger: TestStores.logger)
+        case .sqlite:
+            wrongKey = try await StoreConfiguration(databaseURL: "sqlite://\(location.name)").open(
+                secrets: SecretBox(secret: "other"), logger: TestStores.logger)
+        case .postgres:
+            wrongKey = try PostgresStore(
+                url: TestStores.postgresURL!, searchPath: [location.name], secrets: SecretBox(secret: "other"), logger: TestStores.logger)
         }
         await #expect(throws: SyncBridgeError.self) {
             try await wrongKey.transaction { try await $0.fetch(IntegratedAccount.self, id: account.id, environmentId: env.id) }
@@ -178,19 +185,31 @@ import Testing
     func leasesAreRenewedOnlyByTheirOwner(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let env = try await environment(store)
-            let run = SyncJobRun(environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now, updatedAt: Self.now)
+            let run = SyncJobRun(
+                environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now,
+                updatedAt: Self.now)
             try await store.transaction { try await $0.insert(run) }
-            let claimed = try await store.transaction { try await $0.claimRun(owner: "a", now: Self.now, leaseUntil: Self.now.addingTimeInterval(30)) }
+            let claimed = try await store.transaction {
+                try await $0.claimRun(owner: "a", now: Self.now, leaseUntil: Self.now.addingTimeInterval(30))
+            }
             #expect(claimed?.run.id == run.id)
-            #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "b", until: Self.now.addingTimeInterval(600)) } == false)
-            #expect(try await store.transaction { try await $0.renewLease(runId: UUID(), owner: "a", until: Self.now.addingTimeInterval(600)) } == false)
+            #expect(
+                try await store.transaction { try await $0.renewLease(runId: run.id, owner: "b", until: Self.now.addingTimeInterval(600)) } == false)
+            #expect(
+                try await store.transaction { try await $0.renewLease(runId: UUID(), owner: "a", until: Self.now.addingTimeInterval(600)) } == false)
             // a renews to now + 60 s: b cannot claim the run before then (b's refused renewal to now + 600 s changed
             // nothing), and can after.
             #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "a", until: Self.now.addingTimeInterval(60)) })
-            #expect(try await store.transaction { try await $0.claimRun(owner: "b", now: Self.now.addingTimeInterval(31), leaseUntil: Self.now.addingTimeInterval(90)) } == nil)
-            let reclaimed = try await store.transaction { try await $0.claimRun(owner: "b", now: Self.now.addingTimeInterval(61), leaseUntil: Self.now.addingTimeInterval(90)) }
+            #expect(
+                try await store.transaction {
+                    try await $0.claimRun(owner: "b", now: Self.now.addingTimeInterval(31), leaseUntil: Self.now.addingTimeInterval(90))
+                } == nil)
+            let reclaimed = try await store.transaction {
+                try await $0.claimRun(owner: "b", now: Self.now.addingTimeInterval(61), leaseUntil: Self.now.addingTimeInterval(90))
+            }
             #expect(reclaimed?.run.id == run.id)
-            #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "a", until: Self.now.addingTimeInterval(600)) } == false)
+            #expect(
+                try await store.transaction { try await $0.renewLease(runId: run.id, owner: "a", until: Self.now.addingTimeInterval(600)) } == false)
             #expect(try await store.transaction { try await $0.renewLease(runId: run.id, owner: "b", until: Self.now.addingTimeInterval(120)) })
         }
     }
@@ -201,11 +220,14 @@ import Testing
     func claimsWithoutProgressAreCountedUntilTheCheckpointMoves(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let env = try await environment(store)
-            let run = SyncJobRun(environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now, updatedAt: Self.now)
+            let run = SyncJobRun(
+                environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now,
+                updatedAt: Self.now)
             try await store.transaction { try await $0.insert(run) }
             func claim(_ owner: String, at offset: TimeInterval) async throws -> Int? {
                 let now = Self.now.addingTimeInterval(offset)
-                return try await store.transaction { try await $0.claimRun(owner: owner, now: now, leaseUntil: now.addingTimeInterval(30)) }?.claimsWithoutProgress
+                return try await store.transaction { try await $0.claimRun(owner: owner, now: now, leaseUntil: now.addingTimeInterval(30)) }?
+                    .claimsWithoutProgress
             }
             #expect(try await claim("a", at: 0) == 1)
             #expect(try await claim("b", at: 31) == 2)
@@ -226,7 +248,9 @@ import Testing
         let plain = try await location.open()
         let env = try await environment(plain)
         let runs = (0..<2).map { _ in
-            SyncJobRun(environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now, updatedAt: Self.now)
+            SyncJobRun(
+                environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now,
+                updatedAt: Self.now)
         }
         for run in runs { try await plain.transaction { try await $0.insert(run) } }
         let far = Self.now.addingTimeInterval(86_400)
@@ -250,7 +274,9 @@ import Testing
         let env = try await environment(first)
         let far = Self.now.addingTimeInterval(86_400)
         for owner in ["w1", "w2"] {
-            let run = SyncJobRun(environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now, updatedAt: Self.now)
+            let run = SyncJobRun(
+                environmentId: env.id, settings: RunSettings(syncJobId: UUID(), integratedAccountId: UUID(), webhookId: UUID()), createdAt: Self.now,
+                updatedAt: Self.now)
             try await first.transaction { try await $0.insert(run) }
             #expect(try await first.transaction { try await $0.claimRun(owner: owner, now: Self.now, leaseUntil: far) }?.run.id == run.id)
         }

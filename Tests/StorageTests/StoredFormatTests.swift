@@ -1,9 +1,10 @@
 import Foundation
 import SQLKit
-@testable import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
+
+@testable import Storage
 
 /// Stored documents carry their format version: rows written before versions existed are read, rows of a newer
 /// version than this binary knows are refused with `stored_format_unsupported` — never misread or written back.
@@ -54,8 +55,9 @@ import Testing
                 Issue.record("a newer format was read")
             } catch let error as SyncBridgeError {
                 #expect(error.code == "stored_format_unsupported")
-                #expect(error.message == "A webhooks row was written in storage format \(StoredFormat.current + 1) by a newer SyncBridge; "
-                    + "this binary reads formats up to \(StoredFormat.current). Upgrade this process.")
+                #expect(
+                    error.message == "A webhooks row was written in storage format \(StoredFormat.current + 1) by a newer SyncBridge; "
+                        + "this binary reads formats up to \(StoredFormat.current). Upgrade this process.")
             }
             // Nor can it be listed or overwritten through an update built from a misread.
             await #expect(throws: SyncBridgeError.self) {

@@ -78,7 +78,8 @@ func runServer<R: Sendable>(
     store: any Store, client: HTTPClient, configuration: APIConfiguration, _ body: @Sendable @escaping (Int) async throws -> R
 ) async throws -> R {
     let server = APIServer(store: store, httpClient: client, configuration: configuration, logger: TestStores.logger)
-    return try await whileServing({ (address: @Sendable @escaping (Int) -> Void) in
-        try await server.makeApplication { port in address(port) }.runService(gracefulShutdownSignals: [])
-    }, body)
+    return try await whileServing(
+        { (address: @Sendable @escaping (Int) -> Void) in
+            try await server.makeApplication { port in address(port) }.runService(gracefulShutdownSignals: [])
+        }, body)
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import SyncBridgeCore
+import Synchronization
 
 /// A wall clock tests set and advance by hand.
 public final class ManualClock: WallClock, Sendable {

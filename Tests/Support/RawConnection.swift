@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A blocking TCP connection to a loopback port, for tests that must send what no HTTP client sends: a request head a
 /// byte at a time, a body that never finishes. Use it from ``offPool(stackSize:_:)``.

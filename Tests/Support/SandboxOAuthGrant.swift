@@ -12,7 +12,8 @@ public func sandboxOAuthGrant(_ sandboxURL: String, lifetime: Int) async throws 
         var consent = HTTPClientRequest(url: sandboxURL + "/oauth/authorizations")
         consent.method = .POST
         consent.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-        consent.body = .bytes(ByteBuffer(string: "decision=allow&client_id=syncbridge&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&scope=read+write&state=s"))
+        consent.body = .bytes(
+            ByteBuffer(string: "decision=allow&client_id=syncbridge&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcb&scope=read+write&state=s"))
         let answer = try await manual.execute(consent, timeout: .seconds(30))
         let location = try #require(answer.headers.first(name: "Location"))
         let code = try #require(URLComponents(string: location)?.queryItems?.first { $0.name == "code" }?.value)

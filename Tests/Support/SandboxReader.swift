@@ -36,7 +36,8 @@ public struct SandboxReader: Sendable {
         while let p = next {
             let page = try await call(.GET, p)
             out += page[key]?.arrayValue ?? []
-            next = page["meta"]?["has_more"]?.boolValue == true ? page["links"]?["next"]?.stringValue.map { String($0.dropFirst(baseURL.count)) } : nil
+            next =
+                page["meta"]?["has_more"]?.boolValue == true ? page["links"]?["next"]?.stringValue.map { String($0.dropFirst(baseURL.count)) } : nil
         }
         return out
     }

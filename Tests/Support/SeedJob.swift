@@ -5,5 +5,8 @@ public let seedJob: JSONValue = [
     ["resource": "ticketing/users", "method": "list"],
     ["resource": "ticketing/contacts", "method": "list"],
     ["resource": "ticketing/tickets", "method": "list"],
-    ["resource": "ticketing/comments", "method": "list", "depends_on": "ticketing/tickets", "query": ["ticket_id": "{{resources.ticketing.tickets.id}}"]],
+    [
+        "resource": "ticketing/comments", "method": "list", "depends_on": "ticketing/tickets",
+        "query": ["ticket_id": "{{resources.ticketing.tickets.id}}"],
+    ],
 ]

@@ -15,7 +15,8 @@ public enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertib
 }
 
 /// Why Postgres cases are absent (shown on the skipped `postgresIsAvailable` tests).
-public let postgresMissingReason: Comment = "NOT RUN: SYNCBRIDGE_ALLOW_MISSING_POSTGRES=1 and no SYNCBRIDGE_TEST_POSTGRES_URL, so every PostgreSQL case is left out; run scripts/test, which starts a throwaway PostgreSQL"
+public let postgresMissingReason: Comment =
+    "NOT RUN: SYNCBRIDGE_ALLOW_MISSING_POSTGRES=1 and no SYNCBRIDGE_TEST_POSTGRES_URL, so every PostgreSQL case is left out; run scripts/test, which starts a throwaway PostgreSQL"
 
 /// Real stores for tests: a fresh SQLite file in a temporary folder, or a fresh schema in the PostgreSQL database
 /// named by `SYNCBRIDGE_TEST_POSTGRES_URL`.
@@ -55,7 +56,8 @@ public enum TestStores {
             case .sqlite:
                 return try await StoreConfiguration(databaseURL: "sqlite://\(name)").open(secrets: TestStores.secrets, logger: TestStores.logger)
             case .postgres:
-                let store = try PostgresStore(url: TestStores.postgresURL!, searchPath: [name], maxConnections: 4, secrets: TestStores.secrets, logger: TestStores.logger)
+                let store = try PostgresStore(
+                    url: TestStores.postgresURL!, searchPath: [name], maxConnections: 4, secrets: TestStores.secrets, logger: TestStores.logger)
                 try await store.migrate()
                 return store
             }

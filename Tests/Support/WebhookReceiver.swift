@@ -45,13 +45,14 @@ public final class WebhookReceiver: Sendable {
 
     /// Runs the receiver on a random port for the duration of `body`, which gets its base URL.
     public func run<R: Sendable>(_ body: @Sendable @escaping (String) async throws -> R) async throws -> R {
-        try await whileServing({ (address: @Sendable @escaping (Int) -> Void) in
-            let app = Application(
-                router: self.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { address($0.localAddress?.port ?? 0) }, logger: TestStores.logger
-            )
-            try await app.runService(gracefulShutdownSignals: [])
-        }, { port in try await body("http://127.0.0.1:\(port)") })
+        try await whileServing(
+            { (address: @Sendable @escaping (Int) -> Void) in
+                let app = Application(
+                    router: self.makeRouter(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                    onServerRunning: { address($0.localAddress?.port ?? 0) }, logger: TestStores.logger
+                )
+                try await app.runService(gracefulShutdownSignals: [])
+            }, { port in try await body("http://127.0.0.1:\(port)") })
     }
 
     func makeRouter() -> Router<BasicRequestContext> {
@@ -63,7 +64,10 @@ public final class WebhookReceiver: Sendable {
             for field in request.headers { headers[field.name.canonicalName.lowercased()] = field.value }
             let body = String(buffer: bytes)
             let hold = self.state.withLock { s in
-                s.holds.first { body.contains("\"event\":\"\($0.key)\"") }.map { s.holds[$0.key] = nil; return $0.value }
+                s.holds.first { body.contains("\"event\":\"\($0.key)\"") }.map {
+                    s.holds[$0.key] = nil
+                    return $0.value
+                }
             }
             await hold?()
             if let each = self.state.withLock({ $0.eachHold }) { await each(body) }

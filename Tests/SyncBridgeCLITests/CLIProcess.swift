@@ -44,7 +44,8 @@ struct CLIProcess {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = stderrReader.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// Starts `syncbridge serve` on a free port and returns the process and its base URL once it listens. The

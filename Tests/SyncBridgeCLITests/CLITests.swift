@@ -48,7 +48,8 @@ import Testing
     @Test func validateChecksArgsAgainstASchema() async throws {
         try #"{"ticket_sync_start_date": {"type": "string", "format": "date-time"}}"#.write(
             to: directory.appendingPathComponent("schema.json"), atomically: true, encoding: .utf8)
-        try #"{"ticket_sync_start_date": "2023-07-23T18:10:56.072Z"}"#.write(to: directory.appendingPathComponent("ok.json"), atomically: true, encoding: .utf8)
+        try #"{"ticket_sync_start_date": "2023-07-23T18:10:56.072Z"}"#.write(
+            to: directory.appendingPathComponent("ok.json"), atomically: true, encoding: .utf8)
         try #"{"ticket_sync_start_date": "yesterday"}"#.write(to: directory.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
         let ok = try await CLIProcess.run(["validate", "--schema", "schema.json", "--input", "ok.json"], directory: directory)
         #expect(ok.status == 0)
@@ -100,7 +101,9 @@ import Testing
         }
         let worker = try await CLIProcess.run(["worker", "--database-url", "sqlite://owned.sqlite"], directory: directory)
         #expect(worker.status == 1)
-        #expect(worker.stderr.contains("database_in_use: owned.sqlite is already used by another SyncBridge process (pid \(serve.processIdentifier))"), "\(worker.stderr)")
+        #expect(
+            worker.stderr.contains("database_in_use: owned.sqlite is already used by another SyncBridge process (pid \(serve.processIdentifier))"),
+            "\(worker.stderr)")
         let token = try await CLIProcess.run(["token", "create", "--name", "t", "--database-url", "sqlite://owned.sqlite"], directory: directory)
         #expect(token.status == 0)
     }

@@ -52,8 +52,10 @@ import ZendeskSandbox
                     let webhook = try await api.create(url1, "/webhook", ["target_url": .string(receiverURL + "/hook")])
                     let from = try await account(sourceURL, "source")
                     let to = try await account(targetURL, "destination")
-                    let job = try await api.create(url1, "/sync-job", ["integration_name": "zendesk", "resources": [["resource": "tickets", "method": "list"]]])
-                    _ = try await destination.call(.POST, "/__sandbox/faults", ["status": 429, "count": 3, "path_contains": "imports", "retry_after": 1])
+                    let job = try await api.create(
+                        url1, "/sync-job", ["integration_name": "zendesk", "resources": [["resource": "tickets", "method": "list"]]])
+                    _ = try await destination.call(
+                        .POST, "/__sandbox/faults", ["status": 429, "count": 3, "path_contains": "imports", "retry_after": 1])
                     let run = try await api.create(
                         url1, "/sync-job-run",
                         [
@@ -69,7 +71,8 @@ import ZendeskSandbox
                     await CLIProcess.waitForExit(first)
                     let atKill = try await count()
                     #expect(atKill < 5000, "killed mid-copy")
-                    _ = try await destination.call(.POST, "/__sandbox/faults", ["status": 429, "count": 2, "path_contains": "imports", "retry_after": 1])
+                    _ = try await destination.call(
+                        .POST, "/__sandbox/faults", ["status": 429, "count": 2, "path_contains": "imports", "retry_after": 1])
 
                     let (second, url2) = try await CLIProcess.serve(database: database, directory: dir, extra: serve)
                     defer {

@@ -45,7 +45,8 @@ import ZendeskSandbox
                 let beforeStop = receiver.runEvents()
                 #expect(!beforeStop.contains { $0.event == "sync_job_run:completed" }, "stopped mid-run")
                 // No engine owns the file now: a probe may claim the run only if the stopped process released its lease.
-                let file = try await SQLiteStore.open(path: dir.appendingPathComponent("term.sqlite").path, secrets: TestStores.secrets, logger: TestStores.logger)
+                let file = try await SQLiteStore.open(
+                    path: dir.appendingPathComponent("term.sqlite").path, secrets: TestStores.secrets, logger: TestStores.logger)
                 let now = Date()
                 let probe = try await file.transaction { try await $0.claimRun(owner: "probe", now: now, leaseUntil: now) }
                 #expect(probe?.run.id.lowercased == run, "the lease was released")

@@ -93,7 +93,8 @@ struct ProcessAPI: Sendable {
             ]
         )
         let job = try await create(base, "/sync-job", ["integration_name": "zendesk", "resources": seedJob])
-        return try await create(base, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)])
+        return try await create(
+            base, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)])
     }
 
     func get(_ base: String, _ path: String) async throws -> JSONValue {

@@ -70,7 +70,9 @@ import ZendeskSandbox
                 #expect(ticketIds.sorted() == truth.tickets.sorted(), "every ticket, once")
                 #expect(comments.count == truth.comments && Set(comments).count == truth.comments, "every comment, once")
                 let slowest = restarts.max() ?? .zero
-                print("figure: \(done) kills over \(tickets) tickets and \(truth.comments) comments: 0 lost, \(delivered.repeatedPages) pages re-sent, slowest restart to the next event \(slowest)")
+                print(
+                    "figure: \(done) kills over \(tickets) tickets and \(truth.comments) comments: 0 lost, \(delivered.repeatedPages) pages re-sent, slowest restart to the next event \(slowest)"
+                )
             }
         }
     }

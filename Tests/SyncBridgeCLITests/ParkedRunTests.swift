@@ -4,12 +4,13 @@ import JSONCore
 import NIOCore
 import NIOHTTP1
 import SQLKit
-@testable import Storage
 import SyncBridgeCore
-import Synchronization
 import SyncBridgeTestSupport
+import Synchronization
 import Testing
 import ZendeskSandbox
+
+@testable import Storage
 
 /// A receiver down for 20 simulated hours, on the shared test clock: the run parks (`waiting_for_webhook`, holding no
 /// lease) between attempts of the default day-long schedule, and completes once the receiver is back — every ticket
@@ -65,19 +66,25 @@ import ZendeskSandbox
                     if serve.isRunning { serve.terminate() }
                 }
                 let webhook = try await api.create(url, "/webhook", ["target_url": .string(receiverURL + "/hook")])
-                let account = try await api.create(url, "/integrated-account", [
-                    "integration_name": "zendesk", "tenant_id": "acme",
-                    "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
-                ])
-                let job = try await api.create(url, "/sync-job", ["integration_name": "zendesk", "resources": [["resource": "ticketing/tickets", "method": "list"]]])
+                let account = try await api.create(
+                    url, "/integrated-account",
+                    [
+                        "integration_name": "zendesk", "tenant_id": "acme",
+                        "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
+                    ])
+                let job = try await api.create(
+                    url, "/sync-job", ["integration_name": "zendesk", "resources": [["resource": "ticketing/tickets", "method": "list"]]])
                 // The receiver goes down at the first page: every attempt is answered 503 (or 410) until it is back.
                 let down = variant == .gone ? 410 : 503
                 let pages = Atomic<Int>(0)
                 receiver.beforeAnsweringEach { body in
-                    if body.contains(#""event":"sync_job_run:record""#), pages.add(1, ordering: .relaxed).newValue == 1 { receiver.respond(with: down) }
+                    if body.contains(#""event":"sync_job_run:record""#), pages.add(1, ordering: .relaxed).newValue == 1 {
+                        receiver.respond(with: down)
+                    }
                 }
                 let start = try await Self.clock(sandboxURL)
-                let run = try await api.create(url, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)])
+                let run = try await api.create(
+                    url, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)])
                 if variant == .gone {
                     try await waitUntil { receiver.runEvents().contains { $0.event == "sync_job_run:failed" } }
                     let final = try await api.get(url, "/sync-job-run/\(run)")
@@ -90,7 +97,9 @@ import ZendeskSandbox
                 try await waitUntilAsync { try await api.get(url, "/sync-job-run/\(run)")["status"] == "waiting_for_webhook" }
                 let parked = try await api.get(url, "/sync-job-run/\(run)")
                 #expect(parked["next_attempt_at"]?.stringValue.flatMap(Timestamp.parse) != nil)
-                #expect(parked["error"]?.stringValue?.hasPrefix("waiting for the webhook: webhook did not acknowledge sync_job_run:record: HTTP 503") == true)
+                #expect(
+                    parked["error"]?.stringValue?.hasPrefix("waiting for the webhook: webhook did not acknowledge sync_job_run:record: HTTP 503")
+                        == true)
                 #expect(try await Self.lease(run, at: location) == nil, "a parked run holds no lease")
                 // Twenty simulated hours of outage, in half-hour steps; the run stays parked or retrying, never fails.
                 var restarted = false
@@ -132,7 +141,9 @@ import ZendeskSandbox
                 let attempts = receiver.deliveries.filter { $0.body.contains(#""event":"sync_job_run:record""#) }
                 let firstPage = attempts.filter { $0.headers["webhook-id"] == attempts.first?.headers["webhook-id"] }
                 let stamps = firstPage.compactMap { $0.headers["webhook-timestamp"].flatMap(Double.init) }
-                print("figure: \(variant): first page tried \(firstPage.count) times over \(Int(((stamps.last ?? 0) - (stamps.first ?? 0)) / 3600)) simulated hours, then delivered; \(delivered.ids["ticketing/tickets"]?.count ?? 0) ticket deliveries for 250 tickets")
+                print(
+                    "figure: \(variant): first page tried \(firstPage.count) times over \(Int(((stamps.last ?? 0) - (stamps.first ?? 0)) / 3600)) simulated hours, then delivered; \(delivered.ids["ticketing/tickets"]?.count ?? 0) ticket deliveries for 250 tickets"
+                )
             }
         }
     }

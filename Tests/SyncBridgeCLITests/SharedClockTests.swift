@@ -44,7 +44,8 @@ import ZendeskSandbox
             try await receiver.run { receiverURL in
                 let api = ProcessAPI(client: client, token: token)
                 let (serve, url) = try await CLIProcess.serve(
-                    database: database, directory: dir, extra: ["--account-requests-per-minute", "0"], environment: ["SYNCBRIDGE_TEST_CLOCK": sandboxURL]
+                    database: database, directory: dir, extra: ["--account-requests-per-minute", "0"],
+                    environment: ["SYNCBRIDGE_TEST_CLOCK": sandboxURL]
                 )
                 defer { serve.terminate() }
                 let start = try await advance(client, sandboxURL, seconds: 86_400)  // a day on: the process follows

@@ -2,11 +2,12 @@ import AsyncHTTPClient
 import Foundation
 import JSONCore
 import SQLKit
-@testable import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
 import ZendeskSandbox
+
+@testable import Storage
 
 /// Several engine processes on one PostgreSQL database: every run executes once, and a worker killed with -9
 /// mid-run is taken over after its lease, with no record lost.
@@ -35,7 +36,9 @@ import ZendeskSandbox
             try await receiver.run { receiverURL in
                 // Two runs at a time per process: `serve`'s own engine, woken by the runs its API creates, cannot
                 // take them all, so both workers get some.
-                let lease = ["--lease-seconds", "2", "--account-requests-per-minute", "0", "--max-concurrent-runs", "2", "--max-runs-per-environment", "0"]
+                let lease = [
+                    "--lease-seconds", "2", "--account-requests-per-minute", "0", "--max-concurrent-runs", "2", "--max-runs-per-environment", "0",
+                ]
                 let (serve, url) = try await CLIProcess.serve(database: database, directory: dir, extra: lease)
                 var workers = [
                     try CLIProcess.worker(database: database, directory: dir, log: "w1.log", extra: lease + ["--worker-id", "w1"]),
@@ -58,7 +61,9 @@ import ZendeskSandbox
                         ]
                     )
                     runs.append(
-                        try await api.create(url, "/sync-job-run", ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)])
+                        try await api.create(
+                            url, "/sync-job-run",
+                            ["sync_job_id": .string(job), "integrated_account_id": .string(account), "webhook_id": .string(webhook)])
                     )
                 }
                 // Kill one worker once a quarter of the work has arrived.
@@ -71,7 +76,9 @@ import ZendeskSandbox
                 #expect(!held.isEmpty, "the killed worker was executing runs")
                 try await waitUntil { receiver.runEvents().filter { $0.event == "sync_job_run:completed" }.count >= 8 }
                 let takenOver = try await Self.finishedStatuses(of: held, at: location)
-                #expect(takenOver == Dictionary(uniqueKeysWithValues: held.map { ($0, "completed") }), "every run of the killed worker was completed by another")
+                #expect(
+                    takenOver == Dictionary(uniqueKeysWithValues: held.map { ($0, "completed") }),
+                    "every run of the killed worker was completed by another")
                 print("figure: \(held.count) run(s) held by the killed worker, all taken over and completed")
 
                 let truth = try await SandboxReader(client: HTTPClientForTests.shared, baseURL: sandboxURL).ticketsAndCommentCount()
@@ -122,7 +129,9 @@ import ZendeskSandbox
     }
 
     /// Reads the database at `location` with SQL, closing the store afterwards.
-    static func reading<R: Sendable>(_ location: TestStores.Location, _ body: @Sendable @escaping (any SQLDatabase) async throws -> R) async throws -> R {
+    static func reading<R: Sendable>(_ location: TestStores.Location, _ body: @Sendable @escaping (any SQLDatabase) async throws -> R) async throws
+        -> R
+    {
         try await withStore(at: location) { store in
             try await store.transaction { session in try await body(try #require(session as? SQLSession).db) }
         }

@@ -41,7 +41,8 @@ import Testing
             _ = try ArgsSchema(["type": "object", "properties": ["a": ["pattern": "(unclosed"]]])
             Issue.record("accepted an invalid pattern")
         } catch {
-            #expect(error.failures == [FieldFailure(path: "args_schema.properties.a.pattern", message: "'(unclosed' is not a valid regular expression")])
+            #expect(
+                error.failures == [FieldFailure(path: "args_schema.properties.a.pattern", message: "'(unclosed' is not a valid regular expression")])
         }
     }
 }

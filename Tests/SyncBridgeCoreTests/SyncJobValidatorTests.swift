@@ -69,7 +69,8 @@ import Testing
             f == [
                 FieldFailure(
                     path: "resources[1].query.ticket_id",
-                    message: "'resources.ticketing.tickets.id' does not name a field of a resource this one depends on (this resource has no depends_on)"
+                    message:
+                        "'resources.ticketing.tickets.id' does not name a field of a resource this one depends on (this resource has no depends_on)"
                 ),
                 FieldFailure(path: "resources[2].query.a.b", message: "malformed placeholder: unclosed '{{'"),
                 FieldFailure(path: "resources[3].loop_on", message: "must be a single placeholder such as '{{args.ticket_ids}}'"),

@@ -28,4 +28,3 @@ import Testing
         #expect(Timestamp.format(Date(timeIntervalSince1970: 253_402_300_799.999)) == "9999-12-31T23:59:59.999Z")
     }
 }
-

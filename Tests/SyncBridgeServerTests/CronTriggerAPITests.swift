@@ -17,7 +17,8 @@ import Testing
             #expect(hour % 6 == 0)
             #expect(next > Date() && next <= Date().addingTimeInterval(6 * 3600))
             let id = r.string("id")!
-            let patched = try await api.request(.PATCH, "/sync-job-cron-trigger/\(id)", json: ["cron_expression": "@daily", "timezone": "Europe/Berlin"])
+            let patched = try await api.request(
+                .PATCH, "/sync-job-cron-trigger/\(id)", json: ["cron_expression": "@daily", "timezone": "Europe/Berlin"])
             #expect(patched.status == 200)
             #expect(patched.json["timezone"] == "Europe/Berlin")
             let daily = try #require(patched.string("next_fire_at").flatMap(Timestamp.parse))
@@ -38,7 +39,8 @@ import Testing
     func patchChangesEveryRunSetting(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
             let ids = try await Fixtures.basics(api)
-            let r = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "@hourly", "args": ["a": 1]]))
+            let r = try await api.request(
+                .POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "@hourly", "args": ["a": 1]]))
             let id = try #require(r.string("id"))
             let destination: JSONValue = ["type": "zendesk_ticket_import", "integrated_account_id": .string(ids.account), "buffer_size": 50]
             let patched = try await api.request(.PATCH, "/sync-job-cron-trigger/\(id)", json: ["polling_period": 30, "destination": destination])
@@ -65,12 +67,17 @@ import Testing
     func cronSyntaxAndTimezoneAreValidated(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
             let ids = try await Fixtures.basics(api)
-            let r = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "0 */6 * 13 *", "timezone": "Mars/Olympus"]))
+            let r = try await api.request(
+                .POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "0 */6 * 13 *", "timezone": "Mars/Olympus"]))
             #expect(r.status == 422)
-            #expect(Fixtures.failures(r) == ["cron_expression": "month: 13 is out of range 1-12", "timezone": "'Mars/Olympus' is not an IANA time zone name"])
+            #expect(
+                Fixtures.failures(r) == [
+                    "cron_expression": "month: 13 is out of range 1-12", "timezone": "'Mars/Olympus' is not an IANA time zone name",
+                ])
             let missing = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids))
             #expect(Fixtures.failures(missing) == ["cron_expression": "is required"])
-            let id = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "@hourly"])).string("id")!
+            let id = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "@hourly"]))
+                .string("id")!
             let bad = try await api.request(.PATCH, "/sync-job-cron-trigger/\(id)", json: ["cron_expression": "* * *"])
             #expect(Fixtures.failures(bad) == ["cron_expression": "expected 5 fields (minute hour day-of-month month day-of-week), got 3"])
             #expect(try await api.request(.GET, "/sync-job-cron-trigger/\(id)").json["cron_expression"] == "@hourly")

@@ -54,8 +54,13 @@ import Testing
                 let r = try await api.request(.GET, path, token: token)
                 #expect(r.status == 400, "\(path)")
                 #expect(r.string("code") == "invalid_query_parameter", "\(path)")
-                #expect(r.json["details"]?["failures"] == [["path": "next_cursor",
-                    "message": "is not a cursor this list issued in this environment (pass back next_cursor exactly as received)"]], "\(path)")
+                #expect(
+                    r.json["details"]?["failures"] == [
+                        [
+                            "path": "next_cursor",
+                            "message": "is not a cursor this list issued in this environment (pass back next_cursor exactly as received)",
+                        ]
+                    ], "\(path)")
             }
         }
     }
@@ -172,12 +177,17 @@ import Testing
     func listFiltersAreChecked(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
             let cases: [(String, String, String)] = [
-                ("/sync-job-run?status=bogus", "status", "must be one of created, running, rate_limited, waiting_for_webhook, completed, failed, stopped (got 'bogus')"),
+                (
+                    "/sync-job-run?status=bogus", "status",
+                    "must be one of created, running, rate_limited, waiting_for_webhook, completed, failed, stopped (got 'bogus')"
+                ),
                 ("/sync-job-run?sync_job_id=abc", "sync_job_id", "must be an id (a UUID)"),
                 ("/integrated-account?tenant_id=a%00b", "tenant_id", "must not contain control characters"),
                 ("/webhook?is_active=yes", "is_active", "must be one of true, false (got 'yes')"),
-                ("/sync-job-event-trigger?event=sync_job_run:created", "event",
-                 "must be one of integrated_account:active, integrated_account:post_connect_form_submitted (got 'sync_job_run:created')"),
+                (
+                    "/sync-job-event-trigger?event=sync_job_run:created", "event",
+                    "must be one of integrated_account:active, integrated_account:post_connect_form_submitted (got 'sync_job_run:created')"
+                ),
             ]
             for (path, parameter, message) in cases {
                 let r = try await api.request(.GET, path)
@@ -187,7 +197,8 @@ import Testing
             }
             #expect(try await api.request(.GET, "/sync-job-run?status=completed").status == 200)
             // Tenant ids are the customer's own, matched exactly (not lowercased, not required to be UUIDs).
-            let tenant = try await api.request(.POST, "/integrated-account", json: ["integration_name": "zendesk", "tenant_id": "Acme-EU", "context": [:]])
+            let tenant = try await api.request(
+                .POST, "/integrated-account", json: ["integration_name": "zendesk", "tenant_id": "Acme-EU", "context": [:]])
             #expect(tenant.status == 201)
             #expect(try await api.request(.GET, "/integrated-account?tenant_id=Acme-EU").json["result"]?.arrayValue?.count == 1)
             #expect(try await api.request(.GET, "/integrated-account?tenant_id=acme-eu").json["result"]?.arrayValue?.count == 0)
@@ -201,7 +212,10 @@ import Testing
         try await withAPI(kind) { api in
             let unknown = try await api.request(
                 .POST, "/sync-job",
-                json: ["integration_name": "zendesk", "resources": [["resource": "ticketing/users", "method": "list"], ["resource": "nope/nope", "method": "list"]]]
+                json: [
+                    "integration_name": "zendesk",
+                    "resources": [["resource": "ticketing/users", "method": "list"], ["resource": "nope/nope", "method": "list"]],
+                ]
             )
             #expect(unknown.status == 422)
             #expect(
@@ -212,7 +226,8 @@ import Testing
             )
             let deep = String(repeating: "(", count: 100_000) + "{}" + String(repeating: ")", count: 100_000)
             let nested = try await api.request(
-                .POST, "/sync-job", json: ["integration_name": "zendesk", "resources": [["resource": "tickets", "method": "list", "query": .string(deep)]]]
+                .POST, "/sync-job",
+                json: ["integration_name": "zendesk", "resources": [["resource": "tickets", "method": "list", "query": .string(deep)]]]
             )
             #expect(nested.status == 422)
             let failure = Fixtures.failures(nested)["resources[0].query"] ?? ""
@@ -237,7 +252,10 @@ import Testing
                 .POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "0 0 31 2 *"])
             )
             #expect(trigger.status == 422)
-            #expect(Fixtures.failures(trigger) == ["cron_expression": "'0 0 31 2 *' never fires: no date matches its day-of-month, month and weekday fields"])
+            #expect(
+                Fixtures.failures(trigger) == [
+                    "cron_expression": "'0 0 31 2 *' never fires: no date matches its day-of-month, month and weekday fields"
+                ])
             let leap = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "0 0 29 2 *"]))
             #expect(leap.status == 201)
             let job = try await api.request(.PATCH, "/sync-job/\(ids.job)", json: ["resources": [["resource": "ticketing/nope", "method": "list"]]])

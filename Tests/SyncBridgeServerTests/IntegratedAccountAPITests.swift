@@ -8,7 +8,8 @@ import Testing
     func createdActiveWithEventsAndNoSecretsInResponses(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
             let hook = try await api.request(.POST, "/webhook", json: Fixtures.webhook)
-            let onlyRecords = try await api.request(.POST, "/webhook", json: ["target_url": "http://127.0.0.1/r", "event_types": ["sync_job_run:record"]])
+            let onlyRecords = try await api.request(
+                .POST, "/webhook", json: ["target_url": "http://127.0.0.1/r", "event_types": ["sync_job_run:record"]])
             _ = try await api.request(.POST, "/webhook", json: ["target_url": "http://127.0.0.1/off", "is_active": false])
             let created = try await api.request(.POST, "/integrated-account", json: Fixtures.account)
             #expect(created.status == 201)
@@ -18,7 +19,9 @@ import Testing
             #expect(created.json["context"] == ["subdomain": "acme", "email": "admin@example.com", "base_url": "http://127.0.0.1:8090"])
             #expect(
                 created.json["warnings"]
-                    == ["Zendesk API tokens stop working on 2027-04-30 (no new ones can be created since 2026-10-27): reconnect this account with OAuth."]
+                    == [
+                        "Zendesk API tokens stop working on 2027-04-30 (no new ones can be created since 2026-10-27): reconnect this account with OAuth."
+                    ]
             )
             let id = try #require(created.string("id"))
             let fetched = try await api.request(.GET, "/integrated-account/\(id)")
@@ -42,7 +45,9 @@ import Testing
     func incompleteCredentialsConnectUntilPatched(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
             _ = try await api.request(.POST, "/webhook", json: Fixtures.webhook)
-            let created = try await api.request(.POST, "/integrated-account", json: ["integration_name": "zendesk", "tenant_id": "t", "context": ["subdomain": "acme", "email": "a@b.c"]])
+            let created = try await api.request(
+                .POST, "/integrated-account",
+                json: ["integration_name": "zendesk", "tenant_id": "t", "context": ["subdomain": "acme", "email": "a@b.c"]])
             #expect(created.status == 201)
             #expect(created.json["status"] == "connecting")
             #expect(created.string("last_error") == "context.api_token is required (or give context.access_token)")
@@ -61,7 +66,10 @@ import Testing
             let hook = try await api.request(.GET, "/webhook")
             let run = try await api.request(
                 .POST, "/sync-job-run",
-                json: ["sync_job_id": job.json["id"]!, "integrated_account_id": other.json["id"]!, "webhook_id": hook.json["result"]!.arrayValue![0]["id"]!]
+                json: [
+                    "sync_job_id": job.json["id"]!, "integrated_account_id": other.json["id"]!,
+                    "webhook_id": hook.json["result"]!.arrayValue![0]["id"]!,
+                ]
             )
             #expect(run.status == 409)
             #expect(run.string("code") == "integrated_account_not_active")
@@ -85,7 +93,9 @@ import Testing
                     "context": "must be an object", "credentials": "unknown field",
                 ]
             )
-            let badURL = try await api.request(.POST, "/integrated-account", json: ["integration_name": "zendesk", "tenant_id": "t", "context": ["base_url": "nope", "access_token": "x"]])
+            let badURL = try await api.request(
+                .POST, "/integrated-account",
+                json: ["integration_name": "zendesk", "tenant_id": "t", "context": ["base_url": "nope", "access_token": "x"]])
             #expect(badURL.json["status"] == "connecting")
             #expect(badURL.string("last_error") == "context.base_url must be an absolute http or https URL (it has no scheme)")
             let list = try await api.request(.GET, "/integrated-account?status=connecting&tenant_id=t")

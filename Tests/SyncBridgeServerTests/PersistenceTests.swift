@@ -11,10 +11,13 @@ import Testing
         let (token, snapshot) = try await withAPI(store: first) { api -> (String, [String: JSONValue]) in
             let ids = try await Fixtures.basics(api)
             let run = try await api.request(.POST, "/sync-job-run", json: Fixtures.runBody(ids))
-            let trigger = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "0 */6 * * *"]))
+            let trigger = try await api.request(
+                .POST, "/sync-job-cron-trigger", json: Fixtures.runBody(ids, extra: ["cron_expression": "0 */6 * * *"]))
             var snapshot: [String: JSONValue] = [:]
-            for path in ["/webhook/\(ids.webhook)", "/integrated-account/\(ids.account)", "/sync-job/\(ids.job)",
-                         "/sync-job-run/\(run.string("id")!)", "/sync-job-cron-trigger/\(trigger.string("id")!)"] {
+            for path in [
+                "/webhook/\(ids.webhook)", "/integrated-account/\(ids.account)", "/sync-job/\(ids.job)",
+                "/sync-job-run/\(run.string("id")!)", "/sync-job-cron-trigger/\(trigger.string("id")!)",
+            ] {
                 snapshot[path] = try await api.request(.GET, path).json
             }
             return (api.token, snapshot)

@@ -16,7 +16,8 @@ import Testing
             let notObject = try await api.request(.POST, "/webhook", json: [1, 2])
             #expect(notObject.status == 422)
             #expect(Fixtures.failures(notObject) == ["body": "must be a JSON object"])
-            let media = try await api.request(.POST, "/webhook", raw: "target_url=x", headers: [("Content-Type", "application/x-www-form-urlencoded")])
+            let media = try await api.request(
+                .POST, "/webhook", raw: "target_url=x", headers: [("Content-Type", "application/x-www-form-urlencoded")])
             #expect(media.status == 415)
             #expect(media.string("code") == "unsupported_media_type")
             let huge = try await api.request(.POST, "/sync-job", raw: #"{"label": ""# + String(repeating: "x", count: 2 * 1024 * 1024) + #""}"#)
@@ -58,9 +59,11 @@ import Testing
     @Test(arguments: StoreKind.available)
     func listParametersAreChecked(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
-            for (query, name) in [("limit=0", "limit"), ("limit=101", "limit"), ("limit=x", "limit"), ("next_cursor=garbage", "next_cursor"),
-                                  ("colour=red", "colour"), ("created_at%5Bafter%5D=2024-01-01T00:00:00Z", "created_at[after]"),
-                                  ("created_at[gt]=yesterday", "created_at[gt]"), ("status[gt]=x", "status[gt]")] {
+            for (query, name) in [
+                ("limit=0", "limit"), ("limit=101", "limit"), ("limit=x", "limit"), ("next_cursor=garbage", "next_cursor"),
+                ("colour=red", "colour"), ("created_at%5Bafter%5D=2024-01-01T00:00:00Z", "created_at[after]"),
+                ("created_at[gt]=yesterday", "created_at[gt]"), ("status[gt]=x", "status[gt]"),
+            ] {
                 let r = try await api.request(.GET, "/sync-job-run?\(query)")
                 #expect(r.status == 400, "\(query)")
                 #expect(r.string("code") == "invalid_query_parameter")

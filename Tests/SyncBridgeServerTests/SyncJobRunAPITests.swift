@@ -7,7 +7,9 @@ import Testing
     func createQueuesTheRunAndEmitsCreated(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
             let ids = try await Fixtures.basics(api)
-            let r = try await api.request(.POST, "/sync-job-run", json: Fixtures.runBody(ids, extra: ["args": ["ticket_sync_start_date": "2023-07-23T18:10:56.072Z"], "error_handling": "fail_fast"]))
+            let r = try await api.request(
+                .POST, "/sync-job-run",
+                json: Fixtures.runBody(ids, extra: ["args": ["ticket_sync_start_date": "2023-07-23T18:10:56.072Z"], "error_handling": "fail_fast"]))
             #expect(r.status == 201, "\(r.json.jsonString())")
             #expect(r.json["status"] == "created")
             #expect(r.json["error_handling"] == "fail_fast")
@@ -33,7 +35,9 @@ import Testing
     func referencesAndFieldsAreValidated(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
             let ids = try await Fixtures.basics(api)
-            let missing = try await api.request(.POST, "/sync-job-run", json: ["sync_job_id": .string(ids.job), "args": [1], "error_handling": "explode", "ignore_previous_run": "no", "colour": 1])
+            let missing = try await api.request(
+                .POST, "/sync-job-run",
+                json: ["sync_job_id": .string(ids.job), "args": [1], "error_handling": "explode", "ignore_previous_run": "no", "colour": 1])
             #expect(missing.status == 422)
             #expect(
                 Fixtures.failures(missing) == [
@@ -41,7 +45,8 @@ import Testing
                     "error_handling": "must be one of ignore, fail_fast", "ignore_previous_run": "must be a boolean", "colour": "unknown field",
                 ]
             )
-            let dangling = try await api.request(.POST, "/sync-job-run", json: Fixtures.runBody((ids.webhook, ids.account, "7279a917-b447-4629-9e46-a1eeb791ad6b")))
+            let dangling = try await api.request(
+                .POST, "/sync-job-run", json: Fixtures.runBody((ids.webhook, ids.account, "7279a917-b447-4629-9e46-a1eeb791ad6b")))
             #expect(Fixtures.failures(dangling) == ["sync_job_id": "no sync job with this id"])
         }
     }
@@ -73,8 +78,12 @@ import Testing
 @Suite struct ArgsValidationAPITests {
     static let job: JSONValue = [
         "integration_name": "zendesk",
-        "args_schema": ["ticket_sync_start_date": ["type": "string", "format": "date-time"], "ticket_ids": ["type": "array", "items": ["type": "string"]]],
-        "resources": [["resource": "ticketing/tickets", "method": "list", "query": ["updated_at": "{{args.ticket_sync_start_date|previous_run_date}}"]]],
+        "args_schema": [
+            "ticket_sync_start_date": ["type": "string", "format": "date-time"], "ticket_ids": ["type": "array", "items": ["type": "string"]],
+        ],
+        "resources": [
+            ["resource": "ticketing/tickets", "method": "list", "query": ["updated_at": "{{args.ticket_sync_start_date|previous_run_date}}"]]
+        ],
     ]
 
     @Test(arguments: StoreKind.available)
@@ -82,16 +91,23 @@ import Testing
         try await withAPI(kind) { api in
             let ids = try await Fixtures.basics(api)
             let job = try await api.request(.POST, "/sync-job", json: Self.job).string("id")!
-            let bad = try await api.request(.POST, "/sync-job-run", json: Fixtures.runBody((ids.webhook, ids.account, job), extra: ["args": ["ticket_sync_start_date": "yesterday", "ticket_ids": [1]]]))
+            let bad = try await api.request(
+                .POST, "/sync-job-run",
+                json: Fixtures.runBody((ids.webhook, ids.account, job), extra: ["args": ["ticket_sync_start_date": "yesterday", "ticket_ids": [1]]]))
             #expect(bad.status == 422)
-            #expect(Fixtures.failures(bad) == [
-                "args.ticket_sync_start_date": "\"yesterday\" is not a valid date-time",
-                "args.ticket_ids[0]": "must be string, but is integer",
-            ])
+            #expect(
+                Fixtures.failures(bad) == [
+                    "args.ticket_sync_start_date": "\"yesterday\" is not a valid date-time",
+                    "args.ticket_ids[0]": "must be string, but is integer",
+                ])
             #expect(try await api.request(.GET, "/sync-job-run").json["result"] == [])
-            let good = try await api.request(.POST, "/sync-job-run", json: Fixtures.runBody((ids.webhook, ids.account, job), extra: ["args": ["ticket_sync_start_date": "2023-07-23T18:10:56.072Z"]]))
+            let good = try await api.request(
+                .POST, "/sync-job-run",
+                json: Fixtures.runBody((ids.webhook, ids.account, job), extra: ["args": ["ticket_sync_start_date": "2023-07-23T18:10:56.072Z"]]))
             #expect(good.status == 201)
-            let trigger = try await api.request(.POST, "/sync-job-cron-trigger", json: Fixtures.runBody((ids.webhook, ids.account, job), extra: ["cron_expression": "@daily", "args": ["ticket_ids": "1,2"]]))
+            let trigger = try await api.request(
+                .POST, "/sync-job-cron-trigger",
+                json: Fixtures.runBody((ids.webhook, ids.account, job), extra: ["cron_expression": "@daily", "args": ["ticket_ids": "1,2"]]))
             #expect(Fixtures.failures(trigger) == ["args.ticket_ids": "must be array, but is string"])
         }
     }
@@ -99,7 +115,12 @@ import Testing
     @Test(arguments: StoreKind.available)
     func invalidArgsSchemasAreRejected(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
-            let r = try await api.request(.POST, "/sync-job", json: ["integration_name": "zendesk", "args_schema": ["start": ["type": "date"]], "resources": [["resource": "ticketing/tickets", "method": "list"]]])
+            let r = try await api.request(
+                .POST, "/sync-job",
+                json: [
+                    "integration_name": "zendesk", "args_schema": ["start": ["type": "date"]],
+                    "resources": [["resource": "ticketing/tickets", "method": "list"]],
+                ])
             #expect(r.status == 422)
             #expect(Fixtures.failures(r).keys.sorted() == ["args_schema.start.type"])
         }

@@ -47,7 +47,9 @@ import Testing
     @Test(arguments: StoreKind.available)
     func validation(kind: StoreKind) async throws {
         try await withAPI(kind) { api in
-            let r = try await api.request(.POST, "/webhook", json: ["target_url": "ftp://example.com/x", "is_active": "yes", "event_types": ["sync_job_run:record", "sync_job_run:exploded", 3]])
+            let r = try await api.request(
+                .POST, "/webhook",
+                json: ["target_url": "ftp://example.com/x", "is_active": "yes", "event_types": ["sync_job_run:record", "sync_job_run:exploded", 3]])
             #expect(r.status == 422)
             #expect(
                 Fixtures.failures(r) == [
@@ -56,7 +58,10 @@ import Testing
                 ]
             )
             #expect(Fixtures.failures(try await api.request(.POST, "/webhook", json: [:])) == ["target_url": "is required"])
-            #expect(Fixtures.failures(try await api.request(.POST, "/webhook", json: ["target_url": "not a url"])) == ["target_url": "must be an absolute http or https URL without spaces or control characters (found U+0020)"])
+            #expect(
+                Fixtures.failures(try await api.request(.POST, "/webhook", json: ["target_url": "not a url"])) == [
+                    "target_url": "must be an absolute http or https URL without spaces or control characters (found U+0020)"
+                ])
         }
     }
 

@@ -25,7 +25,8 @@ import Testing
             #expect(try await drain(zd, from: first.lastURL, key: "tickets").items.isEmpty)
 
             _ = try await zd.put("/api/v2/tickets/5.json", ["ticket": ["status": "solved", "comment": ["body": "Fixed", "public": true]]])
-            let created = try await zd.post("/api/v2/tickets.json", ["ticket": ["subject": "New one", "comment": ["body": "Help"], "requester_id": 10_000_000_030]])
+            let created = try await zd.post(
+                "/api/v2/tickets.json", ["ticket": ["subject": "New one", "comment": ["body": "Help"], "requester_id": 10_000_000_030]])
             #expect(created.status == 201)
             let newId = try #require(created.json["ticket"]?["id"]?.numberValue)
             #expect(newId == 251)
@@ -80,7 +81,9 @@ import Testing
     }
 
     @Test func startTimeRules() async throws {
-        try await withSandbox { $0.recentWindow = 60 } _: { zd async throws in
+        try await withSandbox {
+            $0.recentWindow = 60
+        } _: { zd async throws in
             let now = Int(Date().timeIntervalSince1970)
             let recent = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=\(now - 10)")
             #expect(recent.status == 422)

@@ -10,7 +10,8 @@ import ZendeskSandbox
 /// The sandbox's OAuth server, as Zendesk's: consent page, authorization codes with PKCE, expiring tokens on the
 /// virtual clock, rotating refresh tokens, client credentials, scopes, revocation, and counts for tests.
 @Suite struct OAuthTests {
-    static let client = SandboxOAuthClient(identifier: "syncbridge", secret: "s3cret", redirectURIs: ["http://127.0.0.1:9/callback"], name: "SyncBridge")
+    static let client = SandboxOAuthClient(
+        identifier: "syncbridge", secret: "s3cret", redirectURIs: ["http://127.0.0.1:9/callback"], name: "SyncBridge")
     static let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 
     func withOAuthSandbox<R: Sendable>(_ body: @Sendable @escaping (SandboxHarness, ManualBrowser) async throws -> R) async throws -> R {
@@ -38,13 +39,15 @@ import ZendeskSandbox
     /// Allow on the consent page; returns the code.
     func authorize(_ h: SandboxHarness, _ manual: ManualBrowser, scope: String = "read write") async throws -> String {
         let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"  // S256 of the verifier (RFC 7636, appendix B)
-        let new = h.base + "/oauth/authorizations/new?response_type=code&client_id=syncbridge&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback"
+        let new =
+            h.base + "/oauth/authorizations/new?response_type=code&client_id=syncbridge&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback"
             + "&scope=\(scope.replacingOccurrences(of: " ", with: "+"))&state=xyz&code_challenge=\(challenge)&code_challenge_method=S256"
         let (status, _, page) = try await raw(manual, .GET, new)
         #expect(status == 200)
         #expect(page.contains("Allow SyncBridge to access your Zendesk account?"))
         #expect(page.contains(#"id="allow""#) && page.contains(#"id="deny""#))
-        let form = "decision=allow&client_id=syncbridge&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&scope=\(scope.replacingOccurrences(of: " ", with: "+"))&state=xyz&code_challenge=\(challenge)&code_challenge_method=S256"
+        let form =
+            "decision=allow&client_id=syncbridge&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback&scope=\(scope.replacingOccurrences(of: " ", with: "+"))&state=xyz&code_challenge=\(challenge)&code_challenge_method=S256"
         let (decided, location, _) = try await raw(manual, .POST, h.base + "/oauth/authorizations", form: form)
         #expect(decided == 302)
         #expect(location?.hasPrefix("http://127.0.0.1:9/callback?") == true)
@@ -76,9 +79,11 @@ import ZendeskSandbox
             #expect(again.json["error"] == "invalid_grant")
 
             let other = try await authorize(h, manual)
-            let wrongVerifier = try await exchange(h, [
-                "grant_type": "authorization_code", "code": .string(other), "client_id": "syncbridge", "code_verifier": "not-the-verifier",
-            ])
+            let wrongVerifier = try await exchange(
+                h,
+                [
+                    "grant_type": "authorization_code", "code": .string(other), "client_id": "syncbridge", "code_verifier": "not-the-verifier",
+                ])
             #expect(wrongVerifier.status == 400)
             #expect(wrongVerifier.json["error"] == "invalid_grant")
             #expect(wrongVerifier.json["error_description"] == "The code verifier does not match the code challenge.")
@@ -91,11 +96,15 @@ import ZendeskSandbox
             let (status, location, _) = try await raw(manual, .POST, h.base + "/oauth/authorizations", form: form)
             #expect(status == 302)
             #expect(query(location) == ["error": "access_denied", "error_description": "The resource owner denied the request.", "state": "abc"])
-            let (unknown, unknownLocation, page) = try await raw(manual, .GET, h.base + "/oauth/authorizations/new?response_type=code&client_id=nope&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback")
+            let (unknown, unknownLocation, page) = try await raw(
+                manual, .GET,
+                h.base + "/oauth/authorizations/new?response_type=code&client_id=nope&redirect_uri=http%3A%2F%2F127.0.0.1%3A9%2Fcallback")
             #expect(unknown == 400)
             #expect(unknownLocation == nil)
             #expect(page.contains("unknown <code>client_id</code>"))
-            let (mismatch, mismatchLocation, _) = try await raw(manual, .GET, h.base + "/oauth/authorizations/new?response_type=code&client_id=syncbridge&redirect_uri=http%3A%2F%2Fevil.example%2Fcb")
+            let (mismatch, mismatchLocation, _) = try await raw(
+                manual, .GET, h.base + "/oauth/authorizations/new?response_type=code&client_id=syncbridge&redirect_uri=http%3A%2F%2Fevil.example%2Fcb"
+            )
             #expect(mismatch == 400)
             #expect(mismatchLocation == nil)
         }
@@ -105,10 +114,12 @@ import ZendeskSandbox
     @Test func refreshRotatesAndExpiryFollowsTheVirtualClock() async throws {
         try await withOAuthSandbox { h, manual in
             let code = try await authorize(h, manual)
-            let first = try await exchange(h, [
-                "grant_type": "authorization_code", "code": .string(code), "client_id": "syncbridge", "code_verifier": .string(Self.verifier),
-                "expires_in": 60,
-            ])
+            let first = try await exchange(
+                h,
+                [
+                    "grant_type": "authorization_code", "code": .string(code), "client_id": "syncbridge", "code_verifier": .string(Self.verifier),
+                    "expires_in": 60,
+                ])
             let access = try #require(first.json["access_token"]?.stringValue)
             let refresh = try #require(first.json["refresh_token"]?.stringValue)
             _ = try await h.post("/__sandbox/clock", ["advance_seconds": 61])
@@ -116,16 +127,24 @@ import ZendeskSandbox
             #expect(expired.status == 401)
             #expect(expired.json["error"] == "Couldn't authenticate you")
 
-            let rotated = try await exchange(h, ["grant_type": "refresh_token", "refresh_token": .string(refresh), "client_id": "syncbridge", "client_secret": "s3cret", "expires_in": 30])
+            let rotated = try await exchange(
+                h,
+                [
+                    "grant_type": "refresh_token", "refresh_token": .string(refresh), "client_id": "syncbridge", "client_secret": "s3cret",
+                    "expires_in": 30,
+                ])
             #expect(rotated.status == 201)
             #expect(rotated.json["expires_in"] == 30)
             let next = try #require(rotated.json["access_token"]?.stringValue)
             #expect(rotated.json["refresh_token"]?.stringValue != refresh)
             #expect(try await h.get("/api/v2/tickets/1.json", auth: "Bearer \(next)").status == 200)
-            let reused = try await exchange(h, ["grant_type": "refresh_token", "refresh_token": .string(refresh), "client_id": "syncbridge", "client_secret": "s3cret"])
+            let reused = try await exchange(
+                h, ["grant_type": "refresh_token", "refresh_token": .string(refresh), "client_id": "syncbridge", "client_secret": "s3cret"])
             #expect(reused.status == 400)
             #expect(reused.json["error"] == "invalid_grant")
-            let badSecret = try await exchange(h, ["grant_type": "refresh_token", "refresh_token": rotated.json["refresh_token"]!, "client_id": "syncbridge", "client_secret": "wrong"])
+            let badSecret = try await exchange(
+                h,
+                ["grant_type": "refresh_token", "refresh_token": rotated.json["refresh_token"]!, "client_id": "syncbridge", "client_secret": "wrong"])
             #expect(badSecret.status == 401)
             #expect(badSecret.json["error"] == "invalid_client")
 
@@ -141,7 +160,8 @@ import ZendeskSandbox
     /// token is a 401; `/api/v2/oauth/tokens` is the admin listing, not the grant endpoint.
     @Test func scopesClientCredentialsAndRevocation() async throws {
         try await withOAuthSandbox { h, _ in
-            let token = try await exchange(h, ["grant_type": "client_credentials", "client_id": "syncbridge", "client_secret": "s3cret", "scope": "read"])
+            let token = try await exchange(
+                h, ["grant_type": "client_credentials", "client_id": "syncbridge", "client_secret": "s3cret", "scope": "read"])
             #expect(token.status == 201)
             #expect(token.json["refresh_token"] == nil)
             let access = try #require(token.json["access_token"]?.stringValue)
@@ -160,7 +180,8 @@ import ZendeskSandbox
             let unknown = try await exchange(h, ["grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"])
             #expect(unknown.status == 401)
             #expect(unknown.json["error"] == "invalid_client")
-            let created = try await h.post("/api/v2/oauth/clients.json", ["client": ["identifier": "other", "name": "Other", "redirect_uri": ["http://127.0.0.1:9/x"]]])
+            let created = try await h.post(
+                "/api/v2/oauth/clients.json", ["client": ["identifier": "other", "name": "Other", "redirect_uri": ["http://127.0.0.1:9/x"]]])
             #expect(created.status == 201)
             #expect(created.json["client"]?["secret"]?.stringValue?.isEmpty == false)
             let clients = try await h.get("/api/v2/oauth/clients.json").json["clients"]?.arrayValue?.compactMap { $0["identifier"]?.stringValue }

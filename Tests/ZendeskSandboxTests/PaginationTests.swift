@@ -51,7 +51,9 @@ import Testing
             var seen: [Int64] = []
             var after: String? = nil
             repeat {
-                let page = try await zd.get("/api/v2/tickets.json?page[size]=100" + (after.map { "&page[after]=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" } ?? ""))
+                let page = try await zd.get(
+                    "/api/v2/tickets.json?page[size]=100"
+                        + (after.map { "&page[after]=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" } ?? ""))
                 seen += ids(page, "tickets")
                 after = page.json["meta"]?["has_more"] == true ? page.json["meta"]?["after_cursor"]?.stringValue : nil
             } while after != nil
@@ -87,7 +89,9 @@ import Testing
     }
 
     @Test func commentsPageInBothStyles() async throws {
-        try await withSandbox { $0.commentsPerTicket = 6 } _: { zd async throws in
+        try await withSandbox {
+            $0.commentsPerTicket = 6
+        } _: { zd async throws in
             let all = try await zd.get("/api/v2/tickets/17/comments.json")
             let count = Int(all.json["count"]!.numberValue!)
             #expect(count >= 1)

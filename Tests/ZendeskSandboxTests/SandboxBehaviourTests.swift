@@ -52,15 +52,29 @@ import Testing
     }
 
     @Test func sameSeedSameWorld() async throws {
-        let a = try await withSandbox { $0.seed = 7 } _: { try await $0.get("/api/v2/tickets/42.json").json }
-        let b = try await withSandbox { $0.seed = 7 } _: { try await $0.get("/api/v2/tickets/42.json").json }
-        let c = try await withSandbox { $0.seed = 8 } _: { try await $0.get("/api/v2/tickets/42.json").json }
+        let a = try await withSandbox {
+            $0.seed = 7
+        } _: {
+            try await $0.get("/api/v2/tickets/42.json").json
+        }
+        let b = try await withSandbox {
+            $0.seed = 7
+        } _: {
+            try await $0.get("/api/v2/tickets/42.json").json
+        }
+        let c = try await withSandbox {
+            $0.seed = 8
+        } _: {
+            try await $0.get("/api/v2/tickets/42.json").json
+        }
         #expect(a["ticket"]?["subject"] == b["ticket"]?["subject"] && a["ticket"]?["updated_at"] == b["ticket"]?["updated_at"])
         #expect(a["ticket"]?["updated_at"] != c["ticket"]?["updated_at"] || a["ticket"]?["requester_id"] != c["ticket"]?["requester_id"])
     }
 
     @Test func rateLimitAnswers429WithRetryAfter() async throws {
-        try await withSandbox { $0.rateLimit = 5 } _: { zd async throws in
+        try await withSandbox {
+            $0.rateLimit = 5
+        } _: { zd async throws in
             for _ in 0..<5 {
                 let ok = try await zd.get("/api/v2/tickets/1.json")
                 #expect(ok.status == 200)
@@ -78,7 +92,9 @@ import Testing
     }
 
     @Test func incrementalExportsHaveTheirOwnLowerLimit() async throws {
-        try await withSandbox { $0.incrementalRateLimit = 2 } _: { zd async throws in
+        try await withSandbox {
+            $0.incrementalRateLimit = 2
+        } _: { zd async throws in
             #expect(try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1").status == 200)
             #expect(try await zd.get("/api/v2/incremental/users/cursor.json?start_time=0&per_page=1").status == 200)
             #expect(try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1").status == 429)
@@ -125,7 +141,10 @@ import Testing
 
     @Test func errorRateIsDeterministicUnderASeed() async throws {
         func statuses(seed: UInt64) async throws -> [Int] {
-            try await withSandbox { $0.seed = seed; $0.errorRate = 0.3 } _: { zd async throws in
+            try await withSandbox {
+                $0.seed = seed
+                $0.errorRate = 0.3
+            } _: { zd async throws in
                 var out: [Int] = []
                 for _ in 0..<30 { out.append(try await zd.get("/api/v2/tickets/1.json").status) }
                 return out
@@ -139,7 +158,9 @@ import Testing
     }
 
     @Test func searchFiltersAndLimits() async throws {
-        try await withSandbox { $0.tickets = 1500 } _: { zd async throws in
+        try await withSandbox {
+            $0.tickets = 1500
+        } _: { zd async throws in
             let tickets = try await zd.get("/api/v2/tickets/1000.json").json["ticket"]!
             let since = tickets["updated_at"]!.stringValue!
             let query = "type:ticket updated>=\(since)".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
@@ -151,18 +172,24 @@ import Testing
             #expect(open.json["results"]?.arrayValue?.allSatisfy { $0["status"] == "open" } == true)
             let beyond = try await zd.get("/api/v2/search.json?query=type:ticket&page=11&per_page=100")
             #expect(beyond.status == 422)
-            let exported = try await zd.followingLinksNext("/api/v2/search/export.json?query=type:ticket&filter[type]=ticket&page[size]=100", key: "results")
+            let exported = try await zd.followingLinksNext(
+                "/api/v2/search/export.json?query=type:ticket&filter[type]=ticket&page[size]=100", key: "results")
             #expect(exported.items.count == 1500)
         }
     }
 
     @Test func bulkImportRoundTrip() async throws {
         try await withSandbox { zd async throws in
-            let body: JSONValue = ["tickets": [
-                ["subject": "Imported A", "status": "closed", "created_at": "2020-01-01T10:00:00Z", "updated_at": "2020-01-02T10:00:00Z",
-                 "requester_id": 10_000_000_020, "comments": [["body": "first", "created_at": "2020-01-01T10:00:00Z"], ["body": "second", "public": false]]],
-                ["subject": "Imported B", "comment": ["body": "only"], "requester_id": 10_000_000_021],
-            ]]
+            let body: JSONValue = [
+                "tickets": [
+                    [
+                        "subject": "Imported A", "status": "closed", "created_at": "2020-01-01T10:00:00Z", "updated_at": "2020-01-02T10:00:00Z",
+                        "requester_id": 10_000_000_020,
+                        "comments": [["body": "first", "created_at": "2020-01-01T10:00:00Z"], ["body": "second", "public": false]],
+                    ],
+                    ["subject": "Imported B", "comment": ["body": "only"], "requester_id": 10_000_000_021],
+                ]
+            ]
             let job = try await zd.post("/api/v2/imports/tickets/create_many.json", body)
             #expect(job.status == 200)
             let id = try #require(job.json["job_status"]?["id"]?.stringValue)
@@ -175,7 +202,9 @@ import Testing
             let a = try await zd.get("/api/v2/tickets/251.json").json["ticket"]!
             #expect(a["created_at"] == "2020-01-01T10:00:00Z" && a["status"] == "closed" && a["subject"] == "Imported A")
             #expect(try await zd.get("/api/v2/tickets/251/comments.json").json["comments"]?.arrayValue?.map { $0["body"]! } == ["first", "second"])
-            let tooMany = try await zd.post("/api/v2/imports/tickets/create_many.json", ["tickets": .array(Array(repeating: ["subject": "x", "comment": ["body": "y"]], count: 101))])
+            let tooMany = try await zd.post(
+                "/api/v2/imports/tickets/create_many.json",
+                ["tickets": .array(Array(repeating: ["subject": "x", "comment": ["body": "y"]], count: 101))])
             #expect(tooMany.status == 400)
         }
     }
@@ -184,14 +213,32 @@ import Testing
         let receiver = WebhookReceiver()
         try await receiver.run { url in
             try await withSandbox { zd async throws in
-                let hook = try await zd.post("/api/v2/webhooks", ["webhook": ["name": "sync", "endpoint": .string(url + "/zd"), "http_method": "POST", "request_format": "json", "status": "active", "subscriptions": ["conditional_ticket_events"]]])
+                let hook = try await zd.post(
+                    "/api/v2/webhooks",
+                    [
+                        "webhook": [
+                            "name": "sync", "endpoint": .string(url + "/zd"), "http_method": "POST", "request_format": "json", "status": "active",
+                            "subscriptions": ["conditional_ticket_events"],
+                        ]
+                    ])
                 #expect(hook.status == 201)
                 let hookId = try #require(hook.json["webhook"]?["id"]?.stringValue)
-                let secret = try #require(try await zd.get("/api/v2/webhooks/\(hookId)/signing_secret").json["signing_secret"]?["secret"]?.stringValue)
-                let trigger = try await zd.post("/api/v2/triggers.json", ["trigger": [
-                    "title": "Notify on change", "conditions": ["all": [["field": "update_type", "operator": "is", "value": "Change"]], "any": []],
-                    "actions": [["field": "notification_webhook", "value": [.string(hookId), "{\"ticket_id\": \"{{ticket.id}}\", \"status\": \"{{ticket.status}}\"}"]]],
-                ]])
+                let secret = try #require(
+                    try await zd.get("/api/v2/webhooks/\(hookId)/signing_secret").json["signing_secret"]?["secret"]?.stringValue)
+                let trigger = try await zd.post(
+                    "/api/v2/triggers.json",
+                    [
+                        "trigger": [
+                            "title": "Notify on change",
+                            "conditions": ["all": [["field": "update_type", "operator": "is", "value": "Change"]], "any": []],
+                            "actions": [
+                                [
+                                    "field": "notification_webhook",
+                                    "value": [.string(hookId), "{\"ticket_id\": \"{{ticket.id}}\", \"status\": \"{{ticket.status}}\"}"],
+                                ]
+                            ],
+                        ]
+                    ])
                 #expect(trigger.status == 201)
                 _ = try await zd.post("/api/v2/tickets.json", ["ticket": ["subject": "created, not changed", "comment": ["body": "x"]]])
                 _ = try await zd.put("/api/v2/tickets/9.json", ["ticket": ["status": "pending"]])
@@ -200,7 +247,9 @@ import Testing
                 let d = try #require(deliveries.first)
                 #expect(try JSONParser.parse(d.body) == ["ticket_id": "9", "status": "pending"])
                 let timestamp = try #require(d.headers["x-zendesk-webhook-signature-timestamp"])
-                let expected = Data(HMAC<SHA256>.authenticationCode(for: Data((timestamp + d.body).utf8), using: SymmetricKey(data: Data(secret.utf8)))).base64EncodedString()
+                let expected = Data(
+                    HMAC<SHA256>.authenticationCode(for: Data((timestamp + d.body).utf8), using: SymmetricKey(data: Data(secret.utf8)))
+                ).base64EncodedString()
                 #expect(d.headers["x-zendesk-webhook-signature"] == expected)
                 #expect(d.headers["x-zendesk-webhook-id"] == hookId)
             }
@@ -210,17 +259,22 @@ import Testing
 
 @Suite struct SandboxConfigurationTests {
     @Test func absoluteURLsUseThePublicBase() async throws {
-        try await withSandbox { $0.publicBaseURL = "https://acme.zendesk.com" } _: { zd async throws in
+        try await withSandbox {
+            $0.publicBaseURL = "https://acme.zendesk.com"
+        } _: { zd async throws in
             let page = try await zd.get("/api/v2/tickets.json?page[size]=2")
             #expect(page.json["links"]?["next"]?.stringValue?.hasPrefix("https://acme.zendesk.com/api/v2/tickets.json?page%5Bafter%5D=") == true)
             #expect(page.json["tickets"]?.arrayValue?.first?["url"] == "https://acme.zendesk.com/api/v2/tickets/1.json")
             let export = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=1")
-            #expect(export.json["after_url"]?.stringValue?.hasPrefix("https://acme.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=") == true)
+            #expect(
+                export.json["after_url"]?.stringValue?.hasPrefix("https://acme.zendesk.com/api/v2/incremental/tickets/cursor.json?cursor=") == true)
         }
     }
 
     @Test func latencyIsAdded() async throws {
-        try await withSandbox { $0.latencyMs = 150 } _: { zd async throws in
+        try await withSandbox {
+            $0.latencyMs = 150
+        } _: { zd async throws in
             let clock = ContinuousClock()
             let elapsed = try await clock.measure { _ = try await zd.get("/api/v2/tickets/1.json") }
             #expect(elapsed >= .milliseconds(150))
@@ -239,7 +293,8 @@ import Testing
             #expect(last.json["ticket"]?["id"] == 1_000_000)
             #expect(try await zd.get("/api/v2/tickets/count.json").json["count"]?["value"] == 1_000_000)
             let updated = try #require(last.json["ticket"]?["updated_at"]?.stringValue.flatMap { ISO8601DateFormatter().date(from: $0) })
-            let tail = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=\(Int(updated.timeIntervalSince1970) - 300)&per_page=1000")
+            let tail = try await zd.get(
+                "/api/v2/incremental/tickets/cursor.json?start_time=\(Int(updated.timeIntervalSince1970) - 300)&per_page=1000")
             #expect(tail.json["tickets"]?.arrayValue?.last?["id"] == 1_000_000)
             #expect(tail.json["end_of_stream"] == true)
             let served = 1 + (tail.json["tickets"]?.arrayValue?.count ?? 0)

@@ -30,25 +30,30 @@ import ZendeskSandbox
                     "zen:event-type:user.created", "zen:event-type:organization.created", "zen:event-type:ticket.status_changed",
                     "zen:event-type:ticket.comment_added",
                 ]
-                let hook = try await zd.post("/api/v2/webhooks", ["webhook": ["name": "events", "endpoint": .string(url + "/events"), "subscriptions": .array(types)]])
+                let hook = try await zd.post(
+                    "/api/v2/webhooks", ["webhook": ["name": "events", "endpoint": .string(url + "/events"), "subscriptions": .array(types)]])
                 #expect(hook.status == 201)
                 let id = try #require(hook.json["webhook"]?["id"]?.stringValue)
                 let secret = try #require(try await zd.get("/api/v2/webhooks/\(id)/signing_secret").json["signing_secret"]?["secret"]?.stringValue)
-                let bad = try await zd.post("/api/v2/webhooks", ["webhook": ["name": "x", "endpoint": .string(url), "subscriptions": ["zen:event-type:nope"]]])
+                let bad = try await zd.post(
+                    "/api/v2/webhooks", ["webhook": ["name": "x", "endpoint": .string(url), "subscriptions": ["zen:event-type:nope"]]])
                 #expect(bad.status == 422)
 
                 let user = try await zd.post("/api/v2/users.json", ["user": ["name": "Eve Example", "email": "eve@example.com"]])
                 let org = try await zd.post("/api/v2/organizations.json", ["organization": ["name": "Evented Ltd"]])
                 let solved = try await Self.openTicket(zd)
-                _ = try await zd.put("/api/v2/tickets/\(solved).json", ["ticket": ["status": "solved", "comment": ["body": "Done", "public": true]]])
-                _ = try await zd.put("/api/v2/tickets/\(try await Self.openTicket(zd)).json", ["ticket": ["tags": ["no-event"]]])  // no subscribed event
+                _ = try await zd.put(
+                    "/api/v2/tickets/\(solved).json", ["ticket": ["status": "solved", "comment": ["body": "Done", "public": true]]])
+                // No subscribed event:
+                _ = try await zd.put("/api/v2/tickets/\(try await Self.openTicket(zd)).json", ["ticket": ["tags": ["no-event"]]])
                 _ = try await zd.post("/api/v2/tickets.json", ["ticket": ["subject": "not subscribed", "comment": ["body": "x"]]])
 
                 let events = receiver.deliveries.compactMap { try? JSONParser.parse($0.body) }
-                #expect(events.map(\.["type"]) == [
-                    "zen:event-type:user.created", "zen:event-type:organization.created", "zen:event-type:ticket.status_changed",
-                    "zen:event-type:ticket.comment_added",
-                ])
+                #expect(
+                    events.map(\.["type"]) == [
+                        "zen:event-type:user.created", "zen:event-type:organization.created", "zen:event-type:ticket.status_changed",
+                        "zen:event-type:ticket.comment_added",
+                    ])
                 #expect(receiver.deliveries.allSatisfy { Self.verify($0, secret: secret) && $0.headers["x-zendesk-webhook-id"] == id })
                 #expect(events[0]["subject"] == .string("zen:user:\(Int64(user.json["user"]?["id"]?.numberValue ?? 0))"))
                 #expect(events[0]["detail"]?["email"] == "eve@example.com")
@@ -68,7 +73,12 @@ import ZendeskSandbox
         try await receiver.run { url in
             try await withSandbox { zd async throws in
                 receiver.respond(with: 202)
-                let r = try await zd.post("/api/v2/webhooks/test", ["webhook": ["endpoint": .string(url + "/t"), "http_method": "POST", "request_format": "json"], "request": ["payload": "{\"hello\":1}"]])
+                let r = try await zd.post(
+                    "/api/v2/webhooks/test",
+                    [
+                        "webhook": ["endpoint": .string(url + "/t"), "http_method": "POST", "request_format": "json"],
+                        "request": ["payload": "{\"hello\":1}"],
+                    ])
                 #expect(r.status == 200)
                 #expect(r.json["response"]?["status"] == 202)
                 #expect(receiver.deliveries.map(\.body) == ["{\"hello\":1}"])
@@ -93,9 +103,11 @@ import ZendeskSandbox
             let id = try await Self.openTicket(zd)
             let before = try #require(try await zd.get("/api/v2/tickets/\(id).json").json["ticket"])
             let stamp = try #require(before["updated_at"]?.stringValue)
-            let ok = try await zd.put("/api/v2/tickets/\(id).json", ["ticket": ["subject": "first writer", "safe_update": true, "updated_stamp": .string(stamp)]])
+            let ok = try await zd.put(
+                "/api/v2/tickets/\(id).json", ["ticket": ["subject": "first writer", "safe_update": true, "updated_stamp": .string(stamp)]])
             #expect(ok.status == 200)
-            let stale = try await zd.put("/api/v2/tickets/\(id).json", ["ticket": ["subject": "second writer", "safe_update": true, "updated_stamp": .string(stamp)]])
+            let stale = try await zd.put(
+                "/api/v2/tickets/\(id).json", ["ticket": ["subject": "second writer", "safe_update": true, "updated_stamp": .string(stamp)]])
             #expect(stale.status == 409)
             #expect(stale.json["error"] == "UpdateConflict")
             #expect(try await zd.get("/api/v2/tickets/\(id).json").json["ticket"]?["subject"] == "first writer")
@@ -112,7 +124,8 @@ import ZendeskSandbox
             #expect(created.status == 201)
             let id = Int64(try #require(created.json["organization"]?["id"]?.numberValue))
             #expect(try await zd.post("/api/v2/organizations.json", ["organization": ["name": "Newco"]]).status == 422)
-            let generatedName = try #require(try await zd.get("/api/v2/organizations.json?per_page=1").json["organizations"]?.arrayValue?.first?["name"])
+            let generatedName = try #require(
+                try await zd.get("/api/v2/organizations.json?per_page=1").json["organizations"]?.arrayValue?.first?["name"])
             #expect(try await zd.post("/api/v2/organizations.json", ["organization": ["name": generatedName]]).status == 422)
             #expect(try await zd.get("/api/v2/organizations.json").json["count"]?.numberValue == countBefore + 1)
             let renamed = try await zd.put("/api/v2/organizations/\(id).json", ["organization": ["name": "Newco Group"]])
@@ -127,7 +140,9 @@ import ZendeskSandbox
 
     /// The virtual clock: advancing it moves change times and the recent-window cut-off without waiting.
     @Test func virtualClockMovesNow() async throws {
-        try await withSandbox { $0.recentWindow = 60 } _: { zd async throws in
+        try await withSandbox {
+            $0.recentWindow = 60
+        } _: { zd async throws in
             let real = Int64(Date().timeIntervalSince1970)
             let moved = try await zd.post("/__sandbox/clock", ["advance_seconds": 7200])
             let now = try #require(Timestamp.parse(moved.json["now"]?.stringValue ?? ""))
@@ -156,12 +171,18 @@ import ZendeskSandbox
 @Suite struct SandboxFixtureTests {
     static let fixtures: JSONValue = [
         "organizations": [["name": "Fixture Org", "domain_names": ["fixture.example"]]],
-        "users": [["name": "Fran Fixture", "email": "fran@fixture.example", "role": "end-user"], ["name": "Alex Agent", "email": "alex@fixture.example", "role": "agent"]],
+        "users": [
+            ["name": "Fran Fixture", "email": "fran@fixture.example", "role": "end-user"],
+            ["name": "Alex Agent", "email": "alex@fixture.example", "role": "agent"],
+        ],
         "tickets": [
             [
                 "subject": "Imported", "requester_email": "fran@fixture.example", "status": "solved", "created_at": "2024-03-01T10:00:00Z",
                 "updated_at": "2024-03-02T10:00:00Z",
-                "comments": [["body": "It broke", "created_at": "2024-03-01T10:00:00Z"], ["body": "Fixed", "created_at": "2024-03-02T09:00:00Z", "public": false]],
+                "comments": [
+                    ["body": "It broke", "created_at": "2024-03-01T10:00:00Z"],
+                    ["body": "Fixed", "created_at": "2024-03-02T09:00:00Z", "public": false],
+                ],
             ],
             ["subject": "Second", "comment": ["body": "Hello"]],
         ],
@@ -192,7 +213,10 @@ import ZendeskSandbox
             let before = try await zd.get("/api/v2/organizations.json").json["count"]
             let bad: JSONValue = [
                 "organizations": Self.fixtures["organizations"]!,
-                "tickets": [["subject": "ok", "comment": ["body": "x"]], ["subject": "bad", "requester_email": "nobody@nowhere.example", "comment": ["body": "y"]]],
+                "tickets": [
+                    ["subject": "ok", "comment": ["body": "x"]],
+                    ["subject": "bad", "requester_email": "nobody@nowhere.example", "comment": ["body": "y"]],
+                ],
             ]
             let r = try await zd.post("/__sandbox/fixtures", bad)
             #expect(r.status == 422)

@@ -61,7 +61,9 @@ struct SandboxHarness: Sendable {
 }
 
 /// Runs a sandbox for the duration of `body`.
-func withSandbox<R: Sendable>(_ configure: (inout SandboxConfiguration) -> Void = { _ in }, _ body: @Sendable @escaping (SandboxHarness) async throws -> R) async throws -> R {
+func withSandbox<R: Sendable>(
+    _ configure: (inout SandboxConfiguration) -> Void = { _ in }, _ body: @Sendable @escaping (SandboxHarness) async throws -> R
+) async throws -> R {
     var configuration = SandboxConfiguration()
     configuration.tickets = 250
     configuration.recentWindow = 0
@@ -69,9 +71,10 @@ func withSandbox<R: Sendable>(_ configure: (inout SandboxConfiguration) -> Void 
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     let sandbox = ZendeskSandbox(configuration: configuration, httpClient: client, logger: TestStores.logger)
     do {
-        let result = try await whileServing({ (address: @Sendable @escaping (String) -> Void) in
-            try await sandbox.run { address($0) }
-        }, { url in try await body(SandboxHarness(base: url, client: client)) })
+        let result = try await whileServing(
+            { (address: @Sendable @escaping (String) -> Void) in
+                try await sandbox.run { address($0) }
+            }, { url in try await body(SandboxHarness(base: url, client: client)) })
         try await client.shutdown()
         return result
     } catch {

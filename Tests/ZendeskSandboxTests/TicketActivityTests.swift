@@ -20,7 +20,10 @@ import ZendeskSandbox
     /// tap-zendesk: `GET /tickets/{id}/audits.json?page[size]=…` page by page gives one audit per comment, in order;
     /// the first audit also creates the ticket's fields.
     @Test func ticketAuditsMirrorComments() async throws {
-        try await withSandbox { $0.tickets = 20; $0.commentsPerTicket = 4 } _: { zd async throws in
+        try await withSandbox {
+            $0.tickets = 20
+            $0.commentsPerTicket = 4
+        } _: { zd async throws in
             let comments = try await zd.get("/api/v2/tickets/7/comments.json").json["comments"]?.arrayValue ?? []
             #expect(comments.count > 1)
             let audits = try await zd.followingLinksNext("/api/v2/tickets/7/audits.json?page[size]=2", key: "audits").items
@@ -44,7 +47,9 @@ import ZendeskSandbox
             let id = Int64(try #require(created.json["ticket"]?["id"]?.numberValue))
             let audit = try #require(created.json["audit"])
             #expect(audit["events"]?.arrayValue?.first?["body"] == "First words")
-            #expect(audit["events"]?.arrayValue?.contains { $0["type"] == "Create" && $0["field_name"] == "subject" && $0["value"] == "Audit me" } == true)
+            #expect(
+                audit["events"]?.arrayValue?.contains { $0["type"] == "Create" && $0["field_name"] == "subject" && $0["value"] == "Audit me" } == true
+            )
             let listed = try await zd.get("/api/v2/tickets/\(id)/audits.json").json["audits"]?.arrayValue
             #expect(listed == [audit])
             let reply = try await zd.put("/api/v2/tickets/\(id).json", ["ticket": ["comment": ["body": "A reply"]]])
@@ -60,7 +65,9 @@ import ZendeskSandbox
     /// Airbyte: `GET /ticket_audits?sort_by=created_at&sort_order=desc&limit=…`, following `before_url` until an
     /// empty page, gives every audit of the account exactly once, newest first.
     @Test func accountAuditsNewestFirstUntilEmpty() async throws {
-        try await withSandbox { $0.tickets = 40 } _: { zd async throws in
+        try await withSandbox {
+            $0.tickets = 40
+        } _: { zd async throws in
             let comments = try await Self.allComments(zd, tickets: 40)
             var audits: [JSONValue] = []
             var url: String? = "/api/v2/ticket_audits.json?sort_by=created_at&sort_order=desc&limit=7"
@@ -92,7 +99,9 @@ import ZendeskSandbox
     /// `next_page` until `end_of_stream`, yields every comment (deduplicated by id); a comment added later appears in
     /// the next export from the last `end_time`.
     @Test func ticketEventsCarryEveryComment() async throws {
-        try await withSandbox { $0.tickets = 60 } _: { zd async throws in
+        try await withSandbox {
+            $0.tickets = 60
+        } _: { zd async throws in
             let comments = try await Self.allComments(zd, tickets: 60)
             func export(from start: Int64, perPage: Int) async throws -> (comments: [Int64: JSONValue], end: Int64) {
                 var found: [Int64: JSONValue] = [:]
@@ -119,7 +128,10 @@ import ZendeskSandbox
             #expect(first.comments.allSatisfy { id, child in child["body"] == expected[id]?["body"] && child["public"] == expected[id]?["public"] })
             // Without include=comment_events the events carry no comments.
             let plain = try await zd.get("/api/v2/incremental/ticket_events.json?start_time=0&per_page=50")
-            #expect(plain.json["ticket_events"]?.arrayValue?.contains { $0["child_events"]?.arrayValue?.contains { $0["event_type"] == "Comment" } == true } == false)
+            #expect(
+                plain.json["ticket_events"]?.arrayValue?.contains {
+                    $0["child_events"]?.arrayValue?.contains { $0["event_type"] == "Comment" } == true
+                } == false)
             // A new comment shows up from the last end_time on.
             let update = try await zd.put("/api/v2/tickets/5.json", ["ticket": ["comment": ["body": "A later reply", "public": false]]])
             #expect(update.status == 200)
@@ -131,7 +143,9 @@ import ZendeskSandbox
     /// `/ticket_metrics` (cursor pages), `/tickets/{id}/metrics` and `/ticket_metrics/{id}` agree; metrics follow the
     /// ticket (replies, solved_at).
     @Test func ticketMetrics() async throws {
-        try await withSandbox { $0.tickets = 30 } _: { zd async throws in
+        try await withSandbox {
+            $0.tickets = 30
+        } _: { zd async throws in
             let metrics = try await zd.followingLinksNext("/api/v2/ticket_metrics.json?page[size]=8", key: "ticket_metrics").items
             #expect(metrics.compactMap { $0["ticket_id"]?.numberValue } == (1...30).map(Double.init))
             for id in [3, 17] {
@@ -153,7 +167,9 @@ import ZendeskSandbox
     /// Metric events: the time-based export (zenpy) and the cursor pages with `start_time` (Airbyte) give the same
     /// events, each once, in time order: work and reply clocks per ticket, fulfilled by a reply and by solving.
     @Test func metricEventsBothWays() async throws {
-        try await withSandbox { $0.tickets = 50 } _: { zd async throws in
+        try await withSandbox {
+            $0.tickets = 50
+        } _: { zd async throws in
             var timeBased: [Double: JSONValue] = [:]
             var url = "/api/v2/incremental/ticket_metric_events.json?start_time=0&per_page=30"
             for _ in 0..<100 {
@@ -162,7 +178,9 @@ import ZendeskSandbox
                 if page.json["end_of_stream"] == true { break }
                 url = try #require(page.json["next_page"]?.stringValue)
             }
-            let cursorBased = try await zd.followingLinksNext("/api/v2/incremental/ticket_metric_events?start_time=0&page[size]=100", key: "ticket_metric_events").items
+            let cursorBased = try await zd.followingLinksNext(
+                "/api/v2/incremental/ticket_metric_events?start_time=0&page[size]=100", key: "ticket_metric_events"
+            ).items
             #expect(cursorBased.count == timeBased.count)
             #expect(Set(cursorBased.compactMap { $0["id"]?.numberValue }) == Set(timeBased.keys))
             let times = cursorBased.compactMap { $0["time"]?.stringValue }
@@ -178,7 +196,10 @@ import ZendeskSandbox
 
     /// `include=metric_sets` on the ticket export (tap-zendesk) and `include=identities` on the user export (Airbyte).
     @Test func exportSideLoads() async throws {
-        try await withSandbox { $0.tickets = 12; $0.users = 30 } _: { zd async throws in
+        try await withSandbox {
+            $0.tickets = 12
+            $0.users = 30
+        } _: { zd async throws in
             let tickets = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&include=metric_sets")
             let list = tickets.json["tickets"]?.arrayValue ?? []
             #expect(list.count == 12)
@@ -204,7 +225,9 @@ import ZendeskSandbox
     /// The time-based exports side-load too, and their `next_page` keeps `include` (and `per_page`), so the side-loads
     /// continue on the pages a client follows.
     @Test func timeBasedExportsKeepTheirSideLoadsOnTheNextPage() async throws {
-        try await withSandbox { $0.tickets = 12 } _: { zd async throws in
+        try await withSandbox {
+            $0.tickets = 12
+        } _: { zd async throws in
             let first = try await zd.get("/api/v2/incremental/tickets.json?start_time=0&per_page=5&include=metric_sets")
             #expect(first.json["tickets"]?.arrayValue?.count == 5)
             #expect(first.json["metric_sets"]?.arrayValue?.count == 5)

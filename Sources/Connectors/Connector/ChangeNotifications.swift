@@ -19,7 +19,8 @@ public struct PushRegistration: Sendable, Equatable {
 /// provider, removes it again, and checks that a notification really comes from the provider.
 public protocol ChangeNotifications: Sendable {
     /// Registers `endpoint` to be called when records change; admin credentials required.
-    func registerNotifications(endpoint: String, name: String, account: ConnectorAccount, logger: Logger) async throws(ConnectorError) -> PushRegistration
+    func registerNotifications(endpoint: String, name: String, account: ConnectorAccount, logger: Logger) async throws(ConnectorError)
+        -> PushRegistration
     /// Removes what ``registerNotifications(endpoint:name:account:logger:)`` created; already gone is fine.
     func deregisterNotifications(_ ids: [String: JSONValue], account: ConnectorAccount, logger: Logger) async throws(ConnectorError)
     /// Whether a notification is authentic and fresh: signed with `secret`, at most `tolerance` seconds from `now`.

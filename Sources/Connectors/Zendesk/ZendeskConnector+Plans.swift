@@ -16,7 +16,8 @@ extension ZendeskConnector {
             }
             if let window = try UpdatedWindow(q["updated_at"]) {
                 return ZendeskPlan(
-                    path: "/api/v2/incremental/users/cursor.json?start_time=\(window.startTime(now: clock.now()))&per_page=\(ZendeskPlan.exportPageSize)",
+                    path:
+                        "/api/v2/incremental/users/cursor.json?start_time=\(window.startTime(now: clock.now()))&per_page=\(ZendeskPlan.exportPageSize)",
                     key: "users", paging: .incremental, keep: { isWanted($0) && window.contains($0) }, map: map
                 )
             }
@@ -29,7 +30,8 @@ extension ZendeskConnector {
             let map: @Sendable (JSONValue) -> JSONValue = { ZendeskUnified.ticket($0, baseURL: baseURL) }
             if let window = try UpdatedWindow(q["updated_at"]) {
                 return ZendeskPlan(
-                    path: "/api/v2/incremental/tickets/cursor.json?start_time=\(window.startTime(now: clock.now()))&per_page=\(ZendeskPlan.exportPageSize)",
+                    path:
+                        "/api/v2/incremental/tickets/cursor.json?start_time=\(window.startTime(now: clock.now()))&per_page=\(ZendeskPlan.exportPageSize)",
                     key: "tickets", paging: .incremental, keep: window.contains, map: map
                 )
             }
@@ -112,7 +114,8 @@ extension ZendeskConnector {
             default: continue
             }
             let allowed = CharacterSet.urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?"))
-            out += "\(key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)&"
+            out +=
+                "\(key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)&"
         }
         return out
     }

@@ -31,7 +31,8 @@ extension ZendeskConnector: ChangeNotifications {
                 display: "GET /api/v2/webhooks/\(hookId)/signing_secret", logger: logger
             )
             guard let signingSecret = secret["signing_secret"]?["secret"]?.stringValue else {
-                throw ConnectorError(.badResponse, message: "signing secret answer has no secret", request: "GET /api/v2/webhooks/\(hookId)/signing_secret")
+                throw ConnectorError(
+                    .badResponse, message: "signing secret answer has no secret", request: "GET /api/v2/webhooks/\(hookId)/signing_secret")
             }
             let body = #"{"ticket_id": "{{ticket.id}}", "updated_at": "{{ticket.updated_at_with_timestamp}}", "status": "{{ticket.status}}"}"#
             let trigger = try await client.json(
@@ -70,13 +71,14 @@ extension ZendeskConnector: ChangeNotifications {
         for path in paths {
             do {
                 _ = try await client.json(.DELETE, url: zendesk.baseURL + path, headers: zendesk.headers, display: "DELETE \(path)", logger: logger)
-            } catch where error.code == .notFound {
+            } catch  where error.code == .notFound {
                 continue
             }
         }
     }
 
-    public func verifyNotification(headers: [String: String], body: [UInt8], secret: String, now: Date, tolerance: TimeInterval) -> NotificationCheck {
+    public func verifyNotification(headers: [String: String], body: [UInt8], secret: String, now: Date, tolerance: TimeInterval) -> NotificationCheck
+    {
         guard let signature = headers["x-zendesk-webhook-signature"], let timestamp = headers["x-zendesk-webhook-signature-timestamp"] else {
             return .unsigned
         }

@@ -33,11 +33,14 @@ extension ZendeskConnector: TokenRefreshing, OAuthConnecting {
     func tokens(baseURL: String, body: [String: JSONValue], now: Date, logger: Logger) async throws(ConnectorError) -> OAuthTokenSet {
         let answer: JSONValue
         do {
-            answer = try await client.json(.POST, url: baseURL + "/oauth/tokens", headers: [], body: .object(body), display: "POST /oauth/tokens", logger: logger)
+            answer = try await client.json(
+                .POST, url: baseURL + "/oauth/tokens", headers: [], body: .object(body), display: "POST /oauth/tokens", logger: logger)
         } catch {
             // 400 invalid_grant and 401 invalid_client are final: the grant is gone. Rate limits and 5xx are not.
             if error.code == .invalidRequest || error.code == .unauthorized {
-                throw ConnectorError(.unauthorized, status: error.status, message: "Zendesk refused the token refresh (\(Self.oauthError(error.message)))", request: error.request)
+                throw ConnectorError(
+                    .unauthorized, status: error.status, message: "Zendesk refused the token refresh (\(Self.oauthError(error.message)))",
+                    request: error.request)
             }
             throw error
         }
@@ -58,7 +61,9 @@ extension ZendeskConnector: TokenRefreshing, OAuthConnecting {
         try ZendeskAccount.baseURL(of: context)
     }
 
-    public func authorizationURL(baseURL: String, clientId: String, redirectURI: String, scopes: String, state: String, codeChallenge: String) -> String {
+    public func authorizationURL(baseURL: String, clientId: String, redirectURI: String, scopes: String, state: String, codeChallenge: String)
+        -> String
+    {
         var components = URLComponents(string: baseURL + "/oauth/authorizations/new")
         components?.queryItems = [
             URLQueryItem(name: "response_type", value: "code"), URLQueryItem(name: "client_id", value: clientId),

@@ -51,10 +51,18 @@ struct UpdatedWindow: Sendable {
         case .object(let o):
             for (op, v) in o {
                 switch op {
-                case "gt": lower = try date(v, ".gt"); lowerInclusive = false
-                case "gte": lower = try date(v, ".gte"); lowerInclusive = true
-                case "lt": upper = try date(v, ".lt"); upperInclusive = false
-                case "lte": upper = try date(v, ".lte"); upperInclusive = true
+                case "gt":
+                    lower = try date(v, ".gt")
+                    lowerInclusive = false
+                case "gte":
+                    lower = try date(v, ".gte")
+                    lowerInclusive = true
+                case "lt":
+                    upper = try date(v, ".lt")
+                    upperInclusive = false
+                case "lte":
+                    upper = try date(v, ".lte")
+                    upperInclusive = true
                 default: throw ConnectorError(.invalidRequest, message: "query.updated_at.\(op) is not one of gt, gte, lt, lte")
                 }
             }

@@ -78,22 +78,26 @@ public struct ZendeskTicketImport: Sendable {
         var wait = 0.05
         for _ in 0..<600 {
             let path = "/api/v2/job_statuses/\(id).json"
-            let status = try await retrying("GET \(path)", logger: logger) { () throws(ConnectorError) in
-                try await client.json(url: zendesk.baseURL + path, headers: zendesk.headers, display: "GET \(path)", logger: logger)
-            }["job_status"] ?? .null
+            let status =
+                try await retrying("GET \(path)", logger: logger) { () throws(ConnectorError) in
+                    try await client.json(url: zendesk.baseURL + path, headers: zendesk.headers, display: "GET \(path)", logger: logger)
+                }["job_status"] ?? .null
             switch status["status"]?.stringValue {
             case "completed":
                 let failed = (status["results"]?.arrayValue ?? []).filter { $0["error"] != nil && $0["error"] != .null }
                 if let first = failed.first {
                     throw ConnectorError(
                         .invalidRequest,
-                        message: "\(failed.count) of \(chunk.count) tickets were not imported; first: \(first["error"]?.stringValue ?? "") \(first["details"]?.stringValue ?? "")",
+                        message:
+                            "\(failed.count) of \(chunk.count) tickets were not imported; first: \(first["error"]?.stringValue ?? "") \(first["details"]?.stringValue ?? "")",
                         request: display
                     )
                 }
                 return
             case "failed", "killed":
-                throw ConnectorError(.transient, message: "import job \(id) \(status["status"]?.stringValue ?? ""): \(status["message"]?.stringValue ?? "")", request: display)
+                throw ConnectorError(
+                    .transient, message: "import job \(id) \(status["status"]?.stringValue ?? ""): \(status["message"]?.stringValue ?? "")",
+                    request: display)
             default:
                 do { try await sleep(wait) } catch { throw ConnectorError(.transient, message: "interrupted while waiting for import job \(id)") }
                 wait = min(1, wait * 2)
@@ -108,12 +112,13 @@ public struct ZendeskTicketImport: Sendable {
         while true {
             do {
                 return try await body()
-            } catch where error.code == .rateLimited || error.code == .transient {
+            } catch  where error.code == .rateLimited || error.code == .transient {
                 attempt += 1
                 guard attempt <= maxRetries else {
                     throw ConnectorError(
                         error.code, status: error.status,
-                        message: "\(error.code == .rateLimited ? "still rate limited" : "still failing") after \(maxRetries) retries: \(error.message)",
+                        message:
+                            "\(error.code == .rateLimited ? "still rate limited" : "still failing") after \(maxRetries) retries: \(error.message)",
                         retryAfter: error.retryAfter, request: display
                     )
                 }
@@ -145,7 +150,8 @@ extension ZendeskTicketImport: RecordSink {
         do throws(ConnectorError) {
             let outcome = try await write(page.records, skipExisting: page.mayRepeat, logger: logger)
             if outcome.skipped > 0 {
-                logger.notice("page written again after a resume: tickets already in the destination skipped", metadata: ["skipped": "\(outcome.skipped)"])
+                logger.notice(
+                    "page written again after a resume: tickets already in the destination skipped", metadata: ["skipped": "\(outcome.skipped)"])
             }
             var counts = ["written": outcome.written]
             if outcome.skipped > 0 { counts["already_written"] = outcome.skipped }

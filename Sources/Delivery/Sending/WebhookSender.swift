@@ -44,7 +44,8 @@ public struct WebhookSender: Sendable {
     /// POSTs `envelope` to the webhook, signed with its secret. The envelope's `id` is the `webhook-id`.
     public func send(envelope: JSONValue, messageId: String, to webhook: Webhook, logger: Logger) async -> DeliveryResult {
         if let problem = EndpointURL.problem(webhook.targetURL) {
-            return DeliveryResult(status: nil, responseBody: "", error: "target_url must be \(problem)", retryAfter: nil, duration: .zero, isFinal: true)
+            return DeliveryResult(
+                status: nil, responseBody: "", error: "target_url must be \(problem)", retryAfter: nil, duration: .zero, isFinal: true)
         }
         let body = envelope.jsonBytes()
         let timestamp = Int(clock.now().timeIntervalSince1970)

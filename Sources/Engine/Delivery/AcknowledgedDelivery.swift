@@ -47,7 +47,9 @@ struct AcknowledgedDelivery: Sendable {
             if attempt >= policy.maxAttempts { return .exhausted(problem) }
             let wait = policy.delay(afterAttempt: attempt, retryAfter: result.retryAfter)
             if let parkAfter, wait > parkAfter {
-                logger.notice("webhook did not acknowledge; parking the run until the next attempt", metadata: ["attempt": "\(attempt)", "wait_seconds": "\(wait)", "problem": "\(problem)"])
+                logger.notice(
+                    "webhook did not acknowledge; parking the run until the next attempt",
+                    metadata: ["attempt": "\(attempt)", "wait_seconds": "\(wait)", "problem": "\(problem)"])
                 return .parked(until: clock.now().addingTimeInterval(wait), attempts: attempt, problem: problem)
             }
             logger.notice(

@@ -2,8 +2,8 @@ import Delivery
 import Foundation
 import Logging
 import Storage
-import Synchronization
 import SyncBridgeCore
+import Synchronization
 
 /// Keeps each webhook's failing streak: every failed attempt is recorded, and a webhook that failed every delivery
 /// for ``disableAfter`` is deactivated (the store queues `webhook:disabled` for the others). Successes clear the streak,
@@ -47,7 +47,9 @@ struct WebhookHealth: Sendable {
                 try await $0.recordDeliveryOutcome(webhookId: id, environmentId: env, succeeded: ok, at: now, disableAfter: after)
             }
             if disabled != nil {
-                logger.warning("webhook deactivated: every delivery failed for too long", metadata: ["webhook_id": "\(id.lowercased)", "after_seconds": "\(after)"])
+                logger.warning(
+                    "webhook deactivated: every delivery failed for too long",
+                    metadata: ["webhook_id": "\(id.lowercased)", "after_seconds": "\(after)"])
             }
         } catch {
             logger.error("could not record a delivery's outcome for the webhook", metadata: ["webhook_id": "\(id.lowercased)", "error": "\(error)"])

@@ -36,7 +36,8 @@ struct WebhookSink: RecordSink {
         case .acknowledged, .refused: return SinkReceipt()
         case .exhausted(let problem): throw .failed("webhook did not acknowledge \(type.rawValue): \(problem)")
         case .aborted(let problem): throw .failed("the receiver ended delivery of \(type.rawValue) (\(problem)); nothing more is sent")
-        case .parked(let until, let attempts, let problem): throw .retryLater(until: until, attempts: attempts, reason: "webhook did not acknowledge \(type.rawValue): \(problem)")
+        case .parked(let until, let attempts, let problem):
+            throw .retryLater(until: until, attempts: attempts, reason: "webhook did not acknowledge \(type.rawValue): \(problem)")
         }
     }
 }

@@ -24,14 +24,17 @@ extension RunExecution {
         try await flushSave()
         if prepared.webhook.wants(type.rawValue) {
             let id = EventIdentity.id(run: run.id, sequence: position.acknowledged)
-            let event = OutboxEvent(id: id, environmentId: env, webhookId: prepared.webhook.id, runId: run.id, event: type.rawValue, payload: payload, createdAt: createdAt ?? now)
+            let event = OutboxEvent(
+                id: id, environmentId: env, webhookId: prepared.webhook.id, runId: run.id, event: type.rawValue, payload: payload,
+                createdAt: createdAt ?? now)
             let outcome = try await services.delivery.deliver(
                 envelope: event.envelope, id: id, webhook: prepared.webhook, refusable: false, attempted: position.deliveryAttempts,
                 parkAfter: services.configuration.parkAfter, logger: logger
             )
             switch outcome {
             case .exhausted(let problem): throw RunInterruption.failed("webhook did not acknowledge \(type.rawValue): \(problem)")
-            case .aborted(let problem): throw RunInterruption.failed("the receiver ended delivery of \(type.rawValue) (\(problem)); nothing more is sent")
+            case .aborted(let problem):
+                throw RunInterruption.failed("the receiver ended delivery of \(type.rawValue) (\(problem)); nothing more is sent")
             case .parked(let until, let attempts, let problem):
                 throw RunInterruption.parked(until: until, attempts: attempts, problem: "webhook did not acknowledge \(type.rawValue): \(problem)")
             case .acknowledged, .refused: break
@@ -111,7 +114,8 @@ extension RunExecution {
         let (progress, checkpoint, owner) = (run, position.json, services.configuration.workerId)
         let outcome = try await store.transaction { try await $0.saveProgress(progress, checkpoint: checkpoint, owner: owner, leaseUntil: nil) }
         try Self.check(outcome)
-        logger.notice("run parked until its webhook's next attempt", metadata: ["next_attempt_at": "\(Timestamp.format(until))", "attempts": "\(attempts)"])
+        logger.notice(
+            "run parked until its webhook's next attempt", metadata: ["next_attempt_at": "\(Timestamp.format(until))", "attempts": "\(attempts)"])
     }
 
     /// A parked run taken up again: running, its reason cleared, saved at once (the lease is this process's now).

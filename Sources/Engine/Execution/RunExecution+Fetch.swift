@@ -9,7 +9,9 @@ extension RunExecution {
     /// One page, or nil when the request failed and the run ignores errors (a `record_error` was sent).
     /// `early` is the outcome of a first attempt already made (see ``PageAhead``); failures are handled here exactly
     /// as if the attempt had been made now.
-    func fetchPage(_ step: SyncJobResource, scope: RunScope, cursor: String?, early: Result<ConnectorPage, ConnectorError>? = nil) async throws -> ConnectorPage? {
+    func fetchPage(_ step: SyncJobResource, scope: RunScope, cursor: String?, early: Result<ConnectorPage, ConnectorError>? = nil) async throws
+        -> ConnectorPage?
+    {
         let request: ConnectorRequest
         switch Result(catching: { () throws(ConnectorError) in try connectorRequest(step, scope: scope, cursor: cursor) }) {
         case .success(let r): request = r
@@ -94,9 +96,13 @@ extension RunExecution {
             account.lastError = reason
             account.updatedAt = now
             try await session.update(account)
-            try await session.enqueue(try await AccountEvents.outbox([.integratedAccountAuthenticationError], account: account, payload: connectors.render(account), session: session, now: now))
+            try await session.enqueue(
+                try await AccountEvents.outbox(
+                    [.integratedAccountAuthenticationError], account: account, payload: connectors.render(account), session: session, now: now))
         }
-        logger.warning("the provider rejected the account's credentials; account needs re-authentication", metadata: ["integrated_account_id": "\(accountId.lowercased)"])
+        logger.warning(
+            "the provider rejected the account's credentials; account needs re-authentication",
+            metadata: ["integrated_account_id": "\(accountId.lowercased)"])
     }
 
     /// The compiled query expression (compiled once per run and source).

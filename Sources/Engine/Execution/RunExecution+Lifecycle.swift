@@ -9,10 +9,13 @@ extension RunExecution {
     func start() async throws {
         let (env, settings, now, runId) = (self.env, run.settings, self.now, run.id)
         let (marks, legacy) = try await store.transaction { s in
-            let marks = try await s.resourceWatermarks(syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env)
+            let marks = try await s.resourceWatermarks(
+                syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env)
             // No watermarks yet: the runs before them moved one mark for the whole job.
-            let legacy = marks.isEmpty
-                ? try await s.lastCompletedRunStart(syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env)
+            let legacy =
+                marks.isEmpty
+                ? try await s.lastCompletedRunStart(
+                    syncJobId: settings.syncJobId, integratedAccountId: settings.integratedAccountId, environmentId: env)
                 : nil
             return (marks, legacy)
         }
@@ -77,7 +80,8 @@ extension RunExecution {
                 try await store.transaction {
                     try await $0.recordAttempt(eventId: claimed.id, status: .pending, attempts: attempts, nextAttemptAt: until, lastError: problem)
                 }
-                throw RunInterruption.parked(until: until, attempts: position.deliveryAttempts, problem: "webhook did not acknowledge \(claimed.event): \(problem)")
+                throw RunInterruption.parked(
+                    until: until, attempts: position.deliveryAttempts, problem: "webhook did not acknowledge \(claimed.event): \(problem)")
             }
         }
     }
@@ -138,7 +142,8 @@ extension RunExecution {
             let wait = services.configuration.delivery.delay(afterAttempt: 1, retryAfter: result.retryAfter)
             let problem = AcknowledgedDelivery.describe(result)
             try await store.transaction {
-                try await $0.recordAttempt(eventId: event.id, status: .pending, attempts: 1, nextAttemptAt: now.addingTimeInterval(wait), lastError: problem)
+                try await $0.recordAttempt(
+                    eventId: event.id, status: .pending, attempts: 1, nextAttemptAt: now.addingTimeInterval(wait), lastError: problem)
             }
         }
     }

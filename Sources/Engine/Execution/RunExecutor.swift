@@ -22,7 +22,8 @@ struct RunExecutor: Sendable {
     /// The run was claimed `claims` times in a row and every process executing it ended before its checkpoint moved:
     /// it crashes the engine. It fails now, with the reason, instead of taking every restart down with it.
     func quarantine(claims: Int) async {
-        let reason = "quarantined: the run was taken up \(claims) times in a row and each time the process executing it died "
+        let reason =
+            "quarantined: the run was taken up \(claims) times in a row and each time the process executing it died "
             + "before it made progress (it crashes the engine); resume it once the cause is fixed"
         logger.critical("run quarantined", metadata: ["claims_without_progress": "\(claims)"])
         do {
@@ -53,7 +54,9 @@ struct RunExecutor: Sendable {
                 while !Task.isCancelled {
                     try? await clock.sleep(for: .seconds(lease / 3))
                     if Task.isCancelled { break }
-                    _ = try? await store.transaction { try await $0.renewLease(runId: id, owner: owner, until: clock.now().addingTimeInterval(lease)) }
+                    _ = try? await store.transaction {
+                        try await $0.renewLease(runId: id, owner: owner, until: clock.now().addingTimeInterval(lease))
+                    }
                 }
                 return .watcherEnded
             }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import Runs
+import ServiceLifecycle
 import Storage
 import SyncBridgeCore
 
@@ -19,7 +19,9 @@ public struct CronScheduler: Service {
     let pollInterval: Duration
     let logger: Logger
 
-    public init(store: any Store, runs: RunFactory, clock: any WallClock = SystemWallClock(), pollInterval: Duration = .milliseconds(250), logger: Logger) {
+    public init(
+        store: any Store, runs: RunFactory, clock: any WallClock = SystemWallClock(), pollInterval: Duration = .milliseconds(250), logger: Logger
+    ) {
         self.store = store
         self.clock = clock
         self.runs = runs

@@ -6,8 +6,8 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Storage
-import Synchronization
 import SyncBridgeCore
+import Synchronization
 
 /// The run engine as a service: claims queued runs (and runs whose executor died) and executes them, several at
 /// once, and delivers the outbox events no executor owns. Graceful shutdown stops claiming and interrupts running
@@ -47,12 +47,15 @@ public struct Engine: Service {
         let active = RunCounter()
         let configuration = services.configuration
         let dispatcher = OutboxDispatcher(
-            store: services.store, sender: services.sender, policy: configuration.delivery, clock: services.clock, health: services.health, logger: logger
+            store: services.store, sender: services.sender, policy: configuration.delivery, clock: services.clock, health: services.health,
+            logger: logger
         )
         let freed = try await services.store.recoverLeases(workerId: configuration.workerId)
         logger.info(
             "engine started",
-            metadata: ["worker_id": "\(configuration.workerId)", "max_concurrent_runs": "\(configuration.maxConcurrentRuns)", "leases_recovered": "\(freed)"]
+            metadata: [
+                "worker_id": "\(configuration.workerId)", "max_concurrent_runs": "\(configuration.maxConcurrentRuns)", "leases_recovered": "\(freed)",
+            ]
         )
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
@@ -76,7 +79,8 @@ public struct Engine: Service {
                     // A run whose lease lapsed while this process still executes it (a stalled process, a clock that
                     // jumped) comes back to it: the executor that has it goes on, and renews the lease just taken.
                     guard active.start(claimed.run.id) else {
-                        logger.warning("claimed a run this process is already executing", metadata: ["sync_job_run_id": "\(claimed.run.id.lowercased)"])
+                        logger.warning(
+                            "claimed a run this process is already executing", metadata: ["sync_job_run_id": "\(claimed.run.id.lowercased)"])
                         continue
                     }
                     let services = self.services

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import Runs
+import ServiceLifecycle
 import Storage
 import SyncBridgeCore
 
@@ -20,7 +20,9 @@ public struct PushScheduler: Service {
     let pollInterval: Duration
     let logger: Logger
 
-    public init(store: any Store, runs: RunFactory, clock: any WallClock = SystemWallClock(), pollInterval: Duration = .milliseconds(200), logger: Logger) {
+    public init(
+        store: any Store, runs: RunFactory, clock: any WallClock = SystemWallClock(), pollInterval: Duration = .milliseconds(200), logger: Logger
+    ) {
         self.store = store
         self.clock = clock
         self.runs = runs
@@ -119,7 +121,10 @@ public struct PushScheduler: Service {
         let s = t.settings
         let queued = try await session.count(
             SyncJobRun.self, environmentId: t.environmentId,
-            where: ["sync_job_id": s.syncJobId.lowercased, "integrated_account_id": s.integratedAccountId.lowercased, "status": SyncJobRun.Status.created.rawValue]
+            where: [
+                "sync_job_id": s.syncJobId.lowercased, "integrated_account_id": s.integratedAccountId.lowercased,
+                "status": SyncJobRun.Status.created.rawValue,
+            ]
         )
         return queued > 0 ? "coalesced into the run already queued" : nil
     }

@@ -165,7 +165,8 @@ struct RunWalker: Sendable {
     /// pages are still being delivered — delivery stays in walk order, and each answer is handed back when the walk
     /// asks for it (as ``PageAhead`` does for a leaf's next page). A `loop_on` that is not one placeholder yields none.
     func upcomingDependentFetches(limit: Int) -> [Fetch] {
-        guard limit > 0, let depth = levels.indices.last(where: { levels[$0].records != nil && !graph.children(of: levels[$0].frame.resource).isEmpty })
+        guard limit > 0,
+            let depth = levels.indices.last(where: { levels[$0].records != nil && !graph.children(of: levels[$0].frame.resource).isEmpty })
         else { return [] }
         let level = levels[depth]
         guard let records = level.records else { return [] }
@@ -182,7 +183,8 @@ struct RunWalker: Sendable {
             }
             let index = children[child]
             let step = resources[index]
-            let scope = level.iterationScope.binding(record: records[record], of: name).with(previousRunDate: dates.previousRunDate(for: step.resource))
+            let scope = level.iterationScope.binding(record: records[record], of: name).with(
+                previousRunDate: dates.previousRunDate(for: step.resource))
             child += 1
             let loop: (path: String, elements: [JSONValue])?
             do {

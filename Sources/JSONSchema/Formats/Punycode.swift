@@ -1,8 +1,14 @@
 /// RFC 3492 Punycode decoding (the part after `xn--` of an A-label).
 enum Punycode {
     static func decode(_ input: String) -> String? {
-        let base = 36, tMin = 1, tMax = 26, skew = 38, damp = 700
-        var n = 128, i = 0, bias = 72
+        let base = 36
+        let tMin = 1
+        let tMax = 26
+        let skew = 38
+        let damp = 700
+        var n = 128
+        var i = 0
+        var bias = 72
         var output: [UInt32] = []
         var rest = Substring(input)
         if let delimiter = input.lastIndex(of: "-") {

@@ -19,7 +19,8 @@ enum URIFormats {
                 if c == "%" {
                     guard chars.count >= 2, chars.prefix(2).allSatisfy(\.isHexDigit) else { return false }
                     chars = chars.dropFirst(2)
-                } else if !(unreserved.contains(c) || subDelims.contains(c) || extra.contains(c) || (international && !c.isASCII && c != "\u{FEFF}")) {
+                } else if !(unreserved.contains(c) || subDelims.contains(c) || extra.contains(c) || (international && !c.isASCII && c != "\u{FEFF}"))
+                {
                     return false
                 }
             }

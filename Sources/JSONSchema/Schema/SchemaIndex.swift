@@ -45,7 +45,8 @@ struct SchemaIndex: Sendable {
         let withoutFragment = uri.withoutFragment
         if uri.fragment == nil || uri.fragment == "" { return nodes[withoutFragment.description] ?? nodes[withoutFragment.description + "#"] }
         // A pointer into a place the walk did not index (inside an unknown keyword): follow it through the JSON.
-        guard let fragment = uri.fragment, fragment.hasPrefix("/"), let root = roots[withoutFragment.description] ?? nodes[withoutFragment.description]
+        guard let fragment = uri.fragment, fragment.hasPrefix("/"),
+            let root = roots[withoutFragment.description] ?? nodes[withoutFragment.description]
         else { return nil }
         var current = root.schema
         for token in fragment.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {

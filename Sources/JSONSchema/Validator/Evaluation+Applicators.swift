@@ -11,7 +11,12 @@ extension Evaluation {
             var branchErrors: [ValidationError] = []
             for (i, s) in any.enumerated() {
                 let branch = sub(s, c, instance, keyword: "anyOf/\(i)", instancePath: c.instancePath)
-                if branch.isValid { matched = true; r.absorbAnnotations(branch) } else { branchErrors += branch.errors }
+                if branch.isValid {
+                    matched = true
+                    r.absorbAnnotations(branch)
+                } else {
+                    branchErrors += branch.errors
+                }
             }
             if !matched {
                 let detail = branchErrors.first.map { " (first: \($0.message))" } ?? ""
@@ -22,7 +27,10 @@ extension Evaluation {
             var passing: [Int] = []
             for (i, s) in one.enumerated() {
                 let branch = sub(s, c, instance, keyword: "oneOf/\(i)", instancePath: c.instancePath)
-                if branch.isValid { passing.append(i); r.absorbAnnotations(branch) }
+                if branch.isValid {
+                    passing.append(i)
+                    r.absorbAnnotations(branch)
+                }
             }
             if passing.count != 1 {
                 let how = passing.isEmpty ? "none" : "schemas \(passing.map(String.init).joined(separator: " and "))"
@@ -65,8 +73,10 @@ extension Evaluation {
                     switch match(pattern, name) {
                     case .noMatch: continue
                     case .outOfTime:
-                        r.errors.append(error(c.child(name), c.keyword("patternProperties/\(SchemaIndex.escape(pattern))"),
-                                              "the pattern took too long to match this property name (it backtracks catastrophically); simplify it"))
+                        r.errors.append(
+                            error(
+                                c.child(name), c.keyword("patternProperties/\(SchemaIndex.escape(pattern))"),
+                                "the pattern took too long to match this property name (it backtracks catastrophically); simplify it"))
                         continue
                     case .match: break
                     }
@@ -147,11 +157,15 @@ extension Evaluation {
             let draft7 = c.node.draft == .draft7
             let minimum = draft7 ? 1 : Int(o["minContains"]?.numberValue ?? 1)
             if matches.count < minimum {
-                let message = minimum == 1 ? "must contain at least one item matching contains" : "must contain at least \(minimum) items matching contains"
+                let message =
+                    minimum == 1 ? "must contain at least one item matching contains" : "must contain at least \(minimum) items matching contains"
                 r.errors.append(error(c.instancePath, c.keyword(draft7 || o["minContains"] == nil ? "contains" : "minContains"), message))
             }
             if !draft7, let maximum = o["maxContains"]?.numberValue, Double(matches.count) > maximum {
-                r.errors.append(error(c.instancePath, c.keyword("maxContains"), "must contain at most \(JSONValue.format(number: maximum)) items matching contains"))
+                r.errors.append(
+                    error(
+                        c.instancePath, c.keyword("maxContains"), "must contain at most \(JSONValue.format(number: maximum)) items matching contains")
+                )
             }
             r.items.formUnion(matches)
         }

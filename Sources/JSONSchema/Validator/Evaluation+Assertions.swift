@@ -62,8 +62,12 @@ extension Evaluation {
     }
 
     private func arrays(_ o: [String: JSONValue], _ a: [JSONValue], _ c: Context, draft7: Bool, fail: (String, String, String?) -> Void) {
-        if case .number(let max)? = o["maxItems"], Double(a.count) > max { fail("maxItems", "must have at most \(JSONValue.format(number: max)) items", nil) }
-        if case .number(let min)? = o["minItems"], Double(a.count) < min { fail("minItems", "must have at least \(JSONValue.format(number: min)) items", nil) }
+        if case .number(let max)? = o["maxItems"], Double(a.count) > max {
+            fail("maxItems", "must have at most \(JSONValue.format(number: max)) items", nil)
+        }
+        if case .number(let min)? = o["minItems"], Double(a.count) < min {
+            fail("minItems", "must have at least \(JSONValue.format(number: min)) items", nil)
+        }
         if case .bool(true)? = o["uniqueItems"] {
             outer: for i in a.indices {
                 for j in a.indices where j > i && a[i] == a[j] {

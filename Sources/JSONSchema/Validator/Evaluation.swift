@@ -87,11 +87,14 @@ final class Evaluation {
         var result = EvalResult()
         let draft7 = node.draft == .draft7
         if case .string(let ref)? = o["$ref"] {
-            result.absorb(followRef(ref, dynamic: false, from: node, instance, instancePath: instancePath, keywordPath: keywordPath + "/$ref", scope: scope))
+            result.absorb(
+                followRef(ref, dynamic: false, from: node, instance, instancePath: instancePath, keywordPath: keywordPath + "/$ref", scope: scope))
             if draft7 { return result }
         }
         if !draft7, case .string(let ref)? = o["$dynamicRef"] {
-            result.absorb(followRef(ref, dynamic: true, from: node, instance, instancePath: instancePath, keywordPath: keywordPath + "/$dynamicRef", scope: scope))
+            result.absorb(
+                followRef(
+                    ref, dynamic: true, from: node, instance, instancePath: instancePath, keywordPath: keywordPath + "/$dynamicRef", scope: scope))
         }
         let context = Context(node: node, instancePath: instancePath, keywordPath: keywordPath, scope: scope)
         if validator.uses("validation") {

@@ -53,7 +53,10 @@ final class RegexCache: @unchecked Sendable {
         var chars = pattern.makeIterator()
         while let c = chars.next() {
             if c == "\\" {
-                guard let n = chars.next() else { out.append(c); break }
+                guard let n = chars.next() else {
+                    out.append(c)
+                    break
+                }
                 switch n {
                 case "d": out += inClass ? "0-9" : "[0-9]"
                 case "D": out += inClass ? "\\x{0}-/:-\\x{10FFFF}" : "[^0-9]"
@@ -61,7 +64,9 @@ final class RegexCache: @unchecked Sendable {
                 case "s": out += inClass ? "\\s\\x{FEFF}" : "[\\s\\x{FEFF}]"
                 case "S": out += inClass ? "\\S" : "[^\\s\\x{FEFF}]"
                 case "W": out += inClass ? "\\x{0}-/:-@\\[-^`{-\\x{10FFFF}" : "[^a-zA-Z0-9_]"
-                default: out.append(c); out.append(n)
+                default:
+                    out.append(c)
+                    out.append(n)
                 }
                 continue
             }

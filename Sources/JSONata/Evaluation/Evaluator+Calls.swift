@@ -7,7 +7,8 @@ extension Evaluator {
         let proc = try evaluate(procedure, input, env)
         let procName = procedure.kind == .path ? procedure.steps[0].value : procedure.value
         if proc == nil, procedure.kind == .path, env.lookup(procedure.steps[0].value) != nil {
-            throw JSONataError("T1005", position: expr.position, token: procName, message: "Attempted to invoke a non-function. Did you mean $\(procName)?")
+            throw JSONataError(
+                "T1005", position: expr.position, token: procName, message: "Attempted to invoke a non-function. Did you mean $\(procName)?")
         }
         var args: [Value?] = []
         if let applyTo { args.append(applyTo) }
@@ -113,7 +114,12 @@ extension Evaluator {
                     if next < args.count, case .some(let v) = args[next] { bound[i] = .some(v) } else { names.append("_\(i)") }
                     next += 1
                 }
-                return .function(JFunction(.lambda(Lambda(parameters: names, signature: nil, body: lambda.body, input: lambda.input, environment: lambda.environment, partialOf: (partial.0, bound)))))
+                return .function(
+                    JFunction(
+                        .lambda(
+                            Lambda(
+                                parameters: names, signature: nil, body: lambda.body, input: lambda.input, environment: lambda.environment,
+                                partialOf: (partial.0, bound)))))
             }
             return .function(JFunction(.lambda(Lambda(parameters: open, signature: nil, body: lambda.body, input: lambda.input, environment: frame))))
         case .native(let native):
@@ -128,7 +134,10 @@ extension Evaluator {
                 }
             }
             let placeholder = Node(.value, position: expr.position, literal: nil)
-            return .function(JFunction(.lambda(Lambda(parameters: names, signature: nil, body: placeholder, input: input, environment: env, partialOf: (native, bound)))))
+            return .function(
+                JFunction(
+                    .lambda(Lambda(parameters: names, signature: nil, body: placeholder, input: input, environment: env, partialOf: (native, bound))))
+            )
         default:
             throw JSONataError("T1008", position: expr.position, token: procName)
         }

@@ -131,11 +131,13 @@ extension Evaluator {
             if let stages = expr.stages { result = try evaluateStages(stages, result, env) }
             return Self.tuples(result)
         }
-        let bindings = tupleBindings ?? input.map { item in
-            let t = JObject()
-            t["@"] = item
-            return t
-        }
+        let bindings =
+            tupleBindings
+            ?? input.map { item in
+                let t = JObject()
+                t["@"] = item
+                return t
+            }
         var out: [JObject] = []
         for tuple in bindings {
             let stepEnv = Frame.from(tuple: tuple, parent: env)

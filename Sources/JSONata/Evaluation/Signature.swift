@@ -37,7 +37,9 @@ struct Signature: Sendable {
             var p = start
             while p < chars.count - 1 {
                 p += 1
-                if chars[p] == open { depth += 1 } else if chars[p] == close {
+                if chars[p] == open {
+                    depth += 1
+                } else if chars[p] == close {
                     depth -= 1
                     if depth == 0 { break }
                 }
@@ -145,8 +147,10 @@ struct Signature: Sendable {
                     if param.accepts & Self.bit(Self.symbol(context)) != 0 {
                         validated.append(context)
                     } else {
-                        throw JSONataError("T0411", token: nil, message: "Context value is not a compatible type with argument \(argIndex + 1) of function")
-                            .with(index: argIndex + 1)
+                        throw JSONataError(
+                            "T0411", token: nil, message: "Context value is not a compatible type with argument \(argIndex + 1) of function"
+                        )
+                        .with(index: argIndex + 1)
                     }
                 } else {
                     validated.append(argIndex < args.count ? args[argIndex] : nil)
@@ -175,7 +179,9 @@ struct Signature: Sendable {
                         }
                         if !ok {
                             throw JSONataError(
-                                "T0412", message: "Argument \(argIndex + 1) of function must be an array of \(Self.arrayTypeNames[param.subtype ?? ""] ?? "values")"
+                                "T0412",
+                                message:
+                                    "Argument \(argIndex + 1) of function must be an array of \(Self.arrayTypeNames[param.subtype ?? ""] ?? "values")"
                             ).with(index: argIndex + 1)
                         }
                         if single != UInt8(ascii: "a"), let a = arg { arg = .list([a]) }

@@ -6,7 +6,8 @@ enum DateTimeFormatting {
         if picture == nil && timezone == nil {
             return iso(millis)
         }
-        return try PictureDateFormat.format(millis: millis, picture: picture ?? "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]", timezone: timezone)
+        return try PictureDateFormat.format(
+            millis: millis, picture: picture ?? "[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]", timezone: timezone)
     }
 
     /// `2017-11-07T15:07:54.972Z`.
@@ -61,7 +62,9 @@ enum DateTimeFormatting {
             throw JSONataError("D3110", message: "The timestamp \(s) could not be parsed")
         }
         let pattern = #"^([+-]?\d{4,6})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"#
-        guard let re = try? NSRegularExpression(pattern: pattern), let m = re.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length)) else {
+        guard let re = try? NSRegularExpression(pattern: pattern),
+            let m = re.firstMatch(in: s, range: NSRange(location: 0, length: (s as NSString).length))
+        else {
             throw JSONataError("D3110", message: "The timestamp \(s) could not be parsed")
         }
         let ns = s as NSString

@@ -33,9 +33,10 @@ extension Functions {
                 if a.count <= 1 { return .array(a) }
                 if case .function? = arg(args, 1) {
                     let fn = arg(args, 1)
-                    return .list(try mergeSort(a.items) { x, y throws(JSONataError) in
-                        try Semantics.boolean(try call.evaluator.apply(fn, [x, y], call.input, call.environment)) == true
-                    })
+                    return .list(
+                        try mergeSort(a.items) { x, y throws(JSONataError) in
+                            try Semantics.boolean(try call.evaluator.apply(fn, [x, y], call.input, call.environment)) == true
+                        })
                 }
                 if try Semantics.isArrayOfNumbers(a) {
                     return .list(try mergeSort(a.items) { x, y in x.number! > y.number! })

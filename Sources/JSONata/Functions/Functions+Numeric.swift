@@ -21,9 +21,15 @@ extension Functions {
                     if s.range(of: #"^-?[0-9]+(\.[0-9]+)?([Ee][-+]?[0-9]+)?$"#, options: .regularExpression) != nil, let n = Double(s), n.isFinite {
                         return .number(n)
                     }
-                    if s.range(of: #"^0[xX][0-9A-Fa-f]+$"#, options: .regularExpression) != nil, let n = UInt64(s.dropFirst(2), radix: 16) { return .number(Double(n)) }
-                    if s.range(of: #"^0[oO][0-7]+$"#, options: .regularExpression) != nil, let n = UInt64(s.dropFirst(2), radix: 8) { return .number(Double(n)) }
-                    if s.range(of: #"^0[bB][01]+$"#, options: .regularExpression) != nil, let n = UInt64(s.dropFirst(2), radix: 2) { return .number(Double(n)) }
+                    if s.range(of: #"^0[xX][0-9A-Fa-f]+$"#, options: .regularExpression) != nil, let n = UInt64(s.dropFirst(2), radix: 16) {
+                        return .number(Double(n))
+                    }
+                    if s.range(of: #"^0[oO][0-7]+$"#, options: .regularExpression) != nil, let n = UInt64(s.dropFirst(2), radix: 8) {
+                        return .number(Double(n))
+                    }
+                    if s.range(of: #"^0[bB][01]+$"#, options: .regularExpression) != nil, let n = UInt64(s.dropFirst(2), radix: 2) {
+                        return .number(Double(n))
+                    }
                     throw JSONataError("D3030")
                 default: throw JSONataError("D3030")
                 }

@@ -110,9 +110,10 @@ extension Functions {
                     limit = Int(l.rounded(.down))
                 }
                 let ms = try matches(arg(args, 1), in: s, limit: limit, call)
-                return .sequence(ms.map { m in
-                    .object(JObject([("match", m["match"]!), ("index", m["start"]!), ("groups", m["groups"]!)]))
-                })
+                return .sequence(
+                    ms.map { m in
+                        .object(JObject([("match", m["match"]!), ("index", m["start"]!), ("groups", m["groups"]!)]))
+                    })
             },
             define("replace", "<s-(sf)(sf)n?:s>") { args, call throws(JSONataError) in try replace(args, call) },
             define("base64encode", "<s-:s>") { args, _ in
@@ -258,8 +259,10 @@ extension Functions {
     }
 
     static func encodeURI(_ s: String, keep: String) throws(JSONataError) -> String {
-        let allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
-            .union(CharacterSet(charactersIn: keep))
+        let allowed = CharacterSet.alphanumerics.intersection(
+            CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        )
+        .union(CharacterSet(charactersIn: keep))
         for u in s.utf16 where (0xD800...0xDFFF).contains(u) {
             // Swift strings cannot hold lone surrogates; any that reached here were replaced.
             _ = u

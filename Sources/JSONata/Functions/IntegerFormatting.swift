@@ -41,13 +41,27 @@ enum IntegerFormatting {
             if modifier.first == "o" { format.ordinal = true }
         }
         switch primary {
-        case "A": format.kind = .letters; format.letterCase = .upper
-        case "a": format.kind = .letters; format.letterCase = .lower
-        case "I": format.kind = .roman; format.letterCase = .upper
-        case "i": format.kind = .roman; format.letterCase = .lower
-        case "W": format.kind = .words; format.letterCase = .upper
-        case "Ww": format.kind = .words; format.letterCase = .title
-        case "w": format.kind = .words; format.letterCase = .lower
+        case "A":
+            format.kind = .letters
+            format.letterCase = .upper
+        case "a":
+            format.kind = .letters
+            format.letterCase = .lower
+        case "I":
+            format.kind = .roman
+            format.letterCase = .upper
+        case "i":
+            format.kind = .roman
+            format.letterCase = .lower
+        case "W":
+            format.kind = .words
+            format.letterCase = .upper
+        case "Ww":
+            format.kind = .words
+            format.letterCase = .title
+        case "w":
+            format.kind = .words
+            format.letterCase = .lower
         default:
             var zero: UInt32?
             var separatorPosition = 0

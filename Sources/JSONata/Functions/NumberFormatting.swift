@@ -87,7 +87,9 @@ enum NumberFormatting {
                 integer = Array(mantissa[..<pos])
                 fractional = Array(mantissa[(pos + 1)...])
             }
-            return Parts(prefix: prefix, suffix: suffix, active: active, mantissa: mantissa, exponent: exponent, integer: integer, fractional: fractional, picture: chars)
+            return Parts(
+                prefix: prefix, suffix: suffix, active: active, mantissa: mantissa, exponent: exponent, integer: integer, fractional: fractional,
+                picture: chars)
         }
 
         func count(_ s: String, in chars: [Character]) -> Int {
@@ -113,7 +115,9 @@ enum NumberFormatting {
             }
             if text.contains(p.grouping + p.grouping) { error = "D3089" }
             if let d = single(p.digit), let pos = parts.integer.firstIndex(of: d), parts.integer[..<pos].contains(where: isDigit) { error = "D3090" }
-            if let d = single(p.digit), let pos = parts.fractional.lastIndex(of: d), parts.fractional[pos...].contains(where: isDigit) { error = "D3091" }
+            if let d = single(p.digit), let pos = parts.fractional.lastIndex(of: d), parts.fractional[pos...].contains(where: isDigit) {
+                error = "D3091"
+            }
             if let e = parts.exponent {
                 if !e.isEmpty && (text.contains(p.percent) || text.contains(p.perMille)) { error = "D3092" }
                 if e.isEmpty || e.contains(where: { !isDigit($0) }) { error = "D3093" }

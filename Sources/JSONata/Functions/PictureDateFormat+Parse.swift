@@ -20,20 +20,24 @@ extension PictureDateFormat {
                     if let separator { p += NSRegularExpression.escapedPattern(for: separator.character) + "[0-9]+" }
                     regex += "(" + p + ")"
                     let isZ = m.component == "z"
-                    parsers.append((m.component, { v in
-                        var value = v
-                        if isZ { value = String(value.dropFirst(3)) }
-                        if let separator, let r = value.range(of: separator.character) {
-                            let h = Int(value[..<r.lowerBound].replacingOccurrences(of: "+", with: "")) ?? 0
-                            let mi = Int(value[r.upperBound...]) ?? 0
-                            return h * 60 + (h < 0 || value.hasPrefix("-") ? -mi : mi)
-                        }
-                        let digits = value.count - 1
-                        if digits <= 2 { return (Int(value.replacingOccurrences(of: "+", with: "")) ?? 0) * 60 }
-                        let h = Int(value.prefix(3).replacingOccurrences(of: "+", with: "")) ?? 0
-                        let mi = Int(value.dropFirst(3)) ?? 0
-                        return h * 60 + (value.hasPrefix("-") ? -mi : mi)
-                    }))
+                    parsers.append(
+                        (
+                            m.component,
+                            { v in
+                                var value = v
+                                if isZ { value = String(value.dropFirst(3)) }
+                                if let separator, let r = value.range(of: separator.character) {
+                                    let h = Int(value[..<r.lowerBound].replacingOccurrences(of: "+", with: "")) ?? 0
+                                    let mi = Int(value[r.upperBound...]) ?? 0
+                                    return h * 60 + (h < 0 || value.hasPrefix("-") ? -mi : mi)
+                                }
+                                let digits = value.count - 1
+                                if digits <= 2 { return (Int(value.replacingOccurrences(of: "+", with: "")) ?? 0) * 60 }
+                                let h = Int(value.prefix(3).replacingOccurrences(of: "+", with: "")) ?? 0
+                                let mi = Int(value.dropFirst(3)) ?? 0
+                                return h * 60 + (value.hasPrefix("-") ? -mi : mi)
+                            }
+                        ))
                 } else if var format = m.integerFormat {
                     if let w = m.parseWidth { format.mandatoryDigits = w }
                     var p: String
@@ -46,20 +50,26 @@ extension PictureDateFormat {
                     regex += "(" + p + ")"
                     let f = format
                     let fraction = m.component == "f"
-                    parsers.append((m.component, { v throws(JSONataError) in
-                        // Fractional seconds are a fraction: .5 is 500 ms, .01987 is 19 ms.
-                        if fraction { return Int(((Double("0." + v) ?? 0) * 1000).rounded(.down)) }
-                        var text = v
-                        if f.kind == .decimal && f.ordinal { text = String(text.dropLast(2)) }
-                        return try IntegerFormatting.value(of: text, f).map { Int($0) }
-                    }))
+                    parsers.append(
+                        (
+                            m.component,
+                            { v throws(JSONataError) in
+                                // Fractional seconds are a fraction: .5 is 500 ms, .01987 is 19 ms.
+                                if fraction { return Int(((Double("0." + v) ?? 0) * 1000).rounded(.down)) }
+                                var text = v
+                                if f.kind == .decimal && f.ordinal { text = String(text.dropLast(2)) }
+                                return try IntegerFormatting.value(of: text, f).map { Int($0) }
+                            }
+                        ))
                 } else {
                     regex += "([a-zA-Z]+)"
                     var lookup: [String: Int] = [:]
                     if m.component == "M" || m.component == "x" {
                         for (i, name) in months.enumerated() { lookup[(m.widthMax.map { String(name.prefix($0)) } ?? name).lowercased()] = i + 1 }
                     } else if m.component == "F" {
-                        for (i, name) in days.enumerated() where i > 0 { lookup[(m.widthMax.map { String(name.prefix($0)) } ?? name).lowercased()] = i }
+                        for (i, name) in days.enumerated() where i > 0 {
+                            lookup[(m.widthMax.map { String(name.prefix($0)) } ?? name).lowercased()] = i
+                        }
                     } else if m.component == "P" {
                         lookup = ["am": 0, "pm": 1]
                     } else {
@@ -127,7 +137,8 @@ extension PictureDateFormat {
             if components["P"] == 1 { hour += 12 }
         }
         var millis = utc(components["Y"] ?? nowFields.year, month0, day)
-        millis += Double(hour) * 3_600_000 + Double(components["m"] ?? 0) * 60_000 + Double(components["s"] ?? 0) * 1000 + Double(components["f"] ?? 0)
+        millis +=
+            Double(hour) * 3_600_000 + Double(components["m"] ?? 0) * 60_000 + Double(components["s"] ?? 0) * 1000 + Double(components["f"] ?? 0)
         if let z = components["Z"] ?? components["z"] { millis -= Double(z) * 60_000 }
         return millis
     }

@@ -24,7 +24,8 @@ struct RegexMatcher {
             out.append(Self.object(m, ns))
         }
         // A zero-length last match is an error too when more input remains to be scanned.
-        if let last = all.last, last.range.length == 0, limit.map({ out.count < $0 }) ?? true, last.range.location < ns.length, out.count == all.count {
+        if let last = all.last, last.range.length == 0, limit.map({ out.count < $0 }) ?? true, last.range.location < ns.length, out.count == all.count
+        {
             throw JSONataError("D1004", token: regex.pattern)
         }
         return out

@@ -42,8 +42,9 @@ struct Parser {
     @discardableResult
     mutating func advance(_ expected: String? = nil, infix: Bool = false) throws(JSONataError) -> Token? {
         if let expected, id != expected {
-            throw JSONataError(id == "(end)" ? "S0203" : "S0202", position: position, token: token?.text ?? "(end)",
-                               message: "Expected \"\(expected)\", got \"\(token?.text ?? "(end)")\"")
+            throw JSONataError(
+                id == "(end)" ? "S0203" : "S0202", position: position, token: token?.text ?? "(end)",
+                message: "Expected \"\(expected)\", got \"\(token?.text ?? "(end)")\"")
         }
         guard let next = try lexer.next(infix: infix) else {
             token = nil
@@ -259,7 +260,9 @@ struct Parser {
         try advance(")", infix: true)
         guard procedure.kind == .name, procedure.value == "function" || procedure.value == "λ" else { return node }
         for (i, arg) in node.arguments.enumerated() where arg.kind != .variable {
-            throw JSONataError("S0208", position: arg.position, token: arg.value, message: "Parameter \(i + 1) of a function definition must be a variable name (start with $)")
+            throw JSONataError(
+                "S0208", position: arg.position, token: arg.value,
+                message: "Parameter \(i + 1) of a function definition must be a variable name (start with $)")
         }
         node.kind = .lambda
         if id == "<" {

@@ -61,7 +61,9 @@ enum Semantics {
         guard let b else { return a }
         var items: [Value]
         var sequence = false
-        if case .array(let x) = a { items = x.items } else {
+        if case .array(let x) = a {
+            items = x.items
+        } else {
             items = [a]
             sequence = true
         }

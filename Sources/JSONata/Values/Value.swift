@@ -172,7 +172,10 @@ final class Lambda {
     /// For partially applied built-ins: the built-in and the bound arguments (nil where still open).
     let partialOf: (NativeFunction, [Value??])?
 
-    init(parameters: [String], signature: Signature?, body: Node, input: Value?, environment: Frame, isThunk: Bool = false, partialOf: (NativeFunction, [Value??])? = nil) {
+    init(
+        parameters: [String], signature: Signature?, body: Node, input: Value?, environment: Frame, isThunk: Bool = false,
+        partialOf: (NativeFunction, [Value??])? = nil
+    ) {
         self.parameters = parameters
         self.signature = signature
         self.body = body

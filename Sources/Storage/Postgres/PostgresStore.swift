@@ -4,8 +4,8 @@ import Logging
 import NIOPosix
 import PostgresKit
 import SQLKit
-import Synchronization
 import SyncBridgeCore
+import Synchronization
 
 /// The shared store: PostgreSQL through a connection pool, for several SyncBridge processes on one database.
 ///
@@ -27,7 +27,8 @@ public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
     public init(url: String, searchPath: [String]? = nil, maxConnections: Int = 8, secrets: SecretBox, logger: Logger) throws {
         var url = url
         var pathFromURL: [String]?
-        if var components = URLComponents(string: url), let items = components.queryItems, let item = items.first(where: { $0.name == "search_path" }) {
+        if var components = URLComponents(string: url), let items = components.queryItems, let item = items.first(where: { $0.name == "search_path" })
+        {
             pathFromURL = item.value?.split(separator: ",").map(String.init)
             components.queryItems = items.filter { $0.name != "search_path" }
             if components.queryItems?.isEmpty == true { components.queryItems = nil }
@@ -85,7 +86,10 @@ public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
     }
 
     public func close() async throws {
-        if let held = workerLock.withLock({ held in defer { held = nil }; return held?.connection }) {
+        if let held = workerLock.withLock({ held in
+            defer { held = nil }
+            return held?.connection
+        }) {
             // Closing the session ends its advisory lock.
             try? await held.close().get()
             pool.releaseConnection(held, logger: logger)

@@ -1,5 +1,5 @@
-import Synchronization
 import SyncBridgeCore
+import Synchronization
 
 /// Notes, during a transaction, what must be announced once it commits (a run that became claimable).
 final class CommitEffects: Sendable {

@@ -35,18 +35,18 @@ enum Migrations {
                 + resourceTable("sync_job_runs", ["sync_job_id", "integrated_account_id", "webhook_id", "status", "sync_job_cron_trigger_id"])
                 + resourceTable("sync_job_cron_triggers", ["sync_job_id", "integrated_account_id", "webhook_id", "status", "next_fire_at"])
                 + [
-                "CREATE INDEX sync_job_runs_job ON sync_job_runs (sync_job_id, integrated_account_id, status)",
-                "CREATE INDEX sync_job_runs_status ON sync_job_runs (status)",
-                "CREATE INDEX sync_job_cron_triggers_next ON sync_job_cron_triggers (status, next_fire_at)",
-                """
-                CREATE TABLE outbox_events (seq {{seq}}, id TEXT NOT NULL UNIQUE,
-                  environment_id TEXT NOT NULL REFERENCES environments(id), webhook_id TEXT NOT NULL, event TEXT NOT NULL,
-                  payload TEXT NOT NULL, created_at TEXT NOT NULL, status TEXT NOT NULL, attempts BIGINT NOT NULL,
-                  next_attempt_at TEXT, last_error TEXT)
-                """,
-                "CREATE INDEX outbox_events_pending ON outbox_events (status, next_attempt_at)",
-                "CREATE INDEX outbox_events_environment ON outbox_events (environment_id, seq)",
-            ]
+                    "CREATE INDEX sync_job_runs_job ON sync_job_runs (sync_job_id, integrated_account_id, status)",
+                    "CREATE INDEX sync_job_runs_status ON sync_job_runs (status)",
+                    "CREATE INDEX sync_job_cron_triggers_next ON sync_job_cron_triggers (status, next_fire_at)",
+                    """
+                    CREATE TABLE outbox_events (seq {{seq}}, id TEXT NOT NULL UNIQUE,
+                      environment_id TEXT NOT NULL REFERENCES environments(id), webhook_id TEXT NOT NULL, event TEXT NOT NULL,
+                      payload TEXT NOT NULL, created_at TEXT NOT NULL, status TEXT NOT NULL, attempts BIGINT NOT NULL,
+                      next_attempt_at TEXT, last_error TEXT)
+                    """,
+                    "CREATE INDEX outbox_events_pending ON outbox_events (status, next_attempt_at)",
+                    "CREATE INDEX outbox_events_environment ON outbox_events (environment_id, seq)",
+                ]
         ),
         Migration(
             version: 2, name: "run leases, checkpoints and per-run outbox",

@@ -127,7 +127,8 @@ extension SQLSession {
             // Parked: the lease is given up with the save; a parked run is no crash, so the claim count starts again.
             update = update.set("claims_without_progress", to: 0).set("lease_owner", to: SQLLiteral.null).set("lease_expires_at", to: SQLLiteral.null)
         }
-        let saved = try await update
+        let saved =
+            try await update
             .where("id", .equal, run.id.lowercased).where("environment_id", .equal, run.environmentId.lowercased)
             .where("lease_owner", .equal, owner).where("status", .in, Self.progressStatuses)
             .returning("id").first()

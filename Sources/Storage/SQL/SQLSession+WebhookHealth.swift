@@ -12,10 +12,13 @@ extension SQLSession {
             return nil
         }
         let stamp = Timestamp.format(at)
-        let row = try await db.update(Webhook.table).set("failing_since", to: SQLFunction("COALESCE", args: SQLIdentifier("failing_since"), SQLBind(stamp)))
-            .where("id", .equal, id).where("environment_id", .equal, environmentId.lowercased)
-            .returning("failing_since").first()
-        guard let since = try row?.decode(column: "failing_since", as: String?.self).flatMap(Timestamp.parse), at.timeIntervalSince(since) >= disableAfter,
+        let row = try await db.update(Webhook.table).set(
+            "failing_since", to: SQLFunction("COALESCE", args: SQLIdentifier("failing_since"), SQLBind(stamp))
+        )
+        .where("id", .equal, id).where("environment_id", .equal, environmentId.lowercased)
+        .returning("failing_since").first()
+        guard let since = try row?.decode(column: "failing_since", as: String?.self).flatMap(Timestamp.parse),
+            at.timeIntervalSince(since) >= disableAfter,
             var webhook = try await fetch(Webhook.self, id: webhookId, environmentId: environmentId, forUpdate: true), webhook.isActive
         else { return nil }
         webhook.isActive = false
@@ -28,7 +31,9 @@ extension SQLSession {
         for other in try await AccountEvents.activeWebhooks(environmentId: environmentId, session: self)
         where other.id != webhook.id && other.wants(EventType.webhookDisabled.rawValue) {
             events.append(
-                OutboxEvent(environmentId: environmentId, webhookId: other.id, event: EventType.webhookDisabled.rawValue, payload: .object(payload), createdAt: at)
+                OutboxEvent(
+                    environmentId: environmentId, webhookId: other.id, event: EventType.webhookDisabled.rawValue, payload: .object(payload),
+                    createdAt: at)
             )
         }
         try await enqueue(events)

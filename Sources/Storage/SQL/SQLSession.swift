@@ -18,8 +18,9 @@ struct SQLSession: StoreSession {
     }
 
     func environment(named name: String) async throws -> Environment? {
-        guard let row = try await db.select().columns("id", "name", "created_at").from("environments")
-            .where("name", .equal, name).first()
+        guard
+            let row = try await db.select().columns("id", "name", "created_at").from("environments")
+                .where("name", .equal, name).first()
         else { return nil }
         return try Environment(
             id: uuid(row.decode(column: "id", as: String.self)), name: row.decode(column: "name", as: String.self),
@@ -36,8 +37,9 @@ struct SQLSession: StoreSession {
     }
 
     func token(hash: String) async throws -> APIToken? {
-        guard let row = try await db.select().columns("id", "environment_id", "name", "token_hash", "created_at")
-            .from("api_tokens").where("token_hash", .equal, hash).first()
+        guard
+            let row = try await db.select().columns("id", "environment_id", "name", "token_hash", "created_at")
+                .from("api_tokens").where("token_hash", .equal, hash).first()
         else { return nil }
         return try APIToken(
             id: uuid(row.decode(column: "id", as: String.self)),
@@ -165,18 +167,18 @@ struct SQLSession: StoreSession {
     /// Reads one outbox row.
     func outboxEvent(from row: any SQLRow) throws -> OutboxEvent {
         try OutboxEvent(
-                id: uuid(row.decode(column: "id", as: String.self)),
-                environmentId: uuid(row.decode(column: "environment_id", as: String.self)),
-                webhookId: uuid(row.decode(column: "webhook_id", as: String.self)),
-                runId: row.decode(column: "sync_job_run_id", as: String?.self).flatMap(UUID.init(uuidString:)),
-                event: row.decode(column: "event", as: String.self),
-                payload: JSONParser.parse(row.decode(column: "payload", as: String.self)),
-                createdAt: date(row.decode(column: "created_at", as: String.self)),
-                status: OutboxEvent.Status(rawValue: row.decode(column: "status", as: String.self)) ?? .pending,
-                attempts: row.decode(column: "attempts", as: Int.self),
-                nextAttemptAt: row.decode(column: "next_attempt_at", as: String?.self).flatMap(Timestamp.parse),
-                lastError: row.decode(column: "last_error", as: String?.self)
-            )
+            id: uuid(row.decode(column: "id", as: String.self)),
+            environmentId: uuid(row.decode(column: "environment_id", as: String.self)),
+            webhookId: uuid(row.decode(column: "webhook_id", as: String.self)),
+            runId: row.decode(column: "sync_job_run_id", as: String?.self).flatMap(UUID.init(uuidString:)),
+            event: row.decode(column: "event", as: String.self),
+            payload: JSONParser.parse(row.decode(column: "payload", as: String.self)),
+            createdAt: date(row.decode(column: "created_at", as: String.self)),
+            status: OutboxEvent.Status(rawValue: row.decode(column: "status", as: String.self)) ?? .pending,
+            attempts: row.decode(column: "attempts", as: Int.self),
+            nextAttemptAt: row.decode(column: "next_attempt_at", as: String?.self).flatMap(Timestamp.parse),
+            lastError: row.decode(column: "last_error", as: String?.self)
+        )
     }
 
     // MARK: Documents

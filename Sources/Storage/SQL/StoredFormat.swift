@@ -31,14 +31,17 @@ public enum StoredFormat {
         var version = 0
         if let marker = members.removeValue(forKey: member) {
             guard let n = marker.numberValue, n >= 0, n == n.rounded(), n < 1_000_000 else {
-                throw SyncBridgeError(.internalError, code: "corrupt_record", message: "\(table) row has a storage format marker that is not a version: \(marker.jsonString())")
+                throw SyncBridgeError(
+                    .internalError, code: "corrupt_record",
+                    message: "\(table) row has a storage format marker that is not a version: \(marker.jsonString())")
             }
             version = Int(n)
         }
         guard version <= current else {
             throw SyncBridgeError(
                 .internalError, code: "stored_format_unsupported",
-                message: "A \(table) row was written in storage format \(version) by a newer SyncBridge; this binary reads formats up to \(current). Upgrade this process."
+                message:
+                    "A \(table) row was written in storage format \(version) by a newer SyncBridge; this binary reads formats up to \(current). Upgrade this process."
             )
         }
         while version < current {

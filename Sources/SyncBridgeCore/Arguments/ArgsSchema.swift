@@ -50,7 +50,8 @@ public struct ArgsSchema: Sendable {
                     let location = isFull ? r.pointer : String(r.pointer.dropFirst(r.pointer.hasPrefix("/properties") ? "/properties".count : 0))
                     return FieldFailure(
                         path: Self.dotted("args_schema", pointer: location),
-                        message: "'\(r.reference)' is not in this schema; references are never fetched: put the schema under $defs and refer to it as '#/$defs/<name>'"
+                        message:
+                            "'\(r.reference)' is not in this schema; references are never fetched: put the schema under $defs and refer to it as '#/$defs/<name>'"
                     )
                 }
             )

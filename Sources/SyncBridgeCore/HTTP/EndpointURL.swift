@@ -13,7 +13,8 @@ public enum EndpointURL {
         if text.utf8.count > maximumLength { return "an absolute http or https URL of at most \(maximumLength) bytes" }
         if let bad = text.unicodeScalars.first(where: { $0.value < 0x21 || $0.value == 0x7F }) {
             let code = String(bad.value, radix: 16, uppercase: true)
-            return "an absolute http or https URL without spaces or control characters (found U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))"
+            return
+                "an absolute http or https URL without spaces or control characters (found U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code))"
         }
         guard let components = URLComponents(string: text), URL(string: text) != nil else {
             return "an absolute http or https URL (it does not parse)"

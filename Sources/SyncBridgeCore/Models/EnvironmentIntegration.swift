@@ -30,7 +30,6 @@ public struct EnvironmentIntegration: Resource, Equatable {
         self.updatedAt = updatedAt
     }
 
-
     public var stored: JSONValue {
         .object(
             commonMembers.merging([

@@ -52,7 +52,6 @@ public struct LinkToken: Resource, Equatable {
         self.updatedAt = updatedAt
     }
 
-
     public var stored: JSONValue {
         .object(
             commonMembers.merging([
@@ -70,7 +69,8 @@ public struct LinkToken: Resource, Equatable {
 
     public init(stored: JSONValue) throws(SyncBridgeError) {
         self = try decodeStored("link token", stored) { r in
-            guard let c = r.common(), let name = r.string("integration_name", required: true), let redirect = r.string("redirect_uri", required: true),
+            guard let c = r.common(), let name = r.string("integration_name", required: true),
+                let redirect = r.string("redirect_uri", required: true),
                 let expires = r.date("expires_at", required: true)
             else { return nil }
             return LinkToken(

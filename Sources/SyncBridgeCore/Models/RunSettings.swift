@@ -49,7 +49,8 @@ public struct RunSettings: Sendable, Equatable {
 
     /// The members accepted in a request.
     public static let fields: Set<String> = [
-        "sync_job_id", "integrated_account_id", "webhook_id", "error_handling", "ignore_previous_run", "args", "mode", "polling_period", "destination",
+        "sync_job_id", "integrated_account_id", "webhook_id", "error_handling", "ignore_previous_run", "args", "mode", "polling_period",
+        "destination",
     ]
 
     /// The members as JSON.
@@ -78,7 +79,11 @@ public struct RunSettings: Sendable, Equatable {
         let mode = r.oneOf("mode", RunMode.allCases.map(\.rawValue)).flatMap(RunMode.init(rawValue:))
         var period: Double?
         if let v = r.present("polling_period") {
-            if let n = v.numberValue, n >= 0.05, n <= 86_400 { period = n } else { r.failures.add(r.path("polling_period"), "must be a number of seconds from 0.05 to 86400") }
+            if let n = v.numberValue, n >= 0.05, n <= 86_400 {
+                period = n
+            } else {
+                r.failures.add(r.path("polling_period"), "must be a number of seconds from 0.05 to 86400")
+            }
         }
         let destination = RunDestination(reading: r)
         guard let job, let account, let webhook else { return nil }

@@ -32,7 +32,6 @@ public struct SyncJob: Resource, Equatable {
         self.updatedAt = updatedAt
     }
 
-
     public var stored: JSONValue {
         .object(
             commonMembers.merging([

@@ -50,7 +50,6 @@ public struct SyncJobCronTrigger: Resource, Equatable {
         self.updatedAt = updatedAt
     }
 
-
     public var stored: JSONValue {
         .object(
             commonMembers.merging(settings.members).merging([

@@ -46,9 +46,10 @@ public struct SyncJobEventTrigger: Resource, Equatable {
 
     /// What a run for `accountId` executes.
     public func settings(for accountId: UUID) -> RunSettings {
-        RunSettings(syncJobId: syncJobId, integratedAccountId: accountId, webhookId: webhookId, errorHandling: errorHandling, ignorePreviousRun: ignorePreviousRun, args: args)
+        RunSettings(
+            syncJobId: syncJobId, integratedAccountId: accountId, webhookId: webhookId, errorHandling: errorHandling,
+            ignorePreviousRun: ignorePreviousRun, args: args)
     }
-
 
     public var stored: JSONValue {
         .object(

@@ -82,7 +82,6 @@ public struct SyncJobPushTrigger: Resource, Equatable {
         dueAt = [runDeadline, nextSafetyNetAt].compactMap { $0 }.min()
     }
 
-
     public var stored: JSONValue {
         .object(
             commonMembers.merging([

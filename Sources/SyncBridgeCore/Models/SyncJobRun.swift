@@ -53,7 +53,6 @@ public struct SyncJobRun: Resource, Equatable {
         self.finishedAt = finishedAt
     }
 
-
     public var stored: JSONValue {
         .object(
             commonMembers.merging(settings.members).merging([

@@ -37,7 +37,6 @@ public struct Webhook: Resource, Equatable {
         isActive && (eventTypes.isEmpty || eventTypes.contains(event))
     }
 
-
     public var stored: JSONValue {
         .object(
             commonMembers.merging([

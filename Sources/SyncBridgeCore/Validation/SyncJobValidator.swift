@@ -24,9 +24,11 @@ public struct SyncJobValidator: Sendable {
     func validateShape(_ r: SyncJobResource, at i: Int, failures: FailureCollector) {
         let path = "resources[\(i)]"
         let parts = r.resource.split(separator: "/", omittingEmptySubsequences: false)
-        let validName = (parts.count == 1 || parts.count == 2) && parts.allSatisfy { part in
-            !part.isEmpty && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
-        }
+        let validName =
+            (parts.count == 1 || parts.count == 2)
+            && parts.allSatisfy { part in
+                !part.isEmpty && part.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" }
+            }
         if !validName {
             failures.add("\(path).resource", "must be a unified name like 'ticketing/tickets' or a proxy name like 'tickets'")
         }

@@ -37,14 +37,17 @@ struct TalkdeskBridgeRoutes {
             throw SyncBridgeError(.unauthorized, code: "invalid_token", message: "auth.api_token is not a valid API token.")
         }
         guard let text = auth?["integrated_account_id"]?.stringValue, let id = UUID(uuidString: text) else {
-            throw SyncBridgeError.validation([FieldFailure(path: "auth.integrated_account_id", message: "is required: the id of the integrated account")])
+            throw SyncBridgeError.validation([
+                FieldFailure(path: "auth.integrated_account_id", message: "is required: the id of the integrated account")
+            ])
         }
         let account = try await api.store.transaction { try await $0.require(IntegratedAccount.self, id: id, environmentId: found.environmentId) }
         guard account.status == .active else {
             throw SyncBridgeError(.conflict, code: "integrated_account_not_active", message: "Integrated account is '\(account.status.rawValue)'.")
         }
         guard let connector = api.connectors.connector(for: account.integrationName), connector.resources.contains("ticketing/contacts") else {
-            throw SyncBridgeError(.badRequest, code: "integration_not_supported", message: "'\(account.integrationName)' has no contacts to synchronize.")
+            throw SyncBridgeError(
+                .badRequest, code: "integration_not_supported", message: "'\(account.integrationName)' has no contacts to synchronize.")
         }
         return (account, connector)
     }
@@ -55,7 +58,9 @@ struct TalkdeskBridgeRoutes {
         if let raw = meta?["synchronization_checkpoint"], !raw.isNull {
             guard let text = raw.stringValue, let checkpoint = TalkdeskCheckpoint(text) else {
                 throw SyncBridgeError.validation([
-                    FieldFailure(path: "meta.synchronization_checkpoint", message: "must be a checkpoint this bridge returned, or a date such as '2012-11-20 23:01:00 UTC'")
+                    FieldFailure(
+                        path: "meta.synchronization_checkpoint",
+                        message: "must be a checkpoint this bridge returned, or a date such as '2012-11-20 23:01:00 UTC'")
                 ])
             }
             out.checkpoint = checkpoint

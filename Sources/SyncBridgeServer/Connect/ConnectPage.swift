@@ -29,11 +29,14 @@ enum ConnectPage {
 
     /// The form asking for the account's subdomain (or confirming the one the link fixed).
     static func form(action: String, fixed: String?) -> Response {
-        let field = fixed.map { "<p>Connect <strong>\(escape($0))</strong>.</p>" } ?? """
-            <p><label for="subdomain">Your Zendesk subdomain</label><br>
-            <input id="subdomain" name="subdomain" required pattern="[A-Za-z0-9-]+" autocomplete="off">.zendesk.com</p>
+        let field =
+            fixed.map { "<p>Connect <strong>\(escape($0))</strong>.</p>" } ?? """
+                <p><label for="subdomain">Your Zendesk subdomain</label><br>
+                <input id="subdomain" name="subdomain" required pattern="[A-Za-z0-9-]+" autocomplete="off">.zendesk.com</p>
+                """
+        return page(
+            "Connect your Zendesk account",
             """
-        return page("Connect your Zendesk account", """
             <form method="post" action="\(escape(action))">
             \(field)
             <p><button type="submit" id="continue">Continue to Zendesk</button></p>

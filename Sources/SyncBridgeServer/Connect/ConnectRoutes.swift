@@ -39,7 +39,9 @@ struct ConnectRoutes {
     }
 
     func link(_ raw: String, now: Date) async throws -> Usable {
-        guard let id = UUID(uuidString: raw), let link = try await api.store.transaction({ try await $0.find(LinkToken.self, id: id, forUpdate: false) }) else {
+        guard let id = UUID(uuidString: raw),
+            let link = try await api.store.transaction({ try await $0.find(LinkToken.self, id: id, forUpdate: false) })
+        else {
             return .answer(ConnectPage.page("This link is not valid", "<p>Ask the app that sent you here for a new link.</p>", status: .notFound))
         }
         if link.used || link.expiresAt <= now {
@@ -72,12 +74,17 @@ struct ConnectRoutes {
         if settings["subdomain"] == nil && settings["base_url"] == nil {
             let subdomain = (form["subdomain"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
             guard !subdomain.isEmpty, subdomain.allSatisfy({ ($0.isLetter && $0.isASCII) || $0.isNumber || $0 == "-" }) else {
-                return ConnectPage.page("Connect your Zendesk account", "<p role=\"alert\">Enter your subdomain: letters, digits and '-' only.</p><p><a href=\"/connect/\(link.id.lowercased)\">Try again</a></p>", status: .unprocessableContent)
+                return ConnectPage.page(
+                    "Connect your Zendesk account",
+                    "<p role=\"alert\">Enter your subdomain: letters, digits and '-' only.</p><p><a href=\"/connect/\(link.id.lowercased)\">Try again</a></p>",
+                    status: .unprocessableContent)
             }
             settings["subdomain"] = .string(subdomain)
         }
         guard let connector = api.connectors.connector(for: link.integrationName) as? any OAuthConnecting,
-            let app = try await api.store.transaction({ try await EnvironmentIntegrationRoutes.find(link.integrationName, environmentId: link.environmentId, session: $0) }),
+            let app = try await api.store.transaction({
+                try await EnvironmentIntegrationRoutes.find(link.integrationName, environmentId: link.environmentId, session: $0)
+            }),
             let clientId = app.oauthClientId
         else {
             return ConnectPage.redirect(ConnectPage.url(link.redirectURI, [("error", "oauth_app_missing")]))
@@ -106,7 +113,8 @@ struct ConnectRoutes {
         let state = (query["state"] ?? "").split(separator: ".", maxSplits: 1).map(String.init)
         let now = api.now
         guard state.count == 2, let id = UUID(uuidString: state[0]) else {
-            return ConnectPage.page("This sign-in cannot be completed", "<p>The answer from Zendesk does not belong to a connect link.</p>", status: .badRequest)
+            return ConnectPage.page(
+                "This sign-in cannot be completed", "<p>The answer from Zendesk does not belong to a connect link.</p>", status: .badRequest)
         }
         // The link is spent by the first answer that carries it, whatever happens next: a state works once.
         let outcome: Spent = try await api.store.transaction { s in
@@ -133,11 +141,14 @@ struct ConnectRoutes {
         case .link(let found): link = found
         }
         if let error = query["error"] {
-            return ConnectPage.redirect(ConnectPage.url(link.redirectURI, [("error", error == "access_denied" ? "access_denied" : "authorization_failed")]))
+            return ConnectPage.redirect(
+                ConnectPage.url(link.redirectURI, [("error", error == "access_denied" ? "access_denied" : "authorization_failed")]))
         }
         guard let code = query["code"], let base = link.baseURL, let verifier = link.codeVerifier,
             let connector = api.connectors.connector(for: link.integrationName) as? any OAuthConnecting,
-            let app = try await api.store.transaction({ try await EnvironmentIntegrationRoutes.find(link.integrationName, environmentId: link.environmentId, session: $0) }),
+            let app = try await api.store.transaction({
+                try await EnvironmentIntegrationRoutes.find(link.integrationName, environmentId: link.environmentId, session: $0)
+            }),
             let clientId = app.oauthClientId, let secret = app.oauthClientSecret
         else {
             return ConnectPage.redirect(ConnectPage.url(link.redirectURI, [("error", "authorization_failed")]))
@@ -167,7 +178,9 @@ struct ConnectRoutes {
         var credentials: [String: JSONValue] = ["access_token": .string(tokens.accessToken), "client_secret": .string(clientSecret)]
         if let refresh = tokens.refreshToken { credentials["refresh_token"] = .string(refresh) }
         return try await api.store.transaction { s in
-            if let id = link.integratedAccountId, var account = try await s.fetch(IntegratedAccount.self, id: id, environmentId: link.environmentId, forUpdate: true) {
+            if let id = link.integratedAccountId,
+                var account = try await s.fetch(IntegratedAccount.self, id: id, environmentId: link.environmentId, forUpdate: true)
+            {
                 // Reconnect: the old API token (if any) gives way to the new pair.
                 account.context = account.context.merging(context)
                 account.credentials = credentials
@@ -210,7 +223,8 @@ struct ConnectRoutes {
     static func challenge(_ verifier: String) -> String { base64url(Data(SHA256.hash(data: Data(verifier.utf8)))) }
 
     static func base64url(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+            of: "=", with: "")
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

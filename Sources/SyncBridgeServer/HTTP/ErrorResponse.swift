@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOHTTP1
-import Synchronization
 import SyncBridgeCore
+import Synchronization
 
 /// Turns any error into Truto's envelope:
 /// `{"statusCode", "error", "message", "code", "details": {"failures": [{"path", "message"}]}}`.

@@ -26,7 +26,8 @@ enum ListParameters {
                 query.limit = limit
             case "next_cursor":
                 guard !value.isEmpty else { continue }
-                guard let payload = cursors.open(value, scope: cursorScope(R.self, environment: env)), let cursor = ListCursor(payload: payload) else {
+                guard let payload = cursors.open(value, scope: cursorScope(R.self, environment: env)), let cursor = ListCursor(payload: payload)
+                else {
                     throw invalid("next_cursor", "is not a cursor this list issued in this environment (pass back next_cursor exactly as received)")
                 }
                 query.cursor = cursor

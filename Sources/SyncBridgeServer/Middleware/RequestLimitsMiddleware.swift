@@ -24,7 +24,8 @@ struct RequestLimitsMiddleware<Context: RequestContext>: RouterMiddleware {
         if fields > configuration.maxHeaderFields || bytes > configuration.maxHeaderBytes {
             throw SyncBridgeError(
                 .headersTooLarge, code: "headers_too_large",
-                message: "The request has \(fields) header fields (\(bytes) bytes); at most \(configuration.maxHeaderFields) fields and \(configuration.maxHeaderBytes) bytes are read."
+                message:
+                    "The request has \(fields) header fields (\(bytes) bytes); at most \(configuration.maxHeaderFields) fields and \(configuration.maxHeaderBytes) bytes are read."
             )
         }
         return try await next(request, context)

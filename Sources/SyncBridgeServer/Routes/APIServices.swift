@@ -1,6 +1,6 @@
 import Accounts
-import Connectors
 import AsyncHTTPClient
+import Connectors
 import Delivery
 import Foundation
 import Hummingbird

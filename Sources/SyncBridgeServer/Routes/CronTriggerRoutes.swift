@@ -34,12 +34,15 @@ struct CronTriggerRoutes {
 
     func create(_ request: Request, _ context: APIRequestContext) async throws -> Response {
         let env = try context.requireEnvironment()
-        let (settings, expression, timezone, overlap, schedule) = try await api.input(request, fields: Self.fields, nullable: ["destination", "timezone"]) {
+        let (settings, expression, timezone, overlap, schedule) = try await api.input(
+            request, fields: Self.fields, nullable: ["destination", "timezone"]
+        ) {
             reader -> (RunSettings, String, String?, SyncJobCronTrigger.Overlap?, CronSchedule?)? in
             let settings = RunSettings(reading: reader)
             let expression = reader.string("cron_expression", required: true)
             let timezone = reader.string("timezone")
-            let overlap = reader.oneOf("overlap", SyncJobCronTrigger.Overlap.allCases.map(\.rawValue)).flatMap(SyncJobCronTrigger.Overlap.init(rawValue:))
+            let overlap = reader.oneOf("overlap", SyncJobCronTrigger.Overlap.allCases.map(\.rawValue)).flatMap(
+                SyncJobCronTrigger.Overlap.init(rawValue:))
             let schedule = CronSchedule.read(expression: expression, timezone: timezone, failures: reader.failures)
             guard let settings, let expression else { return nil }
             return (settings, expression, timezone, overlap, schedule)

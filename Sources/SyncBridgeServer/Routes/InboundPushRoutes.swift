@@ -29,11 +29,16 @@ struct InboundPushRoutes {
                 throw SyncBridgeError.notFound(SyncJobPushTrigger.resourceName, id: raw)
             }
             let now = api.now
-            switch notifier.verifyNotification(headers: headers, body: Array(body.readableBytesView), secret: trigger.signingSecret, now: now, tolerance: Self.tolerance) {
+            switch notifier.verifyNotification(
+                headers: headers, body: Array(body.readableBytesView), secret: trigger.signingSecret, now: now, tolerance: Self.tolerance)
+            {
             case .valid: break
             case .unsigned: throw SyncBridgeError(.unauthorized, code: "missing_signature", message: "The notification is not signed.")
-            case .stale: throw SyncBridgeError(.unauthorized, code: "stale_signature", message: "The notification's signature timestamp is too old or in the future.")
-            case .invalidSignature: throw SyncBridgeError(.unauthorized, code: "invalid_signature", message: "The notification's signature does not match.")
+            case .stale:
+                throw SyncBridgeError(
+                    .unauthorized, code: "stale_signature", message: "The notification's signature timestamp is too old or in the future.")
+            case .invalidSignature:
+                throw SyncBridgeError(.unauthorized, code: "invalid_signature", message: "The notification's signature does not match.")
             }
             let pending = try await api.store.transaction { session -> Date? in
                 guard var current = try await session.find(SyncJobPushTrigger.self, id: id, forUpdate: true) else { return nil }

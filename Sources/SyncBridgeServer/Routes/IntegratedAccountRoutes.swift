@@ -32,7 +32,8 @@ struct IntegratedAccountRoutes {
             let given = reader.object("context") ?? [:]
             let integration = name.flatMap(api.connectors.descriptor(for:))
             if let name, integration == nil {
-                reader.failures.add("integration_name", "'\(name)' is not a supported integration (supported: \(api.connectors.names.joined(separator: ", ")))")
+                reader.failures.add(
+                    "integration_name", "'\(name)' is not a supported integration (supported: \(api.connectors.names.joined(separator: ", ")))")
             }
             guard let name, let tenant, let integration else { return nil }
             return (name, tenant, given, integration)
@@ -128,7 +129,9 @@ struct IntegratedAccountRoutes {
                 column: "integrated_account_id", id: id, environmentId: env, session: session, code: "integrated_account_in_use",
                 noun: "Integrated account"
             )
-            try await session.enqueue(AccountEvents.outbox([.integratedAccountDeleted], account: account, payload: api.connectors.render(account), session: session, now: now))
+            try await session.enqueue(
+                AccountEvents.outbox(
+                    [.integratedAccountDeleted], account: account, payload: api.connectors.render(account), session: session, now: now))
             _ = try await session.delete(IntegratedAccount.self, id: id, environmentId: env)
         }
         return JSONResponse.deleted(id.lowercased)

@@ -17,13 +17,16 @@ struct LinkTokenRoutes {
         let env = try context.requireEnvironment()
         let failures = FailureCollector()
         let reader = FieldReader(try await api.body(request), failures: failures)
-        reader.rejectUnknown(["tenant_id", "integrated_account_id", "integration_name", "context", "redirect_uri", "scopes", "persist_previous_context"])
+        reader.rejectUnknown([
+            "tenant_id", "integrated_account_id", "integration_name", "context", "redirect_uri", "scopes", "persist_previous_context",
+        ])
         reader.refuseNulls()
         let tenant = reader.string("tenant_id")
         let accountId = reader.uuid("integrated_account_id")
         var integration = reader.string("integration_name") ?? "zendesk"
         if !api.connectors.names.contains(integration) {
-            failures.add("integration_name", "'\(integration)' is not a supported integration (supported: \(api.connectors.names.joined(separator: ", ")))")
+            failures.add(
+                "integration_name", "'\(integration)' is not a supported integration (supported: \(api.connectors.names.joined(separator: ", ")))")
         }
         let given = reader.object("context") ?? [:]
         let scopes = reader.string("scopes")
@@ -32,7 +35,9 @@ struct LinkTokenRoutes {
         let redirectURI = reader.string("redirect_uri", required: true)
         if let redirectURI { EndpointURL.check(redirectURI, at: "redirect_uri", failures: failures) }
         if tenant == nil && accountId == nil { failures.add("tenant_id", "is required (or give integrated_account_id to reconnect an account)") }
-        if let base = given["base_url"]?.stringValue, let problem = EndpointURL.problem(base) { failures.add("context.base_url", "must be " + problem) }
+        if let base = given["base_url"]?.stringValue, let problem = EndpointURL.problem(base) {
+            failures.add("context.base_url", "must be " + problem)
+        }
         for key in given.keys where IntegratedAccount.secretKeys.contains(key) {
             failures.add("context.\(key)", "secrets do not travel in link tokens; the connect flow obtains them")
         }
@@ -52,7 +57,8 @@ struct LinkTokenRoutes {
             else {
                 throw SyncBridgeError(
                     .unprocessable, code: "oauth_app_missing",
-                    message: "No OAuth app is configured for \(integration): PUT /environment-integration/\(integration) with oauth.client_id and oauth.client_secret first.",
+                    message:
+                        "No OAuth app is configured for \(integration): PUT /environment-integration/\(integration) with oauth.client_id and oauth.client_secret first.",
                     failures: [FieldFailure(path: "integration_name", message: "has no OAuth app in this environment")]
                 )
             }

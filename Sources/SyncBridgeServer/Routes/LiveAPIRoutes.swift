@@ -14,7 +14,8 @@ struct LiveAPIRoutes {
 
     func register(_ r: RouteRegistrar) {
         r.add(.get, "/unified/:api/:resource") { request, context in
-            try await call(request, context, resource: "\(try context.parameters.require("api"))/\(try context.parameters.require("resource"))", id: nil)
+            try await call(
+                request, context, resource: "\(try context.parameters.require("api"))/\(try context.parameters.require("resource"))", id: nil)
         }
         r.add(.get, "/unified/:api/:resource/:id") { request, context in
             try await call(
@@ -39,7 +40,9 @@ struct LiveAPIRoutes {
             parameters.append((String(k).removingPercentEncoding ?? String(k), String(v).removingPercentEncoding ?? String(v)))
         }
         guard let accountText = parameters.first(where: { $0.0 == "integrated_account_id" })?.1, let accountId = UUID(uuidString: accountText) else {
-            throw SyncBridgeError.validation([FieldFailure(path: "integrated_account_id", message: "is required: the id of the integrated account to call")])
+            throw SyncBridgeError.validation([
+                FieldFailure(path: "integrated_account_id", message: "is required: the id of the integrated account to call")
+            ])
         }
         // Cursors are sealed for the environment, account and resource they came from: a connector only ever reads
         // back its own.
@@ -48,7 +51,8 @@ struct LiveAPIRoutes {
         var cursor: String?
         if let given = parameters.first(where: { $0.0 == "next_cursor" })?.1, !given.isEmpty {
             guard let opened = cursors.open(given, scope: cursorScope) else {
-                throw ListParameters.invalid("next_cursor", "is not a cursor this endpoint issued for this account (pass back next_cursor exactly as received)")
+                throw ListParameters.invalid(
+                    "next_cursor", "is not a cursor this endpoint issued for this account (pass back next_cursor exactly as received)")
             }
             cursor = opened
         }
@@ -70,11 +74,14 @@ struct LiveAPIRoutes {
             throw Self.translate(error)
         }
         if let id {
-            guard let record = page.records.first else { throw SyncBridgeError(.notFound, code: "remote_not_found", message: "\(resource) \(id) was not found.") }
+            guard let record = page.records.first else {
+                throw SyncBridgeError(.notFound, code: "remote_not_found", message: "\(resource) \(id) was not found.")
+            }
             return JSONResponse.make(record)
         }
         return JSONResponse.make([
-            "result": .array(page.records), "next_cursor": page.nextCursor.map { .string(cursors.seal($0, scope: cursorScope)) } ?? .null, "prev_cursor": .null,
+            "result": .array(page.records), "next_cursor": page.nextCursor.map { .string(cursors.seal($0, scope: cursorScope)) } ?? .null,
+            "prev_cursor": .null,
             "result_count": .number(Double(page.records.count)),
         ])
     }
@@ -105,7 +112,9 @@ struct LiveAPIRoutes {
         case .notFound: return SyncBridgeError(.notFound, code: "remote_not_found", message: error.message)
         case .invalidRequest: return SyncBridgeError(.badRequest, code: "invalid_request", message: error.message)
         case .unsupported: return SyncBridgeError(.notFound, code: "unsupported_resource", message: error.message)
-        case .unauthorized: return SyncBridgeError(.badGateway, code: "remote_unauthorized", message: "The provider rejected the account's credentials: \(error.message)")
+        case .unauthorized:
+            return SyncBridgeError(
+                .badGateway, code: "remote_unauthorized", message: "The provider rejected the account's credentials: \(error.message)")
         case .transient, .badResponse: return SyncBridgeError(.badGateway, code: "remote_error", message: error.message)
         }
     }

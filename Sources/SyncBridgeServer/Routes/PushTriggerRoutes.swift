@@ -16,7 +16,9 @@ struct PushTriggerRoutes {
         "sync_job_id", "integrated_account_id", "webhook_id", "args", "error_handling", "ignore_previous_run", "debounce_seconds",
         "max_delay_seconds", "safety_net_cron", "status",
     ]
-    static let updatable: Set<String> = ["args", "error_handling", "ignore_previous_run", "debounce_seconds", "max_delay_seconds", "safety_net_cron", "status"]
+    static let updatable: Set<String> = [
+        "args", "error_handling", "ignore_previous_run", "debounce_seconds", "max_delay_seconds", "safety_net_cron", "status",
+    ]
 
     func register(_ r: RouteRegistrar) {
         r.add(.post, "/sync-job-push-trigger") { request, context in try await create(request, context) }
@@ -40,7 +42,9 @@ struct PushTriggerRoutes {
             debounce = Self.seconds(reader, "debounce_seconds", within: 0...3600)
             maxDelay = Self.seconds(reader, "max_delay_seconds", within: 1...86_400)
             safetyNet = reader.value("safety_net_cron")
-            if let s = safetyNet, !s.isNull, s.stringValue == nil { reader.failures.add(reader.path("safety_net_cron"), "must be a cron expression or null") }
+            if let s = safetyNet, !s.isNull, s.stringValue == nil {
+                reader.failures.add(reader.path("safety_net_cron"), "must be a cron expression or null")
+            }
             status = reader.oneOf("status", SyncJobPushTrigger.Status.allCases.map(\.rawValue)).flatMap(SyncJobPushTrigger.Status.init(rawValue:))
         }
 
@@ -82,7 +86,8 @@ struct PushTriggerRoutes {
 
     func notifier(for account: IntegratedAccount) throws -> any ChangeNotifications {
         guard let notifier = api.connectors.connector(for: account.integrationName) as? any ChangeNotifications else {
-            throw SyncBridgeError(.badRequest, code: "push_not_supported", message: "'\(account.integrationName)' cannot notify SyncBridge of changes.")
+            throw SyncBridgeError(
+                .badRequest, code: "push_not_supported", message: "'\(account.integrationName)' cannot notify SyncBridge of changes.")
         }
         return notifier
     }
@@ -163,7 +168,9 @@ struct PushTriggerRoutes {
         let env = try context.requireEnvironment()
         let id = try api.pathId(context, SyncJobPushTrigger.self)
         let trigger = try await api.store.transaction { try await $0.require(SyncJobPushTrigger.self, id: id, environmentId: env) }
-        if let account = try await api.store.transaction({ try await $0.fetch(IntegratedAccount.self, id: trigger.settings.integratedAccountId, environmentId: env) }) {
+        if let account = try await api.store.transaction({
+            try await $0.fetch(IntegratedAccount.self, id: trigger.settings.integratedAccountId, environmentId: env)
+        }) {
             let notifier = try notifier(for: account)
             do throws(ConnectorError) {
                 try await notifier.deregisterNotifications(trigger.registration, account: ConnectorAccount(account), logger: context.logger)

@@ -49,7 +49,9 @@ struct Generator: Sendable {
 
     // MARK: Organizations
 
-    static let companyWords = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne", "Soylent", "Vandelay"]
+    static let companyWords = [
+        "Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark", "Wayne", "Wonka", "Tyrell", "Cyberdyne", "Soylent", "Vandelay",
+    ]
     static let companySuffixes = ["Inc", "Ltd", "GmbH", "LLC", "Group", "Labs", "Co"]
 
     func organization(index i: Int) -> Organization {
@@ -70,8 +72,14 @@ struct Generator: Sendable {
 
     // MARK: Users
 
-    static let firstNames = ["Ada", "Grace", "Linus", "Ken", "Barbara", "Alan", "Margaret", "Dennis", "Radia", "Edsger", "Frances", "John", "Hedy", "Tim", "Katherine", "Guido"]
-    static let lastNames = ["Lovelace", "Hopper", "Torvalds", "Thompson", "Liskov", "Turing", "Hamilton", "Ritchie", "Perlman", "Dijkstra", "Allen", "Backus", "Lamarr", "Berners-Lee", "Johnson", "van Rossum"]
+    static let firstNames = [
+        "Ada", "Grace", "Linus", "Ken", "Barbara", "Alan", "Margaret", "Dennis", "Radia", "Edsger", "Frances", "John", "Hedy", "Tim", "Katherine",
+        "Guido",
+    ]
+    static let lastNames = [
+        "Lovelace", "Hopper", "Torvalds", "Thompson", "Liskov", "Turing", "Hamilton", "Ritchie", "Perlman", "Dijkstra", "Allen", "Backus", "Lamarr",
+        "Berners-Lee", "Johnson", "van Rossum",
+    ]
 
     /// User index 0 is the admin; 1…agentCount-1 are agents; the rest are end-users.
     func user(index i: Int, adminEmail: String) -> User {
@@ -96,8 +104,14 @@ struct Generator: Sendable {
 
     // MARK: Tickets
 
-    static let subjects = ["Cannot log in", "Refund request", "Invoice is wrong", "App crashes on start", "How do I export data?", "Password reset not arriving", "Feature request: dark mode", "Shipping delayed", "Upgrade my plan", "API returns 500", "Two-factor code rejected", "Cancel subscription"]
-    static let bodies = ["Hi, I keep getting an error when I try this. Can you help?", "This has been happening since yesterday's update.", "Please advise, it is blocking our team.", "Attached are the details. Thanks in advance!", "Could you look into this as soon as possible?"]
+    static let subjects = [
+        "Cannot log in", "Refund request", "Invoice is wrong", "App crashes on start", "How do I export data?", "Password reset not arriving",
+        "Feature request: dark mode", "Shipping delayed", "Upgrade my plan", "API returns 500", "Two-factor code rejected", "Cancel subscription",
+    ]
+    static let bodies = [
+        "Hi, I keep getting an error when I try this. Can you help?", "This has been happening since yesterday's update.",
+        "Please advise, it is blocking our team.", "Attached are the details. Thanks in advance!", "Could you look into this as soon as possible?",
+    ]
     static let statuses = ["new", "open", "open", "pending", "hold", "solved", "solved", "closed", "closed", "closed"]
     static let priorities: [String?] = [nil, "low", "normal", "normal", "high", "urgent"]
     static let types: [String?] = [nil, "question", "incident", "problem", "task"]

@@ -19,7 +19,9 @@ extension Comment {
         w.field("html_body", htmlBody)
         w.field("plain_body", body)
         w.field("public", isPublic)
-        w.key("attachments"); w.beginArray(); w.endArray()
+        w.key("attachments")
+        w.beginArray()
+        w.endArray()
         w.field("audit_id", auditId)
     }
 
@@ -31,14 +33,26 @@ extension Comment {
         w.beginObject()
         w.field("id", auditId)
         w.field("ticket_id", ticketId)
-        w.key("created_at"); w.timestamp(seconds: createdAt)
+        w.key("created_at")
+        w.timestamp(seconds: createdAt)
         w.field("author_id", authorId)
-        w.key("metadata"); w.beginObject()
-        w.key("system"); w.beginObject(); w.field("client", "Zendesk sandbox"); w.key("ip_address"); w.null(); w.key("location"); w.null(); w.endObject()
-        w.key("custom"); w.beginObject(); w.endObject()
+        w.key("metadata")
+        w.beginObject()
+        w.key("system")
+        w.beginObject()
+        w.field("client", "Zendesk sandbox")
+        w.key("ip_address")
+        w.null()
+        w.key("location")
+        w.null()
+        w.endObject()
+        w.key("custom")
+        w.beginObject()
+        w.endObject()
         w.endObject()
         w.via(channel)
-        w.key("events"); w.beginArray()
+        w.key("events")
+        w.beginArray()
         writeEvent(to: &w)
         if first { ticket.writeCreateEvents(to: &w, audit: auditId, withVia: false) }
         w.endArray()
@@ -52,27 +66,40 @@ extension Comment {
         w.field("id", auditId)
         w.field("ticket_id", ticketId)
         w.field("timestamp", createdAt)
-        w.key("created_at"); w.timestamp(seconds: createdAt)
+        w.key("created_at")
+        w.timestamp(seconds: createdAt)
         w.field("updater_id", authorId)
         w.field("via", channel)
-        w.key("system"); w.beginObject(); w.field("client", "Zendesk sandbox"); w.key("location"); w.null(); w.endObject()
+        w.key("system")
+        w.beginObject()
+        w.field("client", "Zendesk sandbox")
+        w.key("location")
+        w.null()
+        w.endObject()
         w.field("event_type", "Audit")
-        w.key("merged_ticket_ids"); w.beginArray(); w.endArray()
-        w.key("child_events"); w.beginArray()
+        w.key("merged_ticket_ids")
+        w.beginArray()
+        w.endArray()
+        w.key("child_events")
+        w.beginArray()
         if commentEvents {
             w.beginObject()
             w.field("id", id)
             w.field("via", channel)
-            w.key("via_reference_id"); w.null()
+            w.key("via_reference_id")
+            w.null()
             w.field("comment_present", true)
             w.field("comment_public", isPublic)
             w.field("event_type", "Comment")
             w.field("body", body)
             w.field("html_body", htmlBody)
             w.field("public", isPublic)
-            w.key("attachments"); w.beginArray(); w.endArray()
+            w.key("attachments")
+            w.beginArray()
+            w.endArray()
             w.field("author_id", authorId)
-            w.key("created_at"); w.timestamp(seconds: createdAt)
+            w.key("created_at")
+            w.timestamp(seconds: createdAt)
             w.endObject()
         }
         if first { ticket.writeCreateEvents(to: &w, audit: auditId, withVia: true) }
@@ -84,7 +111,9 @@ extension Comment {
 extension Ticket {
     /// The `Create` events of a new ticket's fields.
     func writeCreateEvents(to w: inout JSONWriter, audit: Int64, withVia: Bool) {
-        let fields: [(String, String?)] = [("subject", subject), ("status", status), ("priority", priority), ("type", type), ("requester_id", String(requesterId))]
+        let fields: [(String, String?)] = [
+            ("subject", subject), ("status", status), ("priority", priority), ("type", type), ("requester_id", String(requesterId)),
+        ]
         for (index, (name, value)) in fields.enumerated() {
             w.beginObject()
             w.field("id", audit * 10 + Int64(index + 1))
@@ -105,8 +134,10 @@ extension Ticket {
         let replies = comments.filter { $0.authorId != requesterId }.count
         let lastRequester = comments.last { $0.authorId == requesterId }?.createdAt
         func minutes(_ key: String, _ seconds: Int64?) {
-            w.key(key); w.beginObject()
-            w.field("calendar", seconds.map { max(0, $0) / 60 }); w.field("business", seconds.map { max(0, $0) / 60 / 3 })
+            w.key(key)
+            w.beginObject()
+            w.field("calendar", seconds.map { max(0, $0) / 60 })
+            w.field("business", seconds.map { max(0, $0) / 60 / 3 })
             w.endObject()
         }
         func time(_ key: String, _ t: Int64?) {
@@ -114,7 +145,8 @@ extension Ticket {
             if let t { w.timestamp(seconds: t) } else { w.null() }
         }
         w.beginObject()
-        w.key("url"); w.string(base + "/api/v2/ticket_metrics/", metricId, ".json")
+        w.key("url")
+        w.string(base + "/api/v2/ticket_metrics/", metricId, ".json")
         w.field("id", metricId)
         w.field("ticket_id", id)
         time("created_at", createdAt)
@@ -148,7 +180,8 @@ extension TicketActivity.MetricEvent {
         w.field("metric", metric)
         w.field("instance_id", 1)
         w.field("type", type)
-        w.key("time"); w.timestamp(seconds: time)
+        w.key("time")
+        w.timestamp(seconds: time)
         w.endObject()
     }
 }
@@ -159,15 +192,18 @@ extension User {
         let identities: [(Int64, String, String)] = [(id * 10 + 1, "email", email)] + (phone.map { [(id * 10 + 2, "phone_number", $0)] } ?? [])
         for (index, (identityId, type, value)) in identities.enumerated() {
             w.beginObject()
-            w.key("url"); w.string(base + "/api/v2/users/\(id)/identities/", identityId, ".json")
+            w.key("url")
+            w.string(base + "/api/v2/users/\(id)/identities/", identityId, ".json")
             w.field("id", identityId)
             w.field("user_id", id)
             w.field("type", type)
             w.field("value", value)
             w.field("verified", true)
             w.field("primary", index == 0)
-            w.key("created_at"); w.timestamp(seconds: createdAt)
-            w.key("updated_at"); w.timestamp(seconds: updatedAt)
+            w.key("created_at")
+            w.timestamp(seconds: createdAt)
+            w.key("updated_at")
+            w.timestamp(seconds: updatedAt)
             w.field("undeliverable_count", 0)
             w.field("deliverable_state", "deliverable")
             w.endObject()

@@ -39,7 +39,12 @@ extension WebhookNotifier {
         if let comment, old != nil {
             await event(
                 "zen:event-type:ticket.comment_added", subject: subject, detail: t.eventDetail,
-                event: ["comment": ["id": .string(String(comment.id)), "body": .string(comment.body), "is_public": .bool(comment.isPublic), "author": ["id": .string(String(comment.authorId)), "is_staff": true, "name": ""]]],
+                event: [
+                    "comment": [
+                        "id": .string(String(comment.id)), "body": .string(comment.body), "is_public": .bool(comment.isPublic),
+                        "author": ["id": .string(String(comment.authorId)), "is_staff": true, "name": ""],
+                    ]
+                ],
                 state: state, now: now
             )
         }

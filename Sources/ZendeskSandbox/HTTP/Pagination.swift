@@ -21,11 +21,15 @@ enum Pagination {
             var after: Int64? = nil
             var before: Int64? = nil
             if let a = r.query["page[after]"] {
-                guard let id = decode(a) else { throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[after] is not a valid cursor") }
+                guard let id = decode(a) else {
+                    throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[after] is not a valid cursor")
+                }
                 after = id
             }
             if let b = r.query["page[before]"] {
-                guard let id = decode(b) else { throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[before] is not a valid cursor") }
+                guard let id = decode(b) else {
+                    throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[before] is not a valid cursor")
+                }
                 before = id
             }
             return .cursor(size: size, after: after, before: before)
@@ -82,17 +86,20 @@ enum Pagination {
                 hasMore = page.count > size
                 if hasMore { page.removeLast() }
             }
-            w.key(key); w.beginArray()
+            w.key(key)
+            w.beginArray()
             for id in page { item(id, &w) }
             w.endArray()
             let afterCursor = page.last.map(encode)
             let beforeCursor = page.first.map(encode)
-            w.key("meta"); w.beginObject()
+            w.key("meta")
+            w.beginObject()
             w.field("has_more", hasMore)
             w.field("after_cursor", afterCursor)
             w.field("before_cursor", beforeCursor)
             w.endObject()
-            w.key("links"); w.beginObject()
+            w.key("links")
+            w.beginObject()
             w.field("prev", beforeCursor.map { "\(path)?page%5Bbefore%5D=\(escape($0))&page%5Bsize%5D=\(size)\(extra)" })
             w.field("next", hasMore ? afterCursor.map { "\(path)?page%5Bafter%5D=\(escape($0))&page%5Bsize%5D=\(size)\(extra)" } : nil)
             w.endObject()
@@ -109,7 +116,8 @@ enum Pagination {
                 cursor = last
             }
             let items = skipped == toSkip ? ids(cursor, perPage) : []
-            w.key(key); w.beginArray()
+            w.key(key)
+            w.beginArray()
             for id in items { item(id, &w) }
             w.endArray()
             let hasNext = toSkip + items.count < count
@@ -132,11 +140,13 @@ enum Pagination {
         try page(
             r, key: key, base: base, total: { count },
             ids: { after, limit in
-                let lo = Int(after) + 1, hi = min(count, Int(after) + limit)
+                let lo = Int(after) + 1
+                let hi = min(count, Int(after) + limit)
                 return lo <= hi ? (lo...hi).map { Int64($0) } : []
             },
             idsBefore: { before, limit in
-                let hi = min(count, Int(before) - 1), lo = max(1, Int(before) - limit)
+                let hi = min(count, Int(before) - 1)
+                let lo = max(1, Int(before) - limit)
                 return lo <= hi ? (lo...hi).map { Int64($0) } : []
             },
             item: { position, w in item(Int(position), &w) }

@@ -86,7 +86,8 @@ struct SandboxAPI: Sendable {
     /// end-users get 403 everywhere.
     func authorize(_ r: SandboxRequest, role: String) throws(SandboxError) {
         let forbidden = SandboxError(
-            status: 403, error: "Forbidden", description: "You do not have access to this page. Please contact the account owner of this help desk for further help."
+            status: 403, error: "Forbidden",
+            description: "You do not have access to this page. Please contact the account owner of this help desk for further help."
         )
         if role == "end-user" { throw forbidden }
         if role != "admin", ["incremental", "webhooks", "triggers", "imports"].contains(r.segments.first ?? "") { throw forbidden }
@@ -106,18 +107,22 @@ struct SandboxAPI: Sendable {
                 }
                 var headers: [(String, String)] = []
                 if fault.status == 429 || fault.status == 503 { headers.append(("Retry-After", String(fault.retryAfter))) }
-                throw SandboxError(status: fault.status, error: fault.status == 429 ? "TooManyRequests" : "ServerError", description: "Injected fault", headers: headers)
+                throw SandboxError(
+                    status: fault.status, error: fault.status == 429 ? "TooManyRequests" : "ServerError", description: "Injected fault",
+                    headers: headers)
             }
             let (retry, _) = s.limiter.admit(
                 now: now, incremental: incremental, limit: s.settings.rateLimit, incrementalLimit: s.settings.incrementalRateLimit,
                 window: Int64(s.settings.rateLimitWindow)
             )
             if let retry {
-                throw SandboxError(status: 429, error: "TooManyRequests", description: "Rate limit exceeded", headers: [("Retry-After", String(retry))])
+                throw SandboxError(
+                    status: 429, error: "TooManyRequests", description: "Rate limit exceeded", headers: [("Retry-After", String(retry))])
             }
             if s.settings.errorRate > 0 && state.random.unit(1, s.requestCount) < s.settings.errorRate {
                 let status = [500, 502, 503][state.random.int(3, s.requestCount, below: 3)]
-                throw SandboxError(status: status, error: "ServerError", description: "Injected fault", headers: status == 503 ? [("Retry-After", "1")] : [])
+                throw SandboxError(
+                    status: status, error: "ServerError", description: "Injected fault", headers: status == 503 ? [("Retry-After", "1")] : [])
             }
             return nil
         }

@@ -14,7 +14,8 @@ struct SandboxRequest: Sendable {
 
     /// The route pattern for statistics: numeric segments become `{id}` (`GET tickets/{id}/comments`).
     var endpoint: String {
-        "\(method) " + segments.map { $0.allSatisfy(\.isNumber) || ($0.count == 32 && $0.allSatisfy(\.isHexDigit)) ? "{id}" : $0 }.joined(separator: "/")
+        "\(method) "
+            + segments.map { $0.allSatisfy(\.isNumber) || ($0.count == 32 && $0.allSatisfy(\.isHexDigit)) ? "{id}" : $0 }.joined(separator: "/")
     }
 
     func int(_ name: String) -> Int? { query[name].flatMap { Int($0) } }

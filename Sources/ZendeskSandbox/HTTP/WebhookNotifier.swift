@@ -48,7 +48,8 @@ struct WebhookNotifier: Sendable {
     static func render(_ template: String, ticket t: Ticket, base: String) -> String {
         let values: [String: String] = [
             "ticket.id": String(t.id), "ticket.title": t.subject, "ticket.status": t.status, "ticket.priority": t.priority ?? "",
-            "ticket.updated_at_with_timestamp": Timestamp.formatSeconds(t.updatedAt), "ticket.created_at_with_timestamp": Timestamp.formatSeconds(t.createdAt),
+            "ticket.updated_at_with_timestamp": Timestamp.formatSeconds(t.updatedAt),
+            "ticket.created_at_with_timestamp": Timestamp.formatSeconds(t.createdAt),
             "ticket.url": "\(base)/agent/tickets/\(t.id)", "ticket.tags": t.tags.joined(separator: " "), "ticket.description": t.description,
         ]
         var out = template

@@ -32,7 +32,8 @@ struct ActivityExportRoutes: Sendable {
             let start = try incremental.startTime(cutoff: cutoff)
             let limit = try incremental.perPage()
             let entries = context.state.timeline.after(.metricEvents, .init(ts: start - 1, id: .max), limit: limit, cutoff: cutoff, world: world)
-            return timePage(key: "ticket_metric_events", path: "incremental/ticket_metric_events.json", start: start, limit: limit, entries: entries, write)
+            return timePage(
+                key: "ticket_metric_events", path: "incremental/ticket_metric_events.json", start: start, limit: limit, entries: entries, write)
         }
         let size = r.int("page[size]") ?? 100
         guard (1...100).contains(size) else {
@@ -52,18 +53,24 @@ struct ActivityExportRoutes: Sendable {
         if more { entries.removeLast() }
         var w = JSONWriter(capacity: 64 * 1024)
         w.beginObject()
-        w.key("ticket_metric_events"); w.beginArray()
+        w.key("ticket_metric_events")
+        w.beginArray()
         for entry in entries { write(entry, &w) }
         w.endArray()
         let after = entries.last.map { ActivityCursor.encode($0, newer: true) }
         let before = entries.first.map { ActivityCursor.encode($0, newer: false) }
-        w.key("meta"); w.beginObject()
-        w.field("has_more", more); w.field("after_cursor", after); w.field("before_cursor", before)
+        w.key("meta")
+        w.beginObject()
+        w.field("has_more", more)
+        w.field("after_cursor", after)
+        w.field("before_cursor", before)
         w.endObject()
         let url = "\(context.base)/api/v2/incremental/ticket_metric_events.json?page%5Bsize%5D=\(size)"
-        w.key("links"); w.beginObject()
+        w.key("links")
+        w.beginObject()
         w.field("next", more ? after.map { url + "&page%5Bafter%5D=" + Pagination.escape($0) } : nil)
-        w.key("prev"); w.null()
+        w.key("prev")
+        w.null()
         w.endObject()
         w.endObject()
         return .json(w)
@@ -76,7 +83,8 @@ struct ActivityExportRoutes: Sendable {
     ) -> SandboxResponse {
         var w = JSONWriter(capacity: 256 * 1024)
         w.beginObject()
-        w.key(key); w.beginArray()
+        w.key(key)
+        w.beginArray()
         for entry in entries { write(entry, &w) }
         w.endArray()
         return incremental.closeTimePage(&w, path: path, count: entries.count, end: entries.last?.ts ?? start, limit: limit)

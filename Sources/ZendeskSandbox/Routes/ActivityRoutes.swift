@@ -38,7 +38,8 @@ struct ActivityRoutes: Sendable {
         }
         var w = JSONWriter(capacity: 256 * 1024)
         w.beginObject()
-        w.key("audits"); w.beginArray()
+        w.key("audits")
+        w.beginArray()
         for entry in entries { Self.writeAudit(entry, world: world, to: &w) }
         w.endArray()
         let url = "\(context.base)/api/v2/ticket_audits.json?limit=\(limit)&cursor="
@@ -46,13 +47,19 @@ struct ActivityRoutes: Sendable {
             w.field("before_timestamp", oldest.ts)
             w.field("before_url", url + Pagination.escape(ActivityCursor.encode(oldest, newer: false)))
         } else {
-            w.key("before_timestamp"); w.null(); w.key("before_url"); w.null()
+            w.key("before_timestamp")
+            w.null()
+            w.key("before_url")
+            w.null()
         }
         if let newest = entries.first {
             w.field("after_timestamp", newest.ts)
             w.field("after_url", url + Pagination.escape(ActivityCursor.encode(newest, newer: true)))
         } else {
-            w.key("after_timestamp"); w.null(); w.key("after_url"); w.null()
+            w.key("after_timestamp")
+            w.null()
+            w.key("after_url")
+            w.null()
         }
         w.endObject()
         return .json(w)
@@ -69,7 +76,10 @@ struct ActivityRoutes: Sendable {
         let (ticket, comments) = state.read { ($0.world.ticket(id), $0.world.comments(ticket: id)) }
         guard let ticket else { throw SandboxError.notFound() }
         var w = JSONWriter()
-        w.beginObject(); w.key("ticket_metric"); ticket.writeMetric(to: &w, comments: comments, base: context.base); w.endObject()
+        w.beginObject()
+        w.key("ticket_metric")
+        ticket.writeMetric(to: &w, comments: comments, base: context.base)
+        w.endObject()
         return .json(w)
     }
 

@@ -18,10 +18,11 @@ struct AdminRoutes: Sendable {
         switch (r.method, s.joined(separator: "/")) {
         case ("GET", "stats"):
             let cache = state.renderCache.statsJSON
-            return .json(state.read { s in
-                s.stats.json.setting(["oauth"], to: s.oauth.statsJSON).setting(["render_cache"], to: cache)
-                    .setting(["tickets_generated"], to: .number(Double(s.world.generator.ticketsGenerated.value)))
-            })
+            return .json(
+                state.read { s in
+                    s.stats.json.setting(["oauth"], to: s.oauth.statsJSON).setting(["render_cache"], to: cache)
+                        .setting(["tickets_generated"], to: .number(Double(s.world.generator.ticketsGenerated.value)))
+                })
         case ("POST", "stats/reset"):
             state.read { s in
                 s.stats = RequestStats()

@@ -37,9 +37,13 @@ struct BulkRoutes: Sendable {
 
     func importOne() async throws(SandboxError) -> SandboxResponse {
         guard let o = try r.json()["ticket"]?.objectValue else { throw SandboxError.invalid("Request body must contain a ticket object") }
-        let t = try state.withLock { s throws(SandboxError) -> Ticket in try s.world.createTicket(o, now: s.changeTime(context.now), importing: true) }
+        let t = try state.withLock { s throws(SandboxError) -> Ticket in try s.world.createTicket(o, now: s.changeTime(context.now), importing: true)
+        }
         var w = JSONWriter()
-        w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false); w.endObject()
+        w.beginObject()
+        w.key("ticket")
+        t.write(to: &w, base: context.base, export: false)
+        w.endObject()
         return .json(w, status: 201)
     }
 

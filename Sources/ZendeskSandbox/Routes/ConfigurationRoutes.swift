@@ -26,7 +26,10 @@ struct ConfigurationRoutes: Sendable {
         case ("groups", 2):
             guard let i = Generator.groupIds.firstIndex(of: Int64(s[1]) ?? -1) else { throw SandboxError.notFound() }
             var w = JSONWriter()
-            w.beginObject(); w.key("group"); writeGroup(i, to: &w); w.endObject()
+            w.beginObject()
+            w.key("group")
+            writeGroup(i, to: &w)
+            w.endObject()
             return .json(w)
         case ("ticket_fields", 1):
             return try Pagination.pageByPosition(context.request, key: "ticket_fields", base: context.base, count: Self.ticketFields.count) { i, w in
@@ -35,7 +38,10 @@ struct ConfigurationRoutes: Sendable {
         case ("ticket_fields", 2):
             guard let i = Self.ticketFields.firstIndex(where: { $0.id == Int64(s[1]) ?? -1 }) else { throw SandboxError.notFound() }
             var w = JSONWriter()
-            w.beginObject(); w.key("ticket_field"); writeField(i, to: &w); w.endObject()
+            w.beginObject()
+            w.key("ticket_field")
+            writeField(i, to: &w)
+            w.endObject()
             return .json(w)
         default:
             throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
@@ -49,14 +55,17 @@ struct ConfigurationRoutes: Sendable {
         let id = Generator.groupIds[i]
         w.beginObject()
         w.field("id", id)
-        w.key("url"); w.string(context.base + "/api/v2/groups/", id, ".json")
+        w.key("url")
+        w.string(context.base + "/api/v2/groups/", id, ".json")
         w.field("name", Self.groupNames[i])
         w.field("description", "")
         w.field("default", i == 0)
         w.field("deleted", false)
         w.field("is_public", true)
-        w.key("created_at"); w.timestamp(seconds: Self.created)
-        w.key("updated_at"); w.timestamp(seconds: Self.created)
+        w.key("created_at")
+        w.timestamp(seconds: Self.created)
+        w.key("updated_at")
+        w.timestamp(seconds: Self.created)
         w.endObject()
     }
 
@@ -64,7 +73,8 @@ struct ConfigurationRoutes: Sendable {
         let f = Self.ticketFields[i]
         w.beginObject()
         w.field("id", f.id)
-        w.key("url"); w.string(context.base + "/api/v2/ticket_fields/", f.id, ".json")
+        w.key("url")
+        w.string(context.base + "/api/v2/ticket_fields/", f.id, ".json")
         w.field("type", f.type)
         w.field("title", f.title)
         w.field("raw_title", f.title)
@@ -73,14 +83,21 @@ struct ConfigurationRoutes: Sendable {
         w.field("visible_in_portal", !f.custom)
         w.field("removable", f.custom)
         if f.type == "tagger" {
-            w.key("custom_field_options"); w.beginArray()
+            w.key("custom_field_options")
+            w.beginArray()
             for (n, value) in ["tier_1", "tier_2", "tier_3"].enumerated() {
-                w.beginObject(); w.field("id", f.id * 10 + Int64(n)); w.field("name", "Tier \(n + 1)"); w.field("value", value); w.endObject()
+                w.beginObject()
+                w.field("id", f.id * 10 + Int64(n))
+                w.field("name", "Tier \(n + 1)")
+                w.field("value", value)
+                w.endObject()
             }
             w.endArray()
         }
-        w.key("created_at"); w.timestamp(seconds: Self.created)
-        w.key("updated_at"); w.timestamp(seconds: Self.created)
+        w.key("created_at")
+        w.timestamp(seconds: Self.created)
+        w.key("updated_at")
+        w.timestamp(seconds: Self.created)
         w.endObject()
     }
 }

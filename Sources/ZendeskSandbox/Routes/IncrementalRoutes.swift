@@ -23,7 +23,8 @@ struct IncrementalRoutes: Sendable {
         func page(_ items: [(ts: Int64, id: Int64)]) -> JSONWriter {
             var w = JSONWriter(capacity: 512 * 1024)
             w.beginObject()
-            w.key(key); w.beginArray()
+            w.key(key)
+            w.beginArray()
             for item in items { write(item.id, &w) }
             w.endArray()
             sideload?(items.map(\.id), &w)
@@ -34,7 +35,8 @@ struct IncrementalRoutes: Sendable {
         func items(after cursor: (ts: Int64, id: Int64), limit: Int, cutoff: Int64) -> [(ts: Int64, id: Int64)] {
             var out: [(ts: Int64, id: Int64)] = []
             // Generated part: binary search for the first key after the cursor.
-            var lo = 0, hi = generatedCount
+            var lo = 0
+            var hi = generatedCount
             while lo < hi {
                 let mid = (lo + hi) / 2
                 let k = generatedKey(mid)
@@ -75,12 +77,14 @@ struct IncrementalRoutes: Sendable {
                     guard let t = world.exportedTicket(id) else { return }
                     guard t.status != "deleted" else { return t.write(to: &w, base: base, export: true) }
                     t.write(to: &w, base: base, export: true) { w in
-                        w.key("metric_set"); t.writeMetric(to: &w, comments: world.comments(ticket: id), base: base)
+                        w.key("metric_set")
+                        t.writeMetric(to: &w, comments: world.comments(ticket: id), base: base)
                     }
                 },
                 sideload: metricSets
                     ? { ids, w in
-                        w.key("metric_sets"); w.beginArray()
+                        w.key("metric_sets")
+                        w.beginArray()
                         for id in ids { world.ticket(id)?.writeMetric(to: &w, comments: world.comments(ticket: id), base: base) }
                         w.endArray()
                     } : nil
@@ -92,7 +96,8 @@ struct IncrementalRoutes: Sendable {
                 write: { id, w in world.user(id)?.write(to: &w, base: base) },
                 sideload: include.contains("identities")
                     ? { ids, w in
-                        w.key("identities"); w.beginArray()
+                        w.key("identities")
+                        w.beginArray()
                         for id in ids { world.user(id)?.writeIdentities(to: &w, base: base) }
                         w.endArray()
                     } : nil
@@ -129,7 +134,8 @@ struct IncrementalRoutes: Sendable {
             throw SandboxError(status: 400, error: "InvalidValue", description: "start_time cannot be in the future")
         }
         if start > cutoff {
-            throw SandboxError(status: 422, error: "InvalidValue", description: "Too recent start_time. Use a start_time older than \(context.now - cutoff) seconds")
+            throw SandboxError(
+                status: 422, error: "InvalidValue", description: "Too recent start_time. Use a start_time older than \(context.now - cutoff) seconds")
         }
         return start
     }
@@ -147,7 +153,9 @@ struct IncrementalRoutes: Sendable {
     static func decodeCursor(_ s: String) -> (ts: Int64, id: Int64)? {
         guard let data = Data(base64Encoded: s), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.components(separatedBy: "||")
-        guard parts.count == 2, let ts = Double(parts[0]), let id = Int64(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "|"))) else { return nil }
+        guard parts.count == 2, let ts = Double(parts[0]), let id = Int64(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "|"))) else {
+            return nil
+        }
         return (Int64(ts), id)
     }
 
@@ -170,8 +178,10 @@ struct IncrementalRoutes: Sendable {
         var w = source.page(items)
         w.field("after_url", "\(context.base)/api/v2/\(path)?cursor=\(Pagination.escape(after))\(carriedParameters)")
         w.field("after_cursor", after)
-        w.key("before_url"); w.null()
-        w.key("before_cursor"); w.null()
+        w.key("before_url")
+        w.null()
+        w.key("before_cursor")
+        w.null()
         w.field("end_of_stream", !more)
         w.endObject()
         return .json(w)

@@ -40,7 +40,10 @@ struct OAuthRoutes: Sendable {
             switch p["grant_type"] ?? "" {
             case "authorization_code":
                 guard let code = p["code"], var pending = s.oauth.codes[code] else {
-                    return refuse("invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.")
+                    return refuse(
+                        "invalid_grant",
+                        "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."
+                    )
                 }
                 // Single use: a second exchange is refused however it ends.
                 let wasUsed = pending.used
@@ -49,7 +52,10 @@ struct OAuthRoutes: Sendable {
                 guard !wasUsed, now < pending.expiresAt, pending.clientId == client.identifier,
                     p["redirect_uri"] == nil || p["redirect_uri"] == pending.redirectURI
                 else {
-                    return refuse("invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.")
+                    return refuse(
+                        "invalid_grant",
+                        "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."
+                    )
                 }
                 if let challenge = pending.challenge {
                     guard let verifier = p["code_verifier"], OAuthRegistry.challenge(for: verifier) == challenge else {
@@ -59,7 +65,8 @@ struct OAuthRoutes: Sendable {
                     return refuse("invalid_client", "Client authentication failed.", status: 401)
                 }
                 let grant = s.oauth.issue(
-                    client: client.identifier, scopes: pending.scopes, now: now, lifetime: lifetime, refreshLifetime: refreshLifetime, refreshable: true
+                    client: client.identifier, scopes: pending.scopes, now: now, lifetime: lifetime, refreshLifetime: refreshLifetime,
+                    refreshable: true
                 )
                 return Self.answer(grant, now: now)
             case "refresh_token":
@@ -67,7 +74,10 @@ struct OAuthRoutes: Sendable {
                 guard let refresh = p["refresh_token"], let access = s.oauth.byRefresh[refresh], let old = s.oauth.grants[access],
                     old.clientId == client.identifier, now < (old.refreshExpiresAt ?? 0)
                 else {
-                    return refuse("invalid_grant", "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.")
+                    return refuse(
+                        "invalid_grant",
+                        "The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client."
+                    )
                 }
                 // Rotation: the used pair is deleted at once.
                 s.oauth.revoke(accessToken: access)
@@ -112,10 +122,18 @@ struct OAuthRoutes: Sendable {
     /// the redirect cannot be trusted).
     func authorizationRequest(_ p: [String: String]) -> Result<(SandboxOAuthClient, String), ErrorPage> {
         guard let client = state.read({ $0.oauth.clients[p["client_id"] ?? ""] }) else {
-            return .failure(ErrorPage(response: Self.page(status: 400, title: "Invalid OAuth request", body: "<p>The application is not known to this Zendesk account (unknown <code>client_id</code>).</p>")))
+            return .failure(
+                ErrorPage(
+                    response: Self.page(
+                        status: 400, title: "Invalid OAuth request",
+                        body: "<p>The application is not known to this Zendesk account (unknown <code>client_id</code>).</p>")))
         }
         guard let redirect = p["redirect_uri"], client.redirectURIs.contains(redirect) else {
-            return .failure(ErrorPage(response: Self.page(status: 400, title: "Invalid OAuth request", body: "<p>The redirect URL does not match the ones registered for \(Self.escape(client.name)).</p>")))
+            return .failure(
+                ErrorPage(
+                    response: Self.page(
+                        status: 400, title: "Invalid OAuth request",
+                        body: "<p>The redirect URL does not match the ones registered for \(Self.escape(client.name)).</p>")))
         }
         return .success((client, redirect))
     }
@@ -131,22 +149,25 @@ struct OAuthRoutes: Sendable {
             return Self.redirect(redirect, ["error": "unsupported_response_type", "state": p["state"]])
         }
         if let method = p["code_challenge_method"], method != "S256" {
-            return Self.redirect(redirect, ["error": "invalid_request", "error_description": "code_challenge_method must be S256", "state": p["state"]])
+            return Self.redirect(
+                redirect, ["error": "invalid_request", "error_description": "code_challenge_method must be S256", "state": p["state"]])
         }
         let scopes = Self.scopes(p["scope"] ?? "read")
         let hidden = ["client_id", "redirect_uri", "scope", "state", "code_challenge", "code_challenge_method"].compactMap { name in
             p[name].map { "<input type=\"hidden\" name=\"\(name)\" value=\"\(Self.escape($0))\">" }
         }.joined(separator: "\n      ")
         let items = scopes.map { "<li>\(Self.escape($0))</li>" }.joined()
-        return Self.page(status: 200, title: "Allow \(client.name) to access your Zendesk account?", body: """
-            <p><strong>\(Self.escape(client.name))</strong> is asking for access to <strong>acme</strong> with these scopes:</p>
-            <ul id="scopes">\(items)</ul>
-            <form method="post" action="/oauth/authorizations">
-              \(hidden)
-              <button type="submit" name="decision" value="allow" id="allow">Allow</button>
-              <button type="submit" name="decision" value="deny" id="deny">Deny</button>
-            </form>
-            """)
+        return Self.page(
+            status: 200, title: "Allow \(client.name) to access your Zendesk account?",
+            body: """
+                <p><strong>\(Self.escape(client.name))</strong> is asking for access to <strong>acme</strong> with these scopes:</p>
+                <ul id="scopes">\(items)</ul>
+                <form method="post" action="/oauth/authorizations">
+                  \(hidden)
+                  <button type="submit" name="decision" value="allow" id="allow">Allow</button>
+                  <button type="submit" name="decision" value="deny" id="deny">Deny</button>
+                </form>
+                """)
     }
 
     func decide() -> SandboxResponse {
@@ -157,7 +178,8 @@ struct OAuthRoutes: Sendable {
         case .failure(let page): return page.response
         }
         guard p["decision"] == "allow" else {
-            return Self.redirect(redirect, ["error": "access_denied", "error_description": "The resource owner denied the request.", "state": p["state"]])
+            return Self.redirect(
+                redirect, ["error": "access_denied", "error_description": "The resource owner denied the request.", "state": p["state"]])
         }
         let code = state.read { s -> String in
             let code = s.oauth.token("zac")
@@ -177,7 +199,8 @@ struct OAuthRoutes: Sendable {
             if let value { items.append(URLQueryItem(name: name, value: value)) }
         }
         components?.queryItems = items
-        return SandboxResponse(status: 302, headers: [("Location", components?.string ?? uri), ("Content-Type", "text/html; charset=utf-8")], body: [])
+        return SandboxResponse(
+            status: 302, headers: [("Location", components?.string ?? uri), ("Content-Type", "text/html; charset=utf-8")], body: [])
     }
 
     static func page(status: Int, title: String, body: String) -> SandboxResponse {

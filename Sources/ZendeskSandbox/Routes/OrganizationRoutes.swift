@@ -33,14 +33,20 @@ struct OrganizationRoutes: Sendable {
             guard ids.count <= 100 else { throw SandboxError.invalid("ids: at most 100 organization ids (got \(ids.count))") }
             let found = state.read { st in ids.compactMap { st.world.organization($0) } }
             var w = JSONWriter()
-            w.beginObject(); w.key("organizations"); w.beginArray()
+            w.beginObject()
+            w.key("organizations")
+            w.beginArray()
             for o in found { o.write(to: &w, base: context.base) }
-            w.endArray(); w.endObject()
+            w.endArray()
+            w.endObject()
             return .json(w)
         case ("GET", 2):
             guard let o = state.read({ $0.world.organization(Int64(s[1]) ?? -1) }) else { throw SandboxError.notFound() }
             var w = JSONWriter()
-            w.beginObject(); w.key("organization"); o.write(to: &w, base: context.base); w.endObject()
+            w.beginObject()
+            w.key("organization")
+            o.write(to: &w, base: context.base)
+            w.endObject()
             return .json(w)
         default:
             throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
@@ -49,7 +55,10 @@ struct OrganizationRoutes: Sendable {
 
     func write(_ o: Organization, status: Int = 200) -> SandboxResponse {
         var w = JSONWriter()
-        w.beginObject(); w.key("organization"); o.write(to: &w, base: context.base); w.endObject()
+        w.beginObject()
+        w.key("organization")
+        o.write(to: &w, base: context.base)
+        w.endObject()
         return .json(w, status: status)
     }
 
@@ -62,7 +71,8 @@ struct OrganizationRoutes: Sendable {
             try st.world.createOrganization(o, at: st.changeTime(context.now))
         }
         await notifier?.event(
-            "zen:event-type:organization.created", subject: "zen:organization:\(created.id)", detail: created.eventDetail, state: state, now: context.now
+            "zen:event-type:organization.created", subject: "zen:organization:\(created.id)", detail: created.eventDetail, state: state,
+            now: context.now
         )
         return write(created, status: 201)
     }
@@ -85,7 +95,10 @@ struct OrganizationRoutes: Sendable {
     func tags() throws(SandboxError) -> SandboxResponse {
         let pool = Generator.tagPool
         return try Pagination.pageByPosition(context.request, key: "tags", base: context.base, count: pool.count) { i, w in
-            w.beginObject(); w.field("name", pool[i - 1]); w.field("count", Int64(100 + i)); w.endObject()
+            w.beginObject()
+            w.field("name", pool[i - 1])
+            w.field("count", Int64(100 + i))
+            w.endObject()
         }
     }
 }

@@ -27,8 +27,9 @@ struct SearchRoutes: Sendable {
                     case "status": statuses.append((m.op, m.value))
                     case "tags", "tag": tags.append(m.value)
                     case "updated", "updated_at", "created", "created_at":
-                        guard let v = Timestamp.parse(m.value).map({ Int64($0.timeIntervalSince1970) })
-                            ?? Timestamp.parse(m.value + "T00:00:00Z").map({ Int64($0.timeIntervalSince1970) })
+                        guard
+                            let v = Timestamp.parse(m.value).map({ Int64($0.timeIntervalSince1970) })
+                                ?? Timestamp.parse(m.value + "T00:00:00Z").map({ Int64($0.timeIntervalSince1970) })
                         else { throw SandboxError.invalid("Invalid search: cannot parse date '\(m.value)'") }
                         ranges.append((m.field.hasPrefix("updated") ? "updated" : "created", m.op, v))
                     default: words.append(t.lowercased())
@@ -60,7 +61,8 @@ struct SearchRoutes: Sendable {
 
         func matches(_ t: Ticket) -> Bool {
             for s in statuses {
-                let a = Self.statusOrder.firstIndex(of: t.status) ?? 0, b = Self.statusOrder.firstIndex(of: s.value) ?? 0
+                let a = Self.statusOrder.firstIndex(of: t.status) ?? 0
+                let b = Self.statusOrder.firstIndex(of: s.value) ?? 0
                 let ok: Bool =
                     switch s.op {
                     case ">": a > b
@@ -101,15 +103,18 @@ struct SearchRoutes: Sendable {
         let perPage = min(r.int("per_page") ?? 100, 100)
         guard page >= 1 && perPage >= 1 else { throw SandboxError.invalid("page and per_page must be positive") }
         guard page * perPage <= 1000 || (page - 1) * perPage >= ids.count else {
-            throw SandboxError(status: 422, error: "InvalidValue", description: "Invalid search: Requested response size was greater than Search Response Limits")
+            throw SandboxError(
+                status: 422, error: "InvalidValue", description: "Invalid search: Requested response size was greater than Search Response Limits")
         }
         let slice = Array(ids.dropFirst((page - 1) * perPage).prefix(perPage))
         var w = JSONWriter(capacity: 128 * 1024)
         w.beginObject()
-        w.key("results"); w.beginArray()
+        w.key("results")
+        w.beginArray()
         writeResults(slice, type: query.type, to: &w)
         w.endArray()
-        w.key("facets"); w.null()
+        w.key("facets")
+        w.null()
         let path = "\(context.base)/api/v2/search.json?query=\(Pagination.escape(text))&per_page=\(perPage)"
         let hasNext = page * perPage < min(ids.count, 1000)
         w.field("next_page", hasNext ? "\(path)&page=\(page + 1)" : nil)
@@ -146,7 +151,11 @@ struct SearchRoutes: Sendable {
         for id in ids {
             // Each result is the record plus `result_type`: write it, then reopen the object for one more member.
             var item = JSONWriter()
-            if type == "user" { world.user(id)?.write(to: &item, base: context.base) } else { world.ticket(id)?.write(to: &item, base: context.base, export: false) }
+            if type == "user" {
+                world.user(id)?.write(to: &item, base: context.base)
+            } else {
+                world.ticket(id)?.write(to: &item, base: context.base, export: false)
+            }
             guard var value = try? JSONParser.parse(bytes: item.bytes), case .object(var o) = value else { continue }
             o["result_type"] = .string(type)
             value = .object(o)

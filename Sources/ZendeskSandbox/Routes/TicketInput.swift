@@ -22,12 +22,22 @@ enum TicketInput {
             t.status = v
         }
         if let v = o["priority"] {
-            if v.isNull { t.priority = nil } else if let p = v.stringValue, priorities.contains(p) { t.priority = p } else {
+            if v.isNull {
+                t.priority = nil
+            } else if let p = v.stringValue, priorities.contains(p) {
+                t.priority = p
+            } else {
                 throw invalid("priority", "Priority: is not valid")
             }
         }
         if let v = o["type"] {
-            if v.isNull { t.type = nil } else if let p = v.stringValue, types.contains(p) { t.type = p } else { throw invalid("type", "Type: is not valid") }
+            if v.isNull {
+                t.type = nil
+            } else if let p = v.stringValue, types.contains(p) {
+                t.type = p
+            } else {
+                throw invalid("type", "Type: is not valid")
+            }
         }
         if let v = o["tags"]?.arrayValue { t.tags = v.compactMap(\.stringValue) }
         if let v = o["external_id"] { t.externalId = v.stringValue }
@@ -39,7 +49,9 @@ enum TicketInput {
         }
         if let v = o["submitter_id"]?.numberValue { t.submitterId = Int64(v) }
         if let v = o["assignee_id"] {
-            if v.isNull { t.assigneeId = nil } else if let id = v.numberValue, let u = world.user(Int64(id)), u.role != "end-user" {
+            if v.isNull {
+                t.assigneeId = nil
+            } else if let id = v.numberValue, let u = world.user(Int64(id)), u.role != "end-user" {
                 t.assigneeId = u.id
             } else {
                 throw invalid("assignee_id", "Assignee: is not an agent")
@@ -51,7 +63,9 @@ enum TicketInput {
             for f in fields {
                 guard let id = f["id"]?.numberValue else { continue }
                 let value = f["value"].flatMap { $0.isNull ? String?.none : ($0.stringValue ?? $0.jsonString()) }
-                if let i = t.customFields.firstIndex(where: { $0.id == Int64(id) }) { t.customFields[i].value = value } else {
+                if let i = t.customFields.firstIndex(where: { $0.id == Int64(id) }) {
+                    t.customFields[i].value = value
+                } else {
                     t.customFields.append((Int64(id), value))
                 }
             }
@@ -80,7 +94,9 @@ extension World {
         var existing = comments[ticket] ?? []
         let generatedCount = generatedTicketRange.contains(ticket) && generator.ticketCount > 0 ? generator.commentCount(ticket: ticket) : 0
         let k = Int64(generatedCount + existing.count)
-        let c = Comment(id: Generator.commentBase + ticket * 1000 + k, ticketId: ticket, authorId: author, body: body, isPublic: isPublic, channel: "api", createdAt: at)
+        let c = Comment(
+            id: Generator.commentBase + ticket * 1000 + k, ticketId: ticket, authorId: author, body: body, isPublic: isPublic, channel: "api",
+            createdAt: at)
         existing.append(c)
         comments[ticket] = existing
         return c
@@ -109,7 +125,11 @@ extension World {
         if t.subject.isEmpty { t.subject = String(first.body.prefix(60)) }
         if importing {
             if let c = o["created_at"]?.stringValue.flatMap(SandboxTime.parse) { t.createdAt = c }
-            if let u = o["updated_at"]?.stringValue.flatMap(SandboxTime.parse) { t.updatedAt = u } else { t.updatedAt = max(t.createdAt, t.updatedAt) }
+            if let u = o["updated_at"]?.stringValue.flatMap(SandboxTime.parse) {
+                t.updatedAt = u
+            } else {
+                t.updatedAt = max(t.createdAt, t.updatedAt)
+            }
         } else if t.status == "new" && t.assigneeId != nil {
             t.status = "open"
         }

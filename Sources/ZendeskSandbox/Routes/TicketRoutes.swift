@@ -33,7 +33,10 @@ struct TicketRoutes: Sendable {
 
     func write(_ t: Ticket, key: String = "ticket") -> SandboxResponse {
         var w = JSONWriter()
-        w.beginObject(); w.key(key); t.write(to: &w, base: context.base, export: false); w.endObject()
+        w.beginObject()
+        w.key(key)
+        t.write(to: &w, base: context.base, export: false)
+        w.endObject()
         return .json(w)
     }
 
@@ -42,10 +45,16 @@ struct TicketRoutes: Sendable {
             // `?external_id=`: the tickets carrying it, unpaginated, as Zendesk answers it.
             let found = state.read { s in (s.world.ticketsByExternalId[external] ?? []).sorted().compactMap { s.world.ticket($0) } }
             var w = JSONWriter()
-            w.beginObject(); w.key("tickets"); w.beginArray()
+            w.beginObject()
+            w.key("tickets")
+            w.beginArray()
             for t in found { t.write(to: &w, base: context.base, export: false) }
             w.endArray()
-            w.key("next_page"); w.null(); w.key("previous_page"); w.null(); w.field("count", Int64(found.count))
+            w.key("next_page")
+            w.null()
+            w.key("previous_page")
+            w.null()
+            w.field("count", Int64(found.count))
             w.endObject()
             return .json(w)
         }
@@ -68,9 +77,12 @@ struct TicketRoutes: Sendable {
         guard ids.count <= 100 else { throw SandboxError.invalid("ids: at most 100") }
         let tickets = state.read { s in ids.compactMap { s.world.ticket($0) } }
         var w = JSONWriter()
-        w.beginObject(); w.key("tickets"); w.beginArray()
+        w.beginObject()
+        w.key("tickets")
+        w.beginArray()
         for t in tickets { t.write(to: &w, base: context.base, export: false) }
-        w.endArray(); w.endObject()
+        w.endArray()
+        w.endObject()
         return .json(w)
     }
 
@@ -93,7 +105,9 @@ struct TicketRoutes: Sendable {
         await notifier.ticketEvents(old: nil, new: t, comment: nil, state: state, now: context.now)
         let first = state.read { $0.world.comments(ticket: t.id).first }
         var w = JSONWriter()
-        w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false)
+        w.beginObject()
+        w.key("ticket")
+        t.write(to: &w, base: context.base, export: false)
         w.key("audit")
         if let first { first.writeAudit(to: &w, ticket: t, first: true) } else { Self.writeChangeAudit(old: nil, new: t, to: &w) }
         w.endObject()
@@ -122,7 +136,9 @@ struct TicketRoutes: Sendable {
         await notifier.ticketChanged(t, created: false, state: state, base: context.base)
         await notifier.ticketEvents(old: old, new: t, comment: comment, state: state, now: context.now)
         var w = JSONWriter()
-        w.beginObject(); w.key("ticket"); t.write(to: &w, base: context.base, export: false)
+        w.beginObject()
+        w.key("ticket")
+        t.write(to: &w, base: context.base, export: false)
         w.key("audit")
         if let comment { comment.writeAudit(to: &w, ticket: t, first: false) } else { Self.writeChangeAudit(old: old, new: t, to: &w) }
         w.endObject()
@@ -168,7 +184,10 @@ struct TicketRoutes: Sendable {
                     changed.append(t)
                     results.append(["index": .number(Double(i)), "id": .number(Double(id)), "action": "update", "success": true, "status": "Updated"])
                 } catch {
-                    results.append(["index": .number(Double(i)), "id": .number(Double(id)), "error": .string(error.error), "details": .string(error.description ?? "")])
+                    results.append([
+                        "index": .number(Double(i)), "id": .number(Double(id)), "error": .string(error.error),
+                        "details": .string(error.description ?? ""),
+                    ])
                 }
             }
             let jobId = String(format: "%016llx%016llx", state.random.value(11, s.requestCount), state.random.value(12, s.requestCount))
@@ -204,10 +223,12 @@ struct TicketRoutes: Sendable {
         w.beginObject()
         w.field("id", id)
         w.field("ticket_id", t.id)
-        w.key("created_at"); w.timestamp(seconds: t.updatedAt)
+        w.key("created_at")
+        w.timestamp(seconds: t.updatedAt)
         w.field("author_id", Generator.userBase)
         w.via("api")
-        w.key("events"); w.beginArray()
+        w.key("events")
+        w.beginArray()
         for (index, (name, before, after)) in fields.enumerated() where old == nil || before != after {
             w.beginObject()
             w.field("id", id * 10 + Int64(index))
@@ -219,4 +240,5 @@ struct TicketRoutes: Sendable {
         }
         w.endArray()
         w.endObject()
-    }}
+    }
+}

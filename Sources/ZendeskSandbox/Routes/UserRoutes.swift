@@ -18,28 +18,41 @@ struct UserRoutes: Sendable {
             let ids = (r.query["ids"] ?? "").split(separator: ",").compactMap { Int64($0) }
             let users = state.read { st in ids.compactMap { st.world.user($0) } }
             var w = JSONWriter()
-            w.beginObject(); w.key("users"); w.beginArray()
+            w.beginObject()
+            w.key("users")
+            w.beginArray()
             for u in users { u.write(to: &w, base: context.base) }
-            w.endArray(); w.endObject()
+            w.endArray()
+            w.endObject()
             return .json(w)
         case ("GET", 2): return try show(context.id(1))
         case ("GET", 3) where s[2] == "identities":
             guard let user = state.read({ $0.world.user(Int64(s[1]) ?? -1) }) else { throw SandboxError.notFound() }
             var w = JSONWriter()
-            w.beginObject(); w.key("identities"); w.beginArray(); user.writeIdentities(to: &w, base: context.base); w.endArray()
-            w.key("next_page"); w.null(); w.key("previous_page"); w.null(); w.field("count", user.phone == nil ? 1 : 2)
+            w.beginObject()
+            w.key("identities")
+            w.beginArray()
+            user.writeIdentities(to: &w, base: context.base)
+            w.endArray()
+            w.key("next_page")
+            w.null()
+            w.key("previous_page")
+            w.null()
+            w.field("count", user.phone == nil ? 1 : 2)
             w.endObject()
             return .json(w)
         case ("POST", 1):
             let user = try create()
-            await notifier?.event("zen:event-type:user.created", subject: "zen:user:\(user.id)", detail: user.eventDetail, state: state, now: context.now)
+            await notifier?.event(
+                "zen:event-type:user.created", subject: "zen:user:\(user.id)", detail: user.eventDetail, state: state, now: context.now)
             return write(user, status: 201)
         case ("PUT", 2) where s[1] == "update_many": return try updateMany()
         case ("PUT", 2): return try update(context.id(1))
         case ("DELETE", 2):
             let response = try update(context.id(1), deactivate: true)
             if let notifier, let user = state.read({ $0.world.user(Int64(s[1]) ?? -1) }) {
-                await notifier.event("zen:event-type:user.deleted", subject: "zen:user:\(user.id)", detail: user.eventDetail, state: state, now: context.now)
+                await notifier.event(
+                    "zen:event-type:user.deleted", subject: "zen:user:\(user.id)", detail: user.eventDetail, state: state, now: context.now)
             }
             return response
         default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
@@ -48,7 +61,10 @@ struct UserRoutes: Sendable {
 
     func write(_ u: User, status: Int = 200) -> SandboxResponse {
         var w = JSONWriter()
-        w.beginObject(); w.key("user"); u.write(to: &w, base: context.base); w.endObject()
+        w.beginObject()
+        w.key("user")
+        u.write(to: &w, base: context.base)
+        w.endObject()
         return .json(w, status: status)
     }
 

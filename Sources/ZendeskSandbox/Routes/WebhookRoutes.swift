@@ -18,7 +18,10 @@ struct WebhookRoutes: Sendable {
         case ("POST", 2) where s[1] == "test": return try await test()
         case ("GET", 1):
             let hooks = state.read { $0.webhooks.values.sorted { $0.id < $1.id }.map { $0.json() } }
-            return .json(["webhooks": .array(hooks), "meta": ["has_more": false, "after_cursor": nil, "before_cursor": nil], "links": ["next": nil, "prev": nil]])
+            return .json([
+                "webhooks": .array(hooks), "meta": ["has_more": false, "after_cursor": nil, "before_cursor": nil],
+                "links": ["next": nil, "prev": nil],
+            ])
         case ("POST", 1):
             guard let o = try r.json()["webhook"]?.objectValue else { throw SandboxError.invalid("Request body must contain a webhook object") }
             guard let endpoint = o["endpoint"]?.stringValue, URL(string: endpoint)?.scheme != nil else {
@@ -31,7 +34,8 @@ struct WebhookRoutes: Sendable {
             let hook = state.read { st -> ZendeskWebhook in
                 let n = state.random.value(11, st.requestCount)
                 let id = "01" + String(format: "%024llX", n).prefix(24)
-                let secret = Data((0..<4).flatMap { i in withUnsafeBytes(of: state.random.value(12, n, UInt64(i))) { Array($0) } }).base64EncodedString()
+                let secret = Data((0..<4).flatMap { i in withUnsafeBytes(of: state.random.value(12, n, UInt64(i))) { Array($0) } })
+                    .base64EncodedString()
                 let hook = ZendeskWebhook(
                     id: id, name: o["name"]?.stringValue ?? "webhook", endpoint: endpoint, httpMethod: o["http_method"]?.stringValue ?? "POST",
                     requestFormat: o["request_format"]?.stringValue ?? "json", status: o["status"]?.stringValue ?? "active",
@@ -68,7 +72,8 @@ struct WebhookRoutes: Sendable {
             let secret = try state.withLock { st throws(SandboxError) -> String in
                 guard var hook = st.webhooks[s[1]] else { throw SandboxError.notFound() }
                 let n = state.random.value(15, st.requestCount)
-                hook.signingSecret = Data((0..<4).flatMap { i in withUnsafeBytes(of: state.random.value(16, n, UInt64(i))) { Array($0) } }).base64EncodedString()
+                hook.signingSecret = Data((0..<4).flatMap { i in withUnsafeBytes(of: state.random.value(16, n, UInt64(i))) { Array($0) } })
+                    .base64EncodedString()
                 st.webhooks[s[1]] = hook
                 return hook.signingSecret
             }
@@ -92,7 +97,8 @@ struct WebhookRoutes: Sendable {
             }
             hook = ZendeskWebhook(
                 id: "01TEST", name: o["name"]?.stringValue ?? "test", endpoint: endpoint, httpMethod: o["http_method"]?.stringValue ?? "POST",
-                requestFormat: o["request_format"]?.stringValue ?? "json", status: "active", subscriptions: [], signingSecret: "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==",
+                requestFormat: o["request_format"]?.stringValue ?? "json", status: "active", subscriptions: [],
+                signingSecret: "dGhpc19zZWNyZXRfaXNfZm9yX3Rlc3Rpbmdfb25seQ==",
                 createdAt: context.now
             )
         }
@@ -118,7 +124,8 @@ struct WebhookRoutes: Sendable {
             }
             let trigger = state.read { st -> ZendeskTrigger in
                 let t = ZendeskTrigger(
-                    id: st.nextTriggerId, title: title, active: o["active"]?.boolValue ?? true, conditions: o["conditions"] ?? ["all": [], "any": []],
+                    id: st.nextTriggerId, title: title, active: o["active"]?.boolValue ?? true,
+                    conditions: o["conditions"] ?? ["all": [], "any": []],
                     actions: actions, createdAt: context.now
                 )
                 st.triggers[t.id] = t

@@ -15,7 +15,8 @@ struct ChangeLog: Sendable {
 
     /// The first index whose entry is strictly after `key`.
     func firstIndex(after key: (ts: Int64, id: Int64)) -> Int {
-        var lo = 0, hi = entries.count
+        var lo = 0
+        var hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
             let e = entries[mid]

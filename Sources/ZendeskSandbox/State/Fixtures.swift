@@ -35,7 +35,9 @@ extension SandboxState {
             try each("tickets") { _, o throws(SandboxError) in
                 var o = o
                 if let email = o["requester_email"]?.stringValue {
-                    guard let user = world.user(email: email) else { throw TicketInput.invalid("requester_email", "Requester: no user has the address \(email)") }
+                    guard let user = world.user(email: email) else {
+                        throw TicketInput.invalid("requester_email", "Requester: no user has the address \(email)")
+                    }
                     o["requester_id"] = .number(Double(user.id))
                 }
                 return try world.createTicket(o, now: s.changeTime(now), importing: true).id

@@ -21,7 +21,8 @@ struct JobStatus: Sendable {
         let done = status == "completed"
         return [
             "id": .string(id), "url": .string("\(base)/api/v2/job_statuses/\(id).json"), "status": .string(status),
-            "job_type": .string(jobType), "total": .number(Double(total)), "progress": .number(Double(done ? total : (status == "working" ? total / 2 : 0))),
+            "job_type": .string(jobType), "total": .number(Double(total)),
+            "progress": .number(Double(done ? total : (status == "working" ? total / 2 : 0))),
             "message": done ? .string("Completed") : .null, "results": done ? .array(results) : .null,
         ]
     }

@@ -5,7 +5,9 @@ struct RateLimiter: Sendable {
     var incrementalUsed = 0
 
     /// Counts a request made at `now`; returns the seconds to wait when over budget.
-    mutating func admit(now: Int64, incremental: Bool, limit: Int, incrementalLimit: Int, window length: Int64 = 60) -> (retryAfter: Int?, remaining: Int) {
+    mutating func admit(now: Int64, incremental: Bool, limit: Int, incrementalLimit: Int, window length: Int64 = 60) -> (
+        retryAfter: Int?, remaining: Int
+    ) {
         let current = now / length
         if current != window {
             window = current

@@ -28,8 +28,10 @@ final class RenderCache: Sendable {
     /// what the cache holds.
     var statsJSON: JSONValue {
         store.withLock { s in
-            ["hits": .number(Double(s.hits)), "misses": .number(Double(s.misses)), "entries": .number(Double(s.members.count)),
-             "bytes": .number(Double(s.bytes))]
+            [
+                "hits": .number(Double(s.hits)), "misses": .number(Double(s.misses)), "entries": .number(Double(s.members.count)),
+                "bytes": .number(Double(s.bytes)),
+            ]
         }
     }
 
@@ -59,7 +61,8 @@ extension SandboxState {
         let g = world.generator
         if world.tickets[id] == nil, g.ticketCount > 0, world.generatedTicketRange.contains(id) {
             w.beginObject()
-            w.key("url"); w.string(base + "/api/v2/tickets/", id, ".json")
+            w.key("url")
+            w.string(base + "/api/v2/tickets/", id, ".json")
             w.members(renderCache.members(id: id) { Self.renderMembers(g.ticket(id: id)) })
             if export { w.field("generated_timestamp", g.ticketTimestamp(index: Int(id - 1))) }
             w.endObject()

@@ -48,10 +48,12 @@ final class TimelineIndex: Sendable {
         while out.count < limit {
             let next: Entry
             if i < generated.count && (j >= overlay.count || generated[i] < overlay[j]) {
-                next = generated[i]; i += 1
+                next = generated[i]
+                i += 1
                 guard Self.live(next, stream, world: world) else { continue }
             } else if j < overlay.count {
-                next = overlay[j]; j += 1
+                next = overlay[j]
+                j += 1
             } else {
                 break
             }
@@ -70,10 +72,12 @@ final class TimelineIndex: Sendable {
         var out: [Entry] = []
         while out.count < limit {
             if i >= 0 && (j < 0 || overlay[j] < generated[i]) {
-                let next = generated[i]; i -= 1
+                let next = generated[i]
+                i -= 1
                 if Self.live(next, stream, world: world) { out.append(next) }
             } else if j >= 0 {
-                out.append(overlay[j]); j -= 1
+                out.append(overlay[j])
+                j -= 1
             } else {
                 break
             }
@@ -113,7 +117,8 @@ final class TimelineIndex: Sendable {
     }
 
     static func firstIndex(in entries: [Entry], where predicate: (Entry) -> Bool) -> Int {
-        var lo = 0, hi = entries.count
+        var lo = 0
+        var hi = entries.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if predicate(entries[mid]) { hi = mid } else { lo = mid + 1 }

@@ -161,7 +161,9 @@ struct World: Sendable {
     /// Creates an organization from an `organization` object; names are unique, as in Zendesk.
     mutating func createOrganization(_ o: [String: JSONValue], at: Int64) throws(SandboxError) -> Organization {
         guard let name = o["name"]?.stringValue, !name.isEmpty else { throw TicketInput.invalid("name", "Name: cannot be blank") }
-        if organizations.values.contains(where: { $0.name == name && !deletedOrganizations.contains($0.id) }) || generator.organizationName(name) != nil {
+        if organizations.values.contains(where: { $0.name == name && !deletedOrganizations.contains($0.id) })
+            || generator.organizationName(name) != nil
+        {
             throw TicketInput.invalid("name", "Name: \(name) has already been taken")
         }
         let org = Organization(

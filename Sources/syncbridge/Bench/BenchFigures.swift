@@ -19,10 +19,12 @@ struct Figures {
 
     func line(_ label: String, baseline: Figures?) -> String {
         let name = label.padding(toLength: 28, withPad: " ", startingAt: 0)
-        var line = name + String(
-            format: "%8.0f records/s [%.0f–%.0f]  CPU %5.1f ms  %5d B  peak RSS %5.1f MB", rate, rates.min() ?? 0, rates.max() ?? 0,
-            Self.median(cpuPerThousand) * 1000, bytesPerRecord, Double(peak) / 1_048_576
-        )
+        var line =
+            name
+            + String(
+                format: "%8.0f records/s [%.0f–%.0f]  CPU %5.1f ms  %5d B  peak RSS %5.1f MB", rate, rates.min() ?? 0, rates.max() ?? 0,
+                Self.median(cpuPerThousand) * 1000, bytesPerRecord, Double(peak) / 1_048_576
+            )
         if let baseline { line += String(format: "  ratio vs raw %.2f", rate / baseline.rate) }
         return line
     }

@@ -8,19 +8,22 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Storage
-import Synchronization
 import SyncBridgeServer
+import Synchronization
 import ZendeskSandbox
 
 /// End-to-end engine throughput and memory: a run of every ticket (proxy `tickets`, then unified
 /// `ticketing/tickets`) from the sandbox to a receiver, beside the baseline a user would write without SyncBridge —
 /// a loop that fetches each cursor page and posts it to the same receiver — measured in the same run.
 struct EngineBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "engine", abstract: "Run engine records/s and peak RSS vs a raw fetch-and-post loop.")
+    static let configuration = CommandConfiguration(
+        commandName: "engine", abstract: "Run engine records/s and peak RSS vs a raw fetch-and-post loop.")
 
     @Option(parsing: .upToNextOption, help: "Sandbox sizes (tickets) to measure") var tickets: [Int] = [10_000, 100_000]
     @Option(help: "Rounds per size; each round measures the raw loop and an engine run per resource") var rounds = 3
-    @Option(parsing: .upToNextOption, help: "The resources the engine runs sync (a run each, one resource per job)") var resources = ["tickets", "ticketing/tickets"]
+    @Option(parsing: .upToNextOption, help: "The resources the engine runs sync (a run each, one resource per job)") var resources = [
+        "tickets", "ticketing/tickets",
+    ]
 
     func run() async throws {
         var logger = Logger(label: "bench")
@@ -48,7 +51,8 @@ struct EngineBench: AsyncParsableCommand {
         var engineConfiguration = EngineConfiguration(workerId: "bench")
         engineConfiguration.accountBudget = nil
         let engine = Engine(
-            store: store, connectors: Engine.standardConnectors(httpClient: http), httpClient: http, configuration: engineConfiguration, logger: logger
+            store: store, connectors: Engine.standardConnectors(httpClient: http), httpClient: http, configuration: engineConfiguration,
+            logger: logger
         )
         try await withThrowingTaskGroup(of: Void.self) { group in
             let (addresses, found) = AsyncStream<(String, String)>.makeStream()
@@ -71,13 +75,17 @@ struct EngineBench: AsyncParsableCommand {
             let webhook = try await client.send(.POST, "/webhook", ["target_url": .string(urls["receiver"]!)])
             print("engine benchmark (SQLite store, sandbox without latency, all on loopback; RSS is the whole process)")
             for n in tickets {
-                try await measure(tickets: n, http: http, client: client, webhook: webhook["id"]!, receiverURL: urls["receiver"]!, receiver: receiver, logger: logger)
+                try await measure(
+                    tickets: n, http: http, client: client, webhook: webhook["id"]!, receiverURL: urls["receiver"]!, receiver: receiver,
+                    logger: logger)
             }
             group.cancelAll()
         }
     }
 
-    func measure(tickets n: Int, http: HTTPClient, client: DemoClient, webhook: JSONValue, receiverURL: String, receiver: BenchReceiver, logger: Logger) async throws {
+    func measure(
+        tickets n: Int, http: HTTPClient, client: DemoClient, webhook: JSONValue, receiverURL: String, receiver: BenchReceiver, logger: Logger
+    ) async throws {
         var configuration = SandboxConfiguration()
         configuration.tickets = n
         configuration.recentWindow = 0
@@ -103,18 +111,23 @@ struct EngineBench: AsyncParsableCommand {
                 let ((raw, rawPeak), rawCPU) = try await ProcessCPU.measure {
                     try await ResidentMemory.peak { try await RawLoop(http: http, sandboxURL: sandboxURL, receiverURL: receiverURL).run() }
                 }
-                figures[Self.rawLabel, default: Figures()].add(records: raw.records, seconds: raw.seconds, cpu: rawCPU, peak: rawPeak, bytes: receiver.receivedBytes - bytes)
+                figures[Self.rawLabel, default: Figures()].add(
+                    records: raw.records, seconds: raw.seconds, cpu: rawCPU, peak: rawPeak, bytes: receiver.receivedBytes - bytes)
                 for resource in resources {
                     bytes = receiver.receivedBytes
                     let ((seconds, peak), cpu) = try await ProcessCPU.measure {
                         try await ResidentMemory.peak {
-                            try await Self.engineRun(resource: resource, client: client, account: account["id"]!, webhook: webhook, receiver: receiver)
+                            try await Self.engineRun(
+                                resource: resource, client: client, account: account["id"]!, webhook: webhook, receiver: receiver)
                         }
                     }
-                    figures[resource, default: Figures()].add(records: n, seconds: seconds, cpu: cpu, peak: peak, bytes: receiver.receivedBytes - bytes)
+                    figures[resource, default: Figures()].add(
+                        records: n, seconds: seconds, cpu: cpu, peak: peak, bytes: receiver.receivedBytes - bytes)
                 }
             }
-            print("\n\(n) tickets (median of \(rounds) rounds; range in brackets; CPU is the whole process's, per 1,000 records; bytes posted per record)")
+            print(
+                "\n\(n) tickets (median of \(rounds) rounds; range in brackets; CPU is the whole process's, per 1,000 records; bytes posted per record)"
+            )
             let baseline = figures[Self.rawLabel]!
             print("  " + baseline.line(Self.rawLabel, baseline: nil))
             for resource in resources {
@@ -126,8 +139,11 @@ struct EngineBench: AsyncParsableCommand {
 
     /// Creates a one-resource job and a run; returns the seconds from the run's creation until the receiver has
     /// its `completed` event.
-    static func engineRun(resource: String, client: DemoClient, account: JSONValue, webhook: JSONValue, receiver: BenchReceiver) async throws -> Double {
-        let job = try await client.send(.POST, "/sync-job", ["integration_name": "zendesk", "resources": [["resource": .string(resource), "method": "list"]]])
+    static func engineRun(resource: String, client: DemoClient, account: JSONValue, webhook: JSONValue, receiver: BenchReceiver) async throws
+        -> Double
+    {
+        let job = try await client.send(
+            .POST, "/sync-job", ["integration_name": "zendesk", "resources": [["resource": .string(resource), "method": "list"]]])
         let completedBefore = receiver.completedRuns
         let started = ContinuousClock.now
         let run = try await client.send(.POST, "/sync-job-run", ["sync_job_id": job["id"]!, "integrated_account_id": account, "webhook_id": webhook])

@@ -44,7 +44,8 @@ struct JSONBench: AsyncParsableCommand {
     /// A record envelope of one unified page, and the raw bytes of one provider page.
     static func documents(http: HTTPClient, sandboxURL: String, logger: Logger) async throws -> (JSONValue, [UInt8]) {
         let connector = ZendeskConnector(client: ProviderClient(http: http))
-        let account = ConnectorAccount(id: UUID(), context: ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"])
+        let account = ConnectorAccount(
+            id: UUID(), context: ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"])
         let page = try await connector.fetch(ConnectorRequest(resource: "ticketing/tickets", method: "list"), account: account, logger: logger)
         let envelope: JSONValue = [
             "id": "4f1c2a8e-0000-4000-8000-000000000001", "event": "sync_job_run:record", "environment_id": "default",
@@ -65,7 +66,9 @@ struct JSONBench: AsyncParsableCommand {
         let body = envelope.jsonBytes()
         let foundationEnvelope = try! JSONSerialization.jsonObject(with: Data(body))
         let pageData = Data(page)
-        print("json benchmark: a 100-ticket unified record envelope (\(body.count / 1024) KiB) and a 100-ticket provider page (\(page.count / 1024) KiB); best of \(rounds)")
+        print(
+            "json benchmark: a 100-ticket unified record envelope (\(body.count / 1024) KiB) and a 100-ticket provider page (\(page.count / 1024) KiB); best of \(rounds)"
+        )
         var best = [Double](repeating: .infinity, count: 4)
         for _ in 0..<rounds {
             best[0] = min(best[0], time { _ = envelope.jsonBytes().count })
@@ -88,7 +91,9 @@ struct JSONBench: AsyncParsableCommand {
 
     func report(_ label: String, bytes: Int, seconds: Double, baseline: Double?) {
         let name = label.padding(toLength: 30, withPad: " ", startingAt: 0)
-        var line = "  \(name)" + String(format: "%7.1f MB/s  %7.1f µs per document", Double(bytes * iterations) / seconds / 1e6, seconds / Double(iterations) * 1e6)
+        var line =
+            "  \(name)"
+            + String(format: "%7.1f MB/s  %7.1f µs per document", Double(bytes * iterations) / seconds / 1e6, seconds / Double(iterations) * 1e6)
         if let baseline { line += String(format: "  speed vs JSONSerialization %.2f", baseline / seconds) }
         print(line)
     }

@@ -18,7 +18,8 @@ struct JSONataBench: ParsableCommand {
             {"Name": "Bowler Hat", "ProductID": 858383, "Price": 34.45, "Quantity": 4, "Description": {"Colour": "Purple", "Weight": 0.75}},
             {"Name": "Cloak", "ProductID": 345664, "Price": 107.99, "Quantity": 1, "Description": {"Colour": "Black", "Weight": 2}}]}]}}
         """
-    static let scope = #"{"args": {"ticket_sync_start_date": "2024-01-01T00:00:00Z"}, "previous_run_date": "2025-05-05T00:00:00.000Z", "resources": {}}"#
+    static let scope =
+        #"{"args": {"ticket_sync_start_date": "2024-01-01T00:00:00Z"}, "previous_run_date": "2025-05-05T00:00:00.000Z", "resources": {}}"#
 
     struct Case {
         let name: String
@@ -30,7 +31,10 @@ struct JSONataBench: ParsableCommand {
 
     static var cases: [Case] {
         [
-            Case(name: "seed 000 query", expression: "{ 'updated_at': { 'gt': args.ticket_sync_start_date ? args.ticket_sync_start_date : previous_run_date } }", input: scope) { v in
+            Case(
+                name: "seed 000 query",
+                expression: "{ 'updated_at': { 'gt': args.ticket_sync_start_date ? args.ticket_sync_start_date : previous_run_date } }", input: scope
+            ) { v in
                 let args = v.objectValue?["args"]?.objectValue
                 let since = args?["ticket_sync_start_date"] ?? v.objectValue?["previous_run_date"] ?? .null
                 return .object(JObject([("updated_at", .object(JObject([("gt", since)])))]))
@@ -38,11 +42,16 @@ struct JSONataBench: ParsableCommand {
             Case(name: "sum of price × quantity", expression: "$sum(Account.Order.Product.(Price * Quantity))", input: orders) { v in
                 var total = 0.0
                 for case .object(let order) in v.objectValue?["Account"]?.objectValue?["Order"]?.arrayValue?.items ?? [] {
-                    for case .object(let p) in order["Product"]?.arrayValue?.items ?? [] { total += (p["Price"]?.number ?? 0) * (p["Quantity"]?.number ?? 0) }
+                    for case .object(let p) in order["Product"]?.arrayValue?.items ?? [] {
+                        total += (p["Price"]?.number ?? 0) * (p["Quantity"]?.number ?? 0)
+                    }
                 }
                 return .number(total)
             },
-            Case(name: "filter + object constructor", expression: "Account.Order.Product[Price > 30].{'name': Name, 'colour': Description.Colour}", input: orders) { v in
+            Case(
+                name: "filter + object constructor", expression: "Account.Order.Product[Price > 30].{'name': Name, 'colour': Description.Colour}",
+                input: orders
+            ) { v in
                 var out: [Value] = []
                 for case .object(let order) in v.objectValue?["Account"]?.objectValue?["Order"]?.arrayValue?.items ?? [] {
                     for case .object(let p) in order["Product"]?.arrayValue?.items ?? [] where (p["Price"]?.number ?? 0) > 30 {
@@ -60,14 +69,20 @@ struct JSONataBench: ParsableCommand {
                 products.sort { ($0["Price"]?.number ?? 0) > ($1["Price"]?.number ?? 0) }
                 for p in products {
                     let name = p["Name"]?.string ?? ""
-                    if let i = totals.firstIndex(where: { $0.0 == name }) { totals[i].1 += p["Quantity"]?.number ?? 0 } else { totals.append((name, p["Quantity"]?.number ?? 0)) }
+                    if let i = totals.firstIndex(where: { $0.0 == name }) {
+                        totals[i].1 += p["Quantity"]?.number ?? 0
+                    } else {
+                        totals.append((name, p["Quantity"]?.number ?? 0))
+                    }
                 }
                 return .object(JObject(totals.map { ($0.0, .number($0.1)) }))
             },
             Case(name: "string functions", expression: "$join(Account.Order.Product.$uppercase($substring(Name, 0, 3)), ',')", input: orders) { v in
                 var parts: [String] = []
                 for case .object(let order) in v.objectValue?["Account"]?.objectValue?["Order"]?.arrayValue?.items ?? [] {
-                    for case .object(let p) in order["Product"]?.arrayValue?.items ?? [] { parts.append(String((p["Name"]?.string ?? "").prefix(3)).uppercased()) }
+                    for case .object(let p) in order["Product"]?.arrayValue?.items ?? [] {
+                        parts.append(String((p["Name"]?.string ?? "").prefix(3)).uppercased())
+                    }
                 }
                 return .string(parts.joined(separator: ","))
             },
@@ -88,7 +103,8 @@ struct JSONataBench: ParsableCommand {
             let expected = c.baseline(input)
             let got = try expression.evaluate(input)
             guard try got?.jsonText() == expected?.jsonText() else {
-                throw ValidationError("\(c.name): JSONata gave \(try got?.jsonText() ?? "undefined"), the baseline \(try expected?.jsonText() ?? "undefined")")
+                throw ValidationError(
+                    "\(c.name): JSONata gave \(try got?.jsonText() ?? "undefined"), the baseline \(try expected?.jsonText() ?? "undefined")")
             }
             var sink = 0
             let evalTime = try clock.measure {
@@ -102,7 +118,9 @@ struct JSONataBench: ParsableCommand {
             let compileMicros = Self.seconds(compileTime) / Double(compileRounds) * 1e6
             print(
                 "  \(c.name.padding(toLength: 28, withPad: " ", startingAt: 0))"
-                    + String(format: "%9.0f evals/s  compile %6.1f µs  baseline %10.0f/s  ratio %.3f", perSecond, compileMicros, basePerSecond, perSecond / basePerSecond)
+                    + String(
+                        format: "%9.0f evals/s  compile %6.1f µs  baseline %10.0f/s  ratio %.3f", perSecond, compileMicros, basePerSecond,
+                        perSecond / basePerSecond)
             )
             precondition(sink > 0)
         }

@@ -23,7 +23,9 @@ struct SandboxBench: AsyncParsableCommand {
         var c = SandboxConfiguration()
         c.tickets = tickets
         c.recentWindow = 0
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrency)))
         let started = ContinuousClock.now
         let sandbox = ZendeskSandbox(configuration: c, httpClient: nil, logger: logger)
         let auth = "Basic " + Data("admin@example.com/token:sandbox-token".utf8).base64EncodedString()
@@ -37,7 +39,8 @@ struct SandboxBench: AsyncParsableCommand {
             // Page `i`: 100 tickets after a spread-out id, the same pages over HTTP and in-process.
             let pageTarget = { @Sendable (i: Int) -> String in
                 let after = Int64((i * 7919) % max(1, n - 100))
-                let cursor = Data("{\"o\":\"id\",\"v\":\(after)}".utf8).base64EncodedString().addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                let cursor = Data("{\"o\":\"id\",\"v\":\(after)}".utf8).base64EncodedString().addingPercentEncoding(
+                    withAllowedCharacters: .alphanumerics)!
                 return "/api/v2/tickets.json?page%5Bsize%5D=100&page%5Bafter%5D=\(cursor)"
             }
             let page = try await Self.measure(client: client, requests: requests, concurrency: concurrency, auth: auth) { base + pageTarget($0) }
@@ -49,17 +52,22 @@ struct SandboxBench: AsyncParsableCommand {
             let router = Router()
             let body = ByteBuffer(bytes: sample)
             router.get("/page") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: body)) }
-            let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { cont.yield("http://127.0.0.1:\($0.localAddress?.port ?? 0)") }, logger: logger)
+            let app = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                onServerRunning: { cont.yield("http://127.0.0.1:\($0.localAddress?.port ?? 0)") }, logger: logger)
             group.addTask { try await app.runService(gracefulShutdownSignals: []) }
             guard let staticBase = await it.next() else { return }
-            let baseline = try await Self.measure(client: client, requests: requests, concurrency: concurrency, auth: auth) { _ in "\(staticBase)/page" }
+            let baseline = try await Self.measure(client: client, requests: requests, concurrency: concurrency, auth: auth) { _ in
+                "\(staticBase)/page"
+            }
             print("100-ticket cursor pages: \(Int(page)) pages/s (\(Int(page * 100)) tickets/s), response \(sample.count / 1024) KiB")
             print("1000-ticket incremental export pages: \(Int(export)) pages/s (\(Int(export * 1000)) tickets/s)")
             print("baseline (same bytes, no work): \(Int(baseline)) responses/s")
             print(String(format: "ratio sandbox/baseline: %.2f", page / baseline))
             var uncached = c
             uncached.renderCacheMiB = 0
-            let cold = await Self.inProcess(ZendeskSandbox(configuration: uncached, httpClient: nil, logger: logger), base: base, pages: requests, auth: auth, target: pageTarget)
+            let cold = await Self.inProcess(
+                ZendeskSandbox(configuration: uncached, httpClient: nil, logger: logger), base: base, pages: requests, auth: auth, target: pageTarget)
             let warm = await Self.inProcess(sandbox, base: base, pages: requests, auth: auth, target: pageTarget)
             print("in-process, one core: \(Int(cold)) pages/s rendering every ticket, \(Int(warm)) pages/s from the render cache (target 5000)")
             group.cancelAll()
@@ -87,7 +95,9 @@ struct SandboxBench: AsyncParsableCommand {
     }
 
     /// Requests per second with `concurrency` workers sharing `requests` requests.
-    static func measure(client: HTTPClient, requests: Int, concurrency: Int, auth: String, url: @escaping @Sendable (Int) -> String) async throws -> Double {
+    static func measure(client: HTTPClient, requests: Int, concurrency: Int, auth: String, url: @escaping @Sendable (Int) -> String) async throws
+        -> Double
+    {
         let clock = ContinuousClock()
         let elapsed = try await clock.measure {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -2,10 +2,10 @@ import ArgumentParser
 import AsyncHTTPClient
 import Engine
 import Foundation
-import Runs
 import Hummingbird
 import JSONCore
 import Logging
+import Runs
 import Storage
 import SyncBridgeCore
 import SyncBridgeServer
@@ -24,7 +24,8 @@ struct SchedulerBench: AsyncParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("syncbridge-bench-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let store = try await StoreConfiguration(databaseURL: "sqlite://\(folder.path)/bench.sqlite").open(secrets: SecretBox(secret: "bench"), logger: logger)
+        let store = try await StoreConfiguration(databaseURL: "sqlite://\(folder.path)/bench.sqlite").open(
+            secrets: SecretBox(secret: "bench"), logger: logger)
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             try await measure(store: store, http: http, logger: logger)
@@ -47,11 +48,14 @@ struct SchedulerBench: AsyncParsableCommand {
             var it = urls.makeAsyncIterator()
             guard let base = await it.next() else { return }
             let client = DemoClient(http: http, base: base, token: token)
-            let webhook = try await client.send(.POST, "/webhook", ["target_url": "http://127.0.0.1:9/hook", "event_types": ["sync_job_run:completed"]])
+            let webhook = try await client.send(
+                .POST, "/webhook", ["target_url": "http://127.0.0.1:9/hook", "event_types": ["sync_job_run:completed"]])
             let account = try await client.send(
-                .POST, "/integrated-account", ["integration_name": "zendesk", "tenant_id": "bench", "context": ["subdomain": "bench", "email": "a@b.c", "api_token": "x"]]
+                .POST, "/integrated-account",
+                ["integration_name": "zendesk", "tenant_id": "bench", "context": ["subdomain": "bench", "email": "a@b.c", "api_token": "x"]]
             )
-            let job = try await client.send(.POST, "/sync-job", ["integration_name": "zendesk", "resources": [["resource": "ticketing/tickets", "method": "list"]]])
+            let job = try await client.send(
+                .POST, "/sync-job", ["integration_name": "zendesk", "resources": [["resource": "ticketing/tickets", "method": "list"]]])
             // Queue overlap, so every fire creates a run (no engine runs them here).
             let body: JSONValue = [
                 "sync_job_id": job["id"]!, "integrated_account_id": account["id"]!, "webhook_id": webhook["id"]!, "cron_expression": "* * * * *",
@@ -74,7 +78,9 @@ struct SchedulerBench: AsyncParsableCommand {
             var ids: [UUID] = []
             var cursor: ListCursor?
             repeat {
-                let page = try await store.transaction { try await $0.list(SyncJobCronTrigger.self, environmentId: env, query: ListQuery(limit: 100, cursor: cursor)) }
+                let page = try await store.transaction {
+                    try await $0.list(SyncJobCronTrigger.self, environmentId: env, query: ListQuery(limit: 100, cursor: cursor))
+                }
                 ids += page.items.map(\.id)
                 cursor = page.nextCursor
             } while cursor != nil
@@ -95,7 +101,9 @@ struct SchedulerBench: AsyncParsableCommand {
                 var cursor: ListCursor?
                 let now = Date()
                 repeat {
-                    let page = try await store.transaction { try await $0.list(SyncJobCronTrigger.self, environmentId: env, query: ListQuery(limit: 100, cursor: cursor)) }
+                    let page = try await store.transaction {
+                        try await $0.list(SyncJobCronTrigger.self, environmentId: env, query: ListQuery(limit: 100, cursor: cursor))
+                    }
                     due += page.items.filter { ($0.nextFireAt ?? .distantFuture) <= now }.count
                     cursor = page.nextCursor
                 } while cursor != nil
@@ -109,7 +117,10 @@ struct SchedulerBench: AsyncParsableCommand {
             }
             let scan = Self.seconds(scanTime)
             let indexed = Self.seconds(indexedTime) / Double(rounds)
-            print(String(format: "finding due triggers: indexed %.2f ms per tick, scanning all %d triggers %.1f ms (baseline); ratio %.0f×", indexed * 1000, triggers, scan * 1000, scan / indexed))
+            print(
+                String(
+                    format: "finding due triggers: indexed %.2f ms per tick, scanning all %d triggers %.1f ms (baseline); ratio %.0f×",
+                    indexed * 1000, triggers, scan * 1000, scan / indexed))
 
             let scheduler = CronScheduler(store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: http)), logger: logger)
             group.addTask { try await scheduler.run() }
@@ -122,7 +133,10 @@ struct SchedulerBench: AsyncParsableCommand {
             }
             lags.sort()
             func pct(_ p: Double) -> Double { lags.isEmpty ? .nan : lags[min(lags.count - 1, Int(Double(lags.count) * p))] * 1000 }
-            print(String(format: "fired %d of %d triggers over %.0f s: lag p50 %.0f ms, p99 %.0f ms, max %.0f ms", lags.count, triggers, window, pct(0.5), pct(0.99), (lags.last ?? .nan) * 1000))
+            print(
+                String(
+                    format: "fired %d of %d triggers over %.0f s: lag p50 %.0f ms, p99 %.0f ms, max %.0f ms", lags.count, triggers, window, pct(0.5),
+                    pct(0.99), (lags.last ?? .nan) * 1000))
             group.cancelAll()
         }
     }

@@ -12,7 +12,8 @@ import ZendeskSandbox
 /// Throughput of 1, 2 and 4 `syncbridge worker` processes sharing one PostgreSQL run queue: the same batch of runs
 /// (users, contacts, tickets and comments per ticket, on many accounts) drained by each pool size, in records per second, with the ratio to one worker.
 struct WorkersBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "workers", abstract: "Run-queue throughput of 1, 2 and 4 worker processes on PostgreSQL.")
+    static let configuration = CommandConfiguration(
+        commandName: "workers", abstract: "Run-queue throughput of 1, 2 and 4 worker processes on PostgreSQL.")
 
     @Option(help: "PostgreSQL URL (env SYNCBRIDGE_DATABASE_URL)") var databaseURL: String?
     @Option(help: "Runs per measurement") var runs = 16
@@ -51,7 +52,8 @@ struct WorkersBench: AsyncParsableCommand {
                 print("worker pool benchmark: \(runs) runs of seed 000's job, \(tickets) tickets each, PostgreSQL, all on loopback")
                 var single: Double?
                 for n in workers {
-                    let rate = try await measure(workers: n, base: base, sandboxURL: addresses["sandbox"]!, receiverURL: addresses["receiver"]!, http: http, logger: logger)
+                    let rate = try await measure(
+                        workers: n, base: base, sandboxURL: addresses["sandbox"]!, receiverURL: addresses["receiver"]!, http: http, logger: logger)
                     if single == nil { single = rate }
                     print(String(format: "  %d worker(s): %8.0f records/s  ratio vs 1 worker %.2f", n, rate, rate / (single ?? rate)))
                 }
@@ -88,9 +90,13 @@ struct WorkersBench: AsyncParsableCommand {
             for i in 0..<runs {
                 let account = try await client.send(
                     .POST, "/integrated-account",
-                    ["integration_name": "zendesk", "tenant_id": .string("t\(i)"), "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"]]
+                    [
+                        "integration_name": "zendesk", "tenant_id": .string("t\(i)"),
+                        "context": ["base_url": .string(sandboxURL), "email": "admin@example.com", "api_token": "sandbox-token"],
+                    ]
                 )
-                let run = try await client.send(.POST, "/sync-job-run", ["sync_job_id": job["id"]!, "integrated_account_id": account["id"]!, "webhook_id": webhook["id"]!])
+                let run = try await client.send(
+                    .POST, "/sync-job-run", ["sync_job_id": job["id"]!, "integrated_account_id": account["id"]!, "webhook_id": webhook["id"]!])
                 ids.append(run["id"]?.stringValue ?? "")
             }
             let started = ContinuousClock.now
@@ -99,7 +105,9 @@ struct WorkersBench: AsyncParsableCommand {
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
                 p.arguments = ["worker", "--database-url", url, "--worker-id", "bench-\(i)"]
-                p.environment = ProcessInfo.processInfo.environment.merging(["SYNCBRIDGE_SECRET_KEY": "bench", "SYNCBRIDGE_LOG_LEVEL": "error"]) { _, b in b }
+                p.environment = ProcessInfo.processInfo.environment.merging(["SYNCBRIDGE_SECRET_KEY": "bench", "SYNCBRIDGE_LOG_LEVEL": "error"]) {
+                    _, b in b
+                }
                 p.standardOutput = FileHandle.nullDevice
                 p.standardError = FileHandle.nullDevice
                 try p.run()
@@ -122,7 +130,10 @@ struct WorkersBench: AsyncParsableCommand {
                 if done == ids.count { break }
             }
             let elapsed = ContinuousClock.now - started
-            for p in processes { p.terminate(); p.waitUntilExit() }
+            for p in processes {
+                p.terminate()
+                p.waitUntilExit()
+            }
             group.cancelAll()
             try await store.close()
             return records / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)

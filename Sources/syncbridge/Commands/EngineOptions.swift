@@ -7,7 +7,10 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Runs executed at once by this process (env SYNCBRIDGE_MAX_CONCURRENT_RUNS, default 4)")
     var maxConcurrentRuns: Int?
 
-    @Option(help: "Runs of one environment executed at once by all processes sharing the database; 0 = no bound (env SYNCBRIDGE_MAX_RUNS_PER_ENVIRONMENT, default 3)")
+    @Option(
+        help:
+            "Runs of one environment executed at once by all processes sharing the database; 0 = no bound (env SYNCBRIDGE_MAX_RUNS_PER_ENVIRONMENT, default 3)"
+    )
     var maxRunsPerEnvironment: Int?
 
     @Option(help: "Seconds a claimed run stays leased without renewal (env SYNCBRIDGE_LEASE_SECONDS, default 30)")
@@ -16,19 +19,24 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Name of this worker in run leases (env SYNCBRIDGE_WORKER_ID, default host:pid)")
     var workerId: String?
 
-    @Option(help: "Provider requests per minute per account, shared by its runs; 0 = no budget (env SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE, default 600)")
+    @Option(
+        help: "Provider requests per minute per account, shared by its runs; 0 = no budget (env SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE, default 600)")
     var accountRequestsPerMinute: Double?
 
     @Option(help: "Burst of requests an account may make at once (env SYNCBRIDGE_ACCOUNT_BURST, default 60)")
     var accountBurst: Double?
 
-    @Option(help: "Claims in a row without progress after which a run that keeps killing the engine is failed (env SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS, default 5)")
+    @Option(
+        help:
+            "Claims in a row without progress after which a run that keeps killing the engine is failed (env SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS, default 5)"
+    )
     var maxClaimsWithoutProgress: Int?
 
     @Option(help: "Waits between webhook delivery attempts, like 5s,5m,30m,2h,5h,10h,10h (env SYNCBRIDGE_DELIVERY_SCHEDULE; that is the default)")
     var deliverySchedule: String?
 
-    @Option(help: "A delivery wait longer than this many seconds parks the run as waiting_for_webhook (env SYNCBRIDGE_PARK_AFTER_SECONDS, default 60)")
+    @Option(
+        help: "A delivery wait longer than this many seconds parks the run as waiting_for_webhook (env SYNCBRIDGE_PARK_AFTER_SECONDS, default 60)")
     var parkAfterSeconds: Double?
 
     @Option(help: "Deactivate a webhook whose every delivery failed for this many hours (env SYNCBRIDGE_DISABLE_WEBHOOK_AFTER_HOURS, default 120)")
@@ -36,8 +44,11 @@ struct EngineOptions: ParsableArguments {
 
     /// A schedule that does not read is refused at start, not replaced by the default.
     func validate() throws {
-        if let text = deliverySchedule ?? ProcessInfo.processInfo.environment["SYNCBRIDGE_DELIVERY_SCHEDULE"], RetryPolicy.schedule(parsing: text) == nil {
-            throw ValidationError("--delivery-schedule / SYNCBRIDGE_DELIVERY_SCHEDULE '\(text)' is not a list of waits like 5s,5m,30m,2h (each from 0 to 30 days)")
+        if let text = deliverySchedule ?? ProcessInfo.processInfo.environment["SYNCBRIDGE_DELIVERY_SCHEDULE"],
+            RetryPolicy.schedule(parsing: text) == nil
+        {
+            throw ValidationError(
+                "--delivery-schedule / SYNCBRIDGE_DELIVERY_SCHEDULE '\(text)' is not a list of waits like 5s,5m,30m,2h (each from 0 to 30 days)")
         }
     }
 
@@ -50,12 +61,16 @@ struct EngineOptions: ParsableArguments {
         let perMinute = accountRequestsPerMinute ?? env["SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE"].flatMap(Double.init) ?? 600
         let burst = accountBurst ?? env["SYNCBRIDGE_ACCOUNT_BURST"].flatMap(Double.init) ?? 60
         c.accountBudget = perMinute > 0 ? RequestBudget(perMinute: perMinute, burst: burst) : nil
-        if let n = maxClaimsWithoutProgress ?? env["SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS"].flatMap(Int.init) { c.maxClaimsWithoutProgress = max(1, n) }
+        if let n = maxClaimsWithoutProgress ?? env["SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS"].flatMap(Int.init) {
+            c.maxClaimsWithoutProgress = max(1, n)
+        }
         if let text = deliverySchedule ?? env["SYNCBRIDGE_DELIVERY_SCHEDULE"], let schedule = RetryPolicy.schedule(parsing: text) {
             c.delivery = RetryPolicy.scheduled(schedule)
         }
         if let s = parkAfterSeconds ?? env["SYNCBRIDGE_PARK_AFTER_SECONDS"].flatMap(Double.init) { c.parkAfter = max(0, s) }
-        if let h = disableWebhookAfterHours ?? env["SYNCBRIDGE_DISABLE_WEBHOOK_AFTER_HOURS"].flatMap(Double.init) { c.disableWebhookAfter = max(0, h) * 3600 }
+        if let h = disableWebhookAfterHours ?? env["SYNCBRIDGE_DISABLE_WEBHOOK_AFTER_HOURS"].flatMap(Double.init) {
+            c.disableWebhookAfter = max(0, h) * 3600
+        }
         c.crashBeforeFetching = env["SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING"]
         return c
     }

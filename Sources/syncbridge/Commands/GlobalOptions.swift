@@ -5,7 +5,8 @@ import Storage
 
 /// Options shared by every command that opens the database.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"), help: "sqlite://path or postgres://… (env SYNCBRIDGE_DATABASE_URL; default sqlite://syncbridge.sqlite)")
+    @Option(
+        name: .customLong("database-url"), help: "sqlite://path or postgres://… (env SYNCBRIDGE_DATABASE_URL; default sqlite://syncbridge.sqlite)")
     var databaseURL: String?
 
     @Option(name: .customLong("secret-key"), help: "Key that encrypts credentials at rest (env SYNCBRIDGE_SECRET_KEY; default: a generated key file)")

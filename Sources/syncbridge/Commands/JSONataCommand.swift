@@ -49,7 +49,8 @@ struct JSONataCommand: ParsableCommand {
     }
 
     func fail(_ error: JSONataError) -> Never {
-        FileHandle.standardError.write(Data("error \(error.code) at position \(error.position)\(error.token.map { " (\($0))" } ?? ""): \(error.message)\n".utf8))
+        FileHandle.standardError.write(
+            Data("error \(error.code) at position \(error.position)\(error.token.map { " (\($0))" } ?? ""): \(error.message)\n".utf8))
         Foundation.exit(1)
     }
 

@@ -25,7 +25,8 @@ struct SandboxCommand: AsyncParsableCommand {
         help: "An OAuth client as id:secret[:redirect_uri] (repeatable): consent page at /oauth/authorizations/new, grants at /oauth/tokens"
     ) var oauthClients: [String] = []
     @Option(name: .customLong("rate-limit"), help: "Requests per minute (0 = unlimited)") var rateLimit: Int = 0
-    @Option(name: .customLong("incremental-rate-limit"), help: "Incremental-export requests per minute (0 = unlimited)") var incrementalRateLimit: Int = 0
+    @Option(name: .customLong("incremental-rate-limit"), help: "Incremental-export requests per minute (0 = unlimited)") var incrementalRateLimit:
+        Int = 0
     @Option(name: .customLong("rate-limit-window"), help: "Seconds per rate-limit window (Zendesk: 60)") var rateLimitWindow: Int = 60
     @Option(name: .customLong("recent-window"), help: "Seconds of recent changes held back from incremental exports") var recentWindow: Int = 60
     @Option(name: .customLong("latency-ms"), help: "Added latency per response") var latencyMs: Int = 0
@@ -33,7 +34,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("jitter-ms"), help: "Random extra latency, up to this") var jitterMs: Int = 0
     @Option(name: .customLong("error-rate"), help: "Fraction of requests answered 500/502/503") var errorRate: Double = 0
     @Option(name: .customLong("fixtures"), help: "A JSON file of organizations, users and tickets to add at start") var fixtures: String?
-    @Option(name: .customLong("public-base-url"), help: "Base of absolute URLs in responses (default: the listening address)") var publicBaseURL: String?
+    @Option(name: .customLong("public-base-url"), help: "Base of absolute URLs in responses (default: the listening address)") var publicBaseURL:
+        String?
 
     func run() async throws {
         var c = SandboxConfiguration()

@@ -2,9 +2,9 @@ import ArgumentParser
 import AsyncHTTPClient
 import Engine
 import Foundation
-import Runs
 import Hummingbird
 import Logging
+import Runs
 import ServiceLifecycle
 import Storage
 import SyncBridgeCore
@@ -42,9 +42,11 @@ struct ServeCommand: AsyncParsableCommand {
         let runs = RunFactory(connectors: connectors)
         let testClock = try await SharedTestClock.fromEnvironment(client: httpClient, logger: logger)
         let clock: any WallClock = testClock ?? SystemWallClock()
-        let api = APIServer(store: database, httpClient: httpClient, configuration: configuration, clock: clock, integrations: connectors, logger: logger)
+        let api = APIServer(
+            store: database, httpClient: httpClient, configuration: configuration, clock: clock, integrations: connectors, logger: logger)
         let app = api.makeApplication { port in
-            logger.notice("SyncBridge API listening", metadata: ["url": "http://\(configuration.host):\(port)", "database": "\(database.driverName)"])
+            logger.notice(
+                "SyncBridge API listening", metadata: ["url": "http://\(configuration.host):\(port)", "database": "\(database.driverName)"])
         }
         let runner = Engine(
             store: database, connectors: connectors, httpClient: httpClient,

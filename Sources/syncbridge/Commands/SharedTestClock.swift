@@ -4,8 +4,8 @@ import JSONCore
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 import SyncBridgeCore
+import Synchronization
 
 /// Test-only: the Zendesk sandbox's virtual clock, followed by every process started with
 /// `SYNCBRIDGE_TEST_CLOCK=<sandbox URL>`, so a test moves time for all of them at once (`POST /__sandbox/clock`).

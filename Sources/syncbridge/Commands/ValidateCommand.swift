@@ -17,7 +17,9 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let schemaValue = try read(schema, what: "schema")
-        let data = try input.map { try read($0, what: "input") } ?? parse(String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self), what: "input")
+        let data =
+            try input.map { try read($0, what: "input") }
+            ?? parse(String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self), what: "input")
         let args: ArgsSchema
         do {
             args = try ArgsSchema(schemaValue)

@@ -50,7 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
         var engineConfiguration = EngineConfiguration(workerId: "demo")
         engineConfiguration.accountBudget = nil
         let engine = Engine(
-            store: store, connectors: Engine.standardConnectors(httpClient: http), httpClient: http, configuration: engineConfiguration, logger: logger
+            store: store, connectors: Engine.standardConnectors(httpClient: http), httpClient: http, configuration: engineConfiguration,
+            logger: logger
         )
         print("SyncBridge demo — database \(store.driverName) (\(databaseURL ?? folder.path + "/demo.sqlite"))")
         do {

@@ -66,16 +66,22 @@ struct DemoScenario: Sendable {
             "\($0.dropFirst("ticketing/".count)) \(t.records[$0] ?? 0)"
         }
         let pages = t.events["sync_job_run:record"] ?? 0
-        return String(format: "  [%5.1fs] %-10@ %@ · %d pages · %.0f records/s", seconds, status as NSString, parts.joined(separator: " · ") as NSString, pages, Double(total) / seconds)
+        return String(
+            format: "  [%5.1fs] %-10@ %@ · %d pages · %.0f records/s", seconds, status as NSString, parts.joined(separator: " · ") as NSString, pages,
+            Double(total) / seconds)
     }
 
     func summary(_ run: JSONValue, elapsed: Duration) -> String {
         let t = receiver.tally
-        var lines = ["", "Run \(run["status"]?.stringValue ?? "?") in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated)))"]
+        var lines = [
+            "", "Run \(run["status"]?.stringValue ?? "?") in \(elapsed.formatted(.units(allowed: [.seconds, .milliseconds], width: .abbreviated)))",
+        ]
         if let error = run["error"]?.stringValue { lines.append("  error: \(error)") }
         for (resource, stats) in (run["resource_stats"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             let n = { (k: String) in Int(stats[k]?.numberValue ?? 0) }
-            lines.append("  \(resource.padding(toLength: 20, withPad: " ", startingAt: 0)) \(n("delivered")) records in \(n("pages")) pages, \(n("errors")) errors")
+            lines.append(
+                "  \(resource.padding(toLength: 20, withPad: " ", startingAt: 0)) \(n("delivered")) records in \(n("pages")) pages, \(n("errors")) errors"
+            )
         }
         lines.append("  receiver: \(t.verified) deliveries with valid signatures, \(t.rejected) rejected")
         lines.append("  events: " + t.events.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))

@@ -33,7 +33,9 @@ struct EngineHarness: Sendable {
             store: store, connectors: Engine.standardConnectors(httpClient: client), httpClient: client, configuration: configuration,
             clock: clock, logger: TestStores.logger
         )
-        let push = PushScheduler(store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)), pollInterval: .milliseconds(50), logger: TestStores.logger)
+        let push = PushScheduler(
+            store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)),
+            pollInterval: .milliseconds(50), logger: TestStores.logger)
         return try await whileServing({ (ready: @Sendable @escaping (Bool) -> Void) in
             ready(true)
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -181,4 +183,3 @@ func withEngine<R: Sendable>(
         }
     }
 }
-
