@@ -2,7 +2,8 @@
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -27,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
     ],
     targets: [
         // Stand-alone JSON value type shared by the libraries and the product.
@@ -46,6 +49,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
+                .product(name: "AsyncKit", package: "async-kit"), .product(name: "NIOPosix", package: "swift-nio"),
                 "SyncBridgeCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
@@ -58,6 +62,7 @@ let package = Package(
         .target(
             name: "Delivery",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 "SyncBridgeCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -68,6 +73,7 @@ let package = Package(
         .target(
             name: "Connectors",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 "SyncBridgeCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -92,6 +98,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
+                "JSONata", .product(name: "NIOCore", package: "swift-nio"),
                 "SyncBridgeCore", "Storage", "Delivery", "Connectors", "Accounts", "Runs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -103,6 +110,7 @@ let package = Package(
         .target(
             name: "SyncBridgeServer",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 "SyncBridgeCore", "Storage", "Delivery", "Connectors", "Accounts", "Runs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -118,6 +126,8 @@ let package = Package(
         .target(
             name: "ZendeskSandbox",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "JSONCore", "SyncBridgeCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -129,6 +139,8 @@ let package = Package(
         .executableTarget(
             name: "syncbridge",
             dependencies: [
+                "Delivery", "JSONCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema", "JSONata", "ZendeskSandbox", "Engine", "Connectors", "Runs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -141,6 +153,8 @@ let package = Package(
         .target(
             name: "SyncBridgeTestSupport",
             dependencies: [
+                .product(name: "HTTPTypes", package: "swift-http-types"), "JSONCore", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "Storage", "SyncBridgeServer", "SyncBridgeCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -155,6 +169,7 @@ let package = Package(
         .testTarget(
             name: "ZendeskSandboxTests",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 "ZendeskSandbox", "JSONCore", "SyncBridgeCore", "SyncBridgeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -168,6 +183,8 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: [
+                "Delivery", "JSONCore", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 "Engine", "Connectors", "Runs", "Storage", "SyncBridgeCore", "Cron", "ZendeskSandbox", "SyncBridgeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -183,6 +200,7 @@ let package = Package(
         .testTarget(
             name: "SyncBridgeCLITests",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 "JSONCore", "Storage", "SyncBridgeCore", "SyncBridgeTestSupport", "ZendeskSandbox",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "SQLKit", package: "sql-kit"),
             ],
@@ -191,6 +209,7 @@ let package = Package(
         .testTarget(
             name: "SyncBridgeServerTests",
             dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
                 "SyncBridgeServer", "Storage", "SyncBridgeCore", "Delivery", "SyncBridgeTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

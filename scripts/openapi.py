@@ -192,7 +192,8 @@ def filter_schema(item, f):
     return FILTERS.get(f, {"type": "string", "minLength": 1})
 def listing(item, filters):
     params = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}},
-              {"name": "next_cursor", "in": "query", "schema": {"type": "string"}}]
+              {"name": "next_cursor", "in": "query", "schema": {"type": "string"},
+               "description": "The next_cursor of the previous page, exactly as received (cursors are sealed for this list and environment)."}]
     params += [{"name": f, "in": "query", "schema": filter_schema(item, f)} for f in filters]
     params += [{"name": f"{c}[{op}]", "in": "query", "schema": {"type": "string", "format": "date-time"}}
                for c in ["created_at", "updated_at"] for op in ["gt", "gte", "lt", "lte"]]
@@ -204,7 +205,8 @@ live_list = {"type": "object", "properties": {"result": {"type": "array", "items
     "next_cursor": nullable({"type": "string", "description": "Pass back as next_cursor for the next page."}),
     "prev_cursor": {"type": "null"}, "result_count": {"type": "integer"}}}
 account_param = {"name": "integrated_account_id", "in": "query", "required": True, "schema": uuid}
-cursor_param = {"name": "next_cursor", "in": "query", "schema": {"type": "string"}}
+cursor_param = {"name": "next_cursor", "in": "query", "schema": {"type": "string"},
+                "description": "The next_cursor of the previous page, exactly as received (sealed for this account and resource)."}
 def path_params(*names): return [{"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names]
 LIVE_TEXT = ("Calls the provider now through the account's connector. Other query parameters go to the connector; "
              "brackets nest (updated_at[gt]=2024-01-01T00:00:00Z). Provider failures: 404 remote_not_found, 429 remote_rate_limited "
@@ -277,7 +279,7 @@ paths = {
             "description": "Creates or replaces. The client secret is sealed at rest and never returned (has_client_secret says whether one is set).",
             "requestBody": body({"type": "object", "additionalProperties": False, "properties": {"oauth": {"type": "object", "additionalProperties": False,
                 "required": ["client_id", "client_secret"], "properties": {"client_id": {"type": "string", "minLength": 1}, "client_secret": {"type": "string", "minLength": 1},
-                "scopes": {"type": "string", "default": "read", "description": "Space-separated, e.g. 'read write'."}}}}}),
+                "scopes": {"type": "string", "minLength": 1, "default": "read", "description": "Space-separated, e.g. 'read write'."}}}}}),
             "responses": ok(ref("EnvironmentIntegration"))},
         "get": {"summary": "An integration's settings for this environment", "responses": ok(ref("EnvironmentIntegration"))}},
     "/link-token": {"post": {"summary": "A single-use, ten-minute link that lets an end user connect (or reconnect) an account",

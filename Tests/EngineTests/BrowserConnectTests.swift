@@ -1,5 +1,6 @@
 import Foundation
 import JSONCore
+import NIOHTTP1
 import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport

@@ -1,6 +1,7 @@
 import Cron
 import Engine
 import Foundation
+import NIOHTTP1
 import Runs
 import SyncBridgeCore
 import SyncBridgeTestSupport

@@ -1,5 +1,8 @@
 import Crypto
+import Engine
 import Foundation
+import NIOHTTP1
+import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Synchronization

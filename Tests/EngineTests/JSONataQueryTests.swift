@@ -1,4 +1,6 @@
+import Engine
 import Foundation
+import NIOHTTP1
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing

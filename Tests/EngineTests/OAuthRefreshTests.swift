@@ -1,7 +1,9 @@
 import AsyncHTTPClient
+import Engine
 import Foundation
 import JSONCore
 import NIOCore
+import NIOHTTP1
 import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport

@@ -1,6 +1,7 @@
 import Crypto
 import Engine
 import Foundation
+import NIOHTTP1
 import Runs
 import Storage
 import SyncBridgeCore

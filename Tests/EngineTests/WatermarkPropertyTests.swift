@@ -1,6 +1,8 @@
 import Foundation
+import NIOHTTP1
 import SyncBridgeCore
 import SyncBridgeTestSupport
+import Synchronization
 import Testing
 
 /// Property: whatever faults the provider throws at a sequence of incremental runs — pages failing with 500s,

@@ -1,4 +1,6 @@
 import Foundation
+import NIOHTTP1
+import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Synchronization

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import JSONCore
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// The consent (Allow) and the code exchange against the sandbox's OAuth server, as the connect flow does them, for

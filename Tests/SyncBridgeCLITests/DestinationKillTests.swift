@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import JSONCore
+import NIOHTTP1
 import SyncBridgeTestSupport
 import Testing
 import ZendeskSandbox

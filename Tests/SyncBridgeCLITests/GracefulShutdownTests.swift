@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import JSONCore
 import Storage
+import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing
 import ZendeskSandbox

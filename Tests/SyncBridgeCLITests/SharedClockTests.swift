@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import JSONCore
 import NIOCore
+import NIOHTTP1
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing

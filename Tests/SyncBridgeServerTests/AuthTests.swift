@@ -1,3 +1,4 @@
+import NIOHTTP1
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing

@@ -1,3 +1,5 @@
+import NIOHTTP1
+import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing

@@ -1,6 +1,8 @@
 import Foundation
 import JSONCore
+import NIOHTTP1
 import Testing
+import ZendeskSandbox
 
 @Suite struct IncrementalExportTests {
     /// Follows `after_url` until `end_of_stream`, never stopping on an empty page.

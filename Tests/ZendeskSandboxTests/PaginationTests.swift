@@ -1,5 +1,7 @@
+import Foundation
 import JSONCore
 import Testing
+import ZendeskSandbox
 
 /// Every list, paged both ways, yields every record exactly once.
 @Suite struct PaginationTests {

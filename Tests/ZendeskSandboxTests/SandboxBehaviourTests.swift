@@ -3,6 +3,7 @@ import Foundation
 import JSONCore
 import SyncBridgeTestSupport
 import Testing
+import ZendeskSandbox
 
 @Suite struct SandboxBehaviourTests {
     @Test func authenticationAsZendesk() async throws {

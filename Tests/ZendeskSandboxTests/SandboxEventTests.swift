@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import JSONCore
+import NIOHTTP1
 import SyncBridgeCore
 import SyncBridgeTestSupport
 import Testing

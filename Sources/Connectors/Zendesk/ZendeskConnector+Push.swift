@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import NIOHTTP1
 import SyncBridgeCore
 
 /// Zendesk change notifications: a webhook pointing at SyncBridge and a ticket trigger that notifies it on every

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOHTTP1
 import SyncBridgeCore
 
 /// Zendesk's token endpoint (`POST {base}/oauth/tokens`): the `refresh_token` grant, which deletes the used pair and

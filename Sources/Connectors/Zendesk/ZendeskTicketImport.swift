@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOHTTP1
 import SyncBridgeCore
 
 /// Writes tickets into a Zendesk account with the bulk import API: up to `bufferSize`

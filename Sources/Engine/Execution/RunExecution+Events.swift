@@ -1,5 +1,6 @@
 import Connectors
 import Foundation
+import Logging
 import Storage
 import SyncBridgeCore
 

@@ -1,5 +1,7 @@
 import Connectors
 import Foundation
+import JSONata
+import Logging
 import Storage
 import SyncBridgeCore
 

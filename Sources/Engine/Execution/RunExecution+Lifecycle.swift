@@ -1,4 +1,7 @@
+import Connectors
+import Delivery
 import Foundation
+import Logging
 import Storage
 import SyncBridgeCore
 

@@ -4,6 +4,7 @@ import Connectors
 import Delivery
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Storage
 import SyncBridgeCore

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Host names, IP addresses and e-mail addresses.
 enum NetworkFormats {
     static func isIPv4(_ s: String) -> Bool {

@@ -1,3 +1,4 @@
+import Foundation
 import JSONCore
 
 /// A schema (or subschema) together with what is needed to evaluate it: the base URI its references resolve

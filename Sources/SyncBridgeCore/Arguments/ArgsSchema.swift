@@ -1,3 +1,4 @@
+import Foundation
 import JSONSchema
 
 /// A sync job's `args_schema`, compiled, and the check of a run's `args` against it.

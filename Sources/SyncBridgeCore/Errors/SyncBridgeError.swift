@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error with a stable machine-readable code, a human message, and (for validation) the failing fields.
 ///
 /// The HTTP layer maps ``Kind`` to a status code in one place; everything below it only says what went wrong.

@@ -1,4 +1,5 @@
 import Foundation
+import JSONata
 
 /// Checks a sync job's resources before it is stored, so mistakes surface as a 422 naming the field, not as a
 /// failed run hours later.

@@ -1,3 +1,4 @@
+import Accounts
 import Connectors
 import Foundation
 import Hummingbird

@@ -2,6 +2,7 @@ import Connectors
 import Crypto
 import Foundation
 import Hummingbird
+import Logging
 import Storage
 import SyncBridgeCore
 

@@ -1,6 +1,7 @@
 import Connectors
 import Foundation
 import Hummingbird
+import Logging
 import Storage
 import SyncBridgeCore
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Storage
 import SyncBridgeCore
 
 /// `/health` (no auth) and `/openapi.json` (no auth): liveness and the API's own description.

@@ -1,3 +1,4 @@
+import Foundation
 import JSONCore
 
 /// Zendesk's JSON shapes for ticket activity: audits, ticket events, ticket metrics and metric events, identities.

@@ -1,5 +1,7 @@
+import Foundation
 import JSONCore
 import SyncBridgeCore
+import Synchronization
 
 /// `/__sandbox/…`: statistics and runtime controls for tests (no authentication).
 ///

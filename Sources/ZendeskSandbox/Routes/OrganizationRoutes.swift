@@ -1,3 +1,4 @@
+import Foundation
 import JSONCore
 
 /// `/organizations…` (list, show, show_many, create, update, delete) and `/tags` (Airbyte's connection check).

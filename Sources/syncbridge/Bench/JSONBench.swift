@@ -4,6 +4,8 @@ import Connectors
 import Foundation
 import JSONCore
 import Logging
+import NIOCore
+import NIOHTTP1
 import ZendeskSandbox
 
 /// JSONCore on the engine's hot path: serializing a `sync_job_run:record` envelope of 100 unified tickets (as the

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ZendeskSandbox
 
 /// Pages per second the sandbox serves (100-ticket cursor pages and 1000-ticket incremental pages), beside a

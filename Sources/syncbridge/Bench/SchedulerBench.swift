@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import JSONCore
 import Logging
+import NIOHTTP1
 import Runs
 import Storage
 import SyncBridgeCore

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import JSONCore
 import Logging
+import NIOHTTP1
 import Storage
 import SyncBridgeCore
 import SyncBridgeServer

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Logging
 import ServiceLifecycle
 import Storage
+import UnixSignals
 
 /// Runs long-lived services until SIGTERM/SIGINT, then shuts down the HTTP client and closes the store, on success
 /// and on failure alike.

@@ -3,6 +3,7 @@ import Foundation
 import JSONCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
 import SyncBridgeCore
 import Synchronization

@@ -1,5 +1,7 @@
 import ArgumentParser
+import Logging
 import Storage
+import SyncBridgeCore
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

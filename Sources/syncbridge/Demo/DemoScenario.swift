@@ -1,5 +1,6 @@
 import Foundation
 import JSONCore
+import NIOHTTP1
 
 /// What the demo does through the API: the seed-000 webhook, account, job and run, then live progress until the run
 /// ends, then a summary.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOHTTP1
 import Storage
 import SyncBridgeCore
 import SyncBridgeTestSupport
