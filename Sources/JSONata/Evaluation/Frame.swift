@@ -1,4 +1,7 @@
 /// A scope of variable bindings, chained to its enclosing scope.
+///
+/// `@unchecked Sendable` only so that the built-in library (``Functions/library``) can be a shared constant: it is
+/// filled once and then only read. Every other frame belongs to one evaluation, on one thread.
 final class Frame: @unchecked Sendable {
     private var bindings: [String: Value] = [:]
     let parent: Frame?

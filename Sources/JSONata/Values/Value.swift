@@ -1,7 +1,11 @@
 import Foundation
 
 /// A JSONata value. `undefined` (no value) is Swift's `nil` wherever a `Value?` appears.
-public enum Value: @unchecked Sendable {
+///
+/// Not `Sendable`: objects are reference types that the transform operator updates in place, and functions close
+/// over evaluation frames. A value belongs to the evaluation that made it; what crosses tasks is its JSON (for
+/// SyncBridge, `JSONValue`).
+public enum Value {
     case null
     case bool(Bool)
     case number(Double)
@@ -40,7 +44,7 @@ public enum Value: @unchecked Sendable {
 }
 
 /// An array with the flags JSONata's evaluator keeps on arrays.
-public struct JArray: Sendable {
+public struct JArray {
     public private(set) var items: [Value]
     /// One more than the deepest item's ``Value/nesting``.
     public private(set) var nesting: Int
@@ -88,7 +92,7 @@ public struct JArray: Sendable {
 /// A JSON object that keeps its keys in insertion order, as JSONata's output does. A reference type, like
 /// JavaScript's objects: the transform operator updates the matched objects of its clone in place. Objects reachable
 /// from an expression's result are never changed afterwards.
-public final class JObject: @unchecked Sendable {
+public final class JObject {
     public private(set) var keys: [String] = []
     private var storage: [String: Value] = [:]
     /// One more than the deepest member's ``Value/nesting`` (members removed or replaced may leave it higher).
@@ -128,7 +132,7 @@ public final class JObject: @unchecked Sendable {
 }
 
 /// A callable value.
-public final class JFunction: @unchecked Sendable {
+public final class JFunction {
     enum Kind {
         case lambda(Lambda)
         case native(NativeFunction)
