@@ -52,6 +52,8 @@ public struct RunReferences: Sendable {
                         failures.append(
                             .init(path: "destination.integrated_account_id", message: "the account is '\(target.status.rawValue)'; it must be active")
                         )
+                    } else if let problem = sink.accountProblem(target) {
+                        failures.append(.init(path: "destination.integrated_account_id", message: problem))
                     }
                 } else {
                     failures.append(.init(path: "destination.integrated_account_id", message: "no integrated account with this id"))

@@ -18,6 +18,8 @@ public struct PushRegistration: Sendable, Equatable {
 /// A connector whose provider can notify SyncBridge of changes: it registers an endpoint with the
 /// provider, removes it again, and checks that a notification really comes from the provider.
 public protocol ChangeNotifications: Sendable {
+    /// Why `account` cannot register notifications (its OAuth grant is read-only, say), or nil when it can.
+    func registrationProblem(_ account: IntegratedAccount) -> String?
     /// Registers `endpoint` to be called when records change; admin credentials required.
     func registerNotifications(endpoint: String, name: String, account: ConnectorAccount, logger: Logger) async throws(ConnectorError)
         -> PushRegistration

@@ -28,15 +28,19 @@ public struct SinkRegistry: Sendable {
         public var check: @Sendable (FieldReader) -> Void
         /// Makes the sink for a run.
         public var make: @Sendable (Context) -> any RecordSink
+        /// Why an account cannot be written to by this sink (its OAuth grant is read-only, say), or nil when it can.
+        public var accountProblem: @Sendable (IntegratedAccount) -> String?
 
         /// Creates an entry.
         public init(
             kind: String, integrationName: String, check: @escaping @Sendable (FieldReader) -> Void,
+            accountProblem: @escaping @Sendable (IntegratedAccount) -> String? = { _ in nil },
             make: @escaping @Sendable (Context) -> any RecordSink
         ) {
             self.kind = kind
             self.integrationName = integrationName
             self.check = check
+            self.accountProblem = accountProblem
             self.make = make
         }
     }

@@ -9,6 +9,10 @@ import SyncBridgeCore
 /// Notifications are signed `base64(HMAC-SHA256(secret, timestamp + body))` in
 /// `X-Zendesk-Webhook-Signature`, with the timestamp in `X-Zendesk-Webhook-Signature-Timestamp`.
 extension ZendeskConnector: ChangeNotifications {
+    public func registrationProblem(_ account: IntegratedAccount) -> String? {
+        ZendeskScopes.writeProblem(account, resources: ["webhooks", "triggers"], purpose: "a push trigger (it creates a webhook and a trigger in Zendesk)")
+    }
+
     public func registerNotifications(
         endpoint: String, name: String, account: ConnectorAccount, logger: Logger
     ) async throws(ConnectorError) -> PushRegistration {

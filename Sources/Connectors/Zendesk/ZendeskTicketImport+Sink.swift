@@ -12,6 +12,7 @@ extension ZendeskTicketImport {
             }
             if let retries = r.int("max_retries"), !(0...10).contains(retries) { r.failures.add(r.path("max_retries"), "must be from 0 to 10") }
         },
+        accountProblem: { ZendeskScopes.writeProblem($0, resources: ["tickets"], purpose: "importing tickets") },
         make: { context in
             let options = context.destination.options
             return ZendeskTicketImport(

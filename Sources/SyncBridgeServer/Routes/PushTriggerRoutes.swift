@@ -117,6 +117,9 @@ struct PushTriggerRoutes {
             throw SyncBridgeError(.conflict, code: "integrated_account_not_active", message: "Integrated account is '\(account.status.rawValue)'.")
         }
         let notifier = try notifier(for: account)
+        if let problem = notifier.registrationProblem(account) {
+            throw SyncBridgeError.validation([FieldFailure(path: "integrated_account_id", message: problem)])
+        }
         // The provider call happens outside any transaction; if storing fails afterwards, the registration is undone.
         let registration: PushRegistration
         let live: ConnectorAccount
