@@ -127,34 +127,58 @@ import ZendeskSandbox
                 let r = try await h.api.request(.POST, "/sync-job-run", json: .object(body))
                 return (r.status, failureLines(r.json))
             }
-            #expect(try await post(["type": "csv", "integrated_account_id": .string(source)])
-                == (422, ["destination.type: 'csv' is not a destination type (known: zendesk_ticket_import)"]))
-            #expect(try await post(["type": "zendesk_ticket_import", "integrated_account_id": .string(UUID().uuidString), "buffer_size": 500])
-                == (422, ["destination.buffer_size: must be from 1 to 100 (Zendesk imports at most 100 tickets per call)",
-                          "destination.integrated_account_id: no integrated account with this id"]))
+            #expect(
+                try await post(["type": "csv", "integrated_account_id": .string(source)])
+                    == (422, ["destination.type: 'csv' is not a destination type (known: zendesk_ticket_import)"]))
+            #expect(
+                try await post(["type": "zendesk_ticket_import", "integrated_account_id": .string(UUID().uuidString), "buffer_size": 500])
+                    == (
+                        422,
+                        [
+                            "destination.buffer_size: must be from 1 to 100 (Zendesk imports at most 100 tickets per call)",
+                            "destination.integrated_account_id: no integrated account with this id",
+                        ]
+                    ))
             // An account connected through OAuth with the read scope only cannot be imported into.
-            let readOnly = try #require(try await h.api.request(.POST, "/integrated-account", json: [
-                "integration_name": "zendesk", "tenant_id": "read-only",
-                "context": ["base_url": .string(h.sandboxURL), "access_token": "sandbox-oauth-token", "scope": "read"],
-            ]).string("id"))
-            #expect(try await post(["type": "zendesk_ticket_import", "integrated_account_id": .string(readOnly)])
-                == (422, ["destination.integrated_account_id: the account was connected with scope 'read', and importing tickets needs 'write' "
-                          + "(or tickets:write); reconnect it with scopes 'read write'"]))
+            let readOnly = try #require(
+                try await h.api.request(
+                    .POST, "/integrated-account",
+                    json: [
+                        "integration_name": "zendesk", "tenant_id": "read-only",
+                        "context": ["base_url": .string(h.sandboxURL), "access_token": "sandbox-oauth-token", "scope": "read"],
+                    ]
+                ).string("id"))
+            #expect(
+                try await post(["type": "zendesk_ticket_import", "integrated_account_id": .string(readOnly)])
+                    == (
+                        422,
+                        [
+                            "destination.integrated_account_id: the account was connected with scope 'read', and importing tickets needs 'write' "
+                                + "(or tickets:write); reconnect it with scopes 'read write'"
+                        ]
+                    ))
             // Nor can it register a push trigger (a webhook and a trigger in Zendesk); nothing is registered.
-            let push = try await h.api.request(.POST, "/sync-job-push-trigger", json: [
-                "sync_job_id": .string(job), "integrated_account_id": .string(readOnly), "webhook_id": .string(webhook.id),
-            ])
+            let push = try await h.api.request(
+                .POST, "/sync-job-push-trigger",
+                json: [
+                    "sync_job_id": .string(job), "integrated_account_id": .string(readOnly), "webhook_id": .string(webhook.id),
+                ])
             #expect(push.status == 422)
-            #expect(failureLines(push.json) == [
-                "integrated_account_id: the account was connected with scope 'read', and a push trigger (it creates a webhook and a trigger in Zendesk) "
-                    + "needs 'write' (or webhooks:write, triggers:write); reconnect it with scopes 'read write'"
-            ])
+            #expect(
+                failureLines(push.json) == [
+                    "integrated_account_id: the account was connected with scope 'read', and a push trigger (it creates a webhook and a trigger in Zendesk) "
+                        + "needs 'write' (or webhooks:write, triggers:write); reconnect it with scopes 'read write'"
+                ])
             #expect(try await h.zendesk(.GET, "/api/v2/webhooks.json")["webhooks"]?.arrayValue?.isEmpty == true)
             // Granted write for tickets only, it may import.
-            let ticketsWrite = try #require(try await h.api.request(.POST, "/integrated-account", json: [
-                "integration_name": "zendesk", "tenant_id": "tickets-write",
-                "context": ["base_url": .string(h.sandboxURL), "access_token": "sandbox-oauth-token", "scope": "read tickets:write"],
-            ]).string("id"))
+            let ticketsWrite = try #require(
+                try await h.api.request(
+                    .POST, "/integrated-account",
+                    json: [
+                        "integration_name": "zendesk", "tenant_id": "tickets-write",
+                        "context": ["base_url": .string(h.sandboxURL), "access_token": "sandbox-oauth-token", "scope": "read tickets:write"],
+                    ]
+                ).string("id"))
             #expect(try await post(["type": "zendesk_ticket_import", "integrated_account_id": .string(ticketsWrite)]).0 == 201)
         }
     }

@@ -10,7 +10,8 @@ import SyncBridgeCore
 /// `X-Zendesk-Webhook-Signature`, with the timestamp in `X-Zendesk-Webhook-Signature-Timestamp`.
 extension ZendeskConnector: ChangeNotifications {
     public func registrationProblem(_ account: IntegratedAccount) -> String? {
-        ZendeskScopes.writeProblem(account, resources: ["webhooks", "triggers"], purpose: "a push trigger (it creates a webhook and a trigger in Zendesk)")
+        ZendeskScopes.writeProblem(
+            account, resources: ["webhooks", "triggers"], purpose: "a push trigger (it creates a webhook and a trigger in Zendesk)")
     }
 
     public func registerNotifications(
