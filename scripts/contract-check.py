@@ -55,7 +55,8 @@ with Sandbox(args.binary) as sandbox, LiveServer(args.binary, ["--max-concurrent
            "/sync-job-cron-trigger/{id}/fires": cron, "/sync-job-event-trigger/{id}": event,
            "/sync-job-push-trigger/{id}": push, "/inbound/push/{id}": push}
 
-    lines = [f'base-url = "{server.url}"', 'headers = { Authorization = "Bearer ${SYNCBRIDGE_CONTRACT_TOKEN}" }',
+    # POST /webhook/test waits for the receiver (up to the sender's 10 s timeout) before it answers.
+    lines = ['request-timeout = 30.0', f'base-url = "{server.url}"', 'headers = { Authorization = "Bearer ${SYNCBRIDGE_CONTRACT_TOKEN}" }',
              "[checks]", "enabled = true", "[dictionaries]", f'webhooks = {{ values = ["{webhook}"] }}']
     # The examples and coverage phases get the fixtures' ids; the stateful phase follows the ids that responses
     # return (a fixed id would stand in for the one just created, and a DELETE found through a list may remove the

@@ -189,7 +189,8 @@ FILTERS = {"is_active": {"type": "string", "enum": ["true", "false"]}, "sync_job
            "event": {"type": "string", "enum": ["integrated_account:active", "integrated_account:post_connect_form_submitted"]}}
 def filter_schema(item, f):
     if f == "status": return {"type": "string", "enum": STATUS[item]}
-    return FILTERS.get(f, {"type": "string", "minLength": 1})
+    return FILTERS.get(f, {"type": "string", "minLength": 1, "pattern": "^[^\\u0000-\\u001f\\u007f]+$",
+                           "description": "Matched exactly; no control characters."})
 def listing(item, filters):
     params = [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 100}},
               {"name": "next_cursor", "in": "query", "schema": {"type": "string"},

@@ -66,7 +66,7 @@ public struct JSONParser {
             case UInt8(ascii: "n"):
                 try expectLiteral(Self.nullBytes)
                 return .null
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
             default: throw error("unexpected character")
             }
         }
@@ -140,8 +140,10 @@ public struct JSONParser {
             }
         }
 
-        mutating func parseNumber() throws(JSONParseError) -> Double {
+        /// A number; a whole number beyond ±2^53 that fits in 64 bits stays exact (``JSONValue/integer(_:)``).
+        mutating func parseNumber() throws(JSONParseError) -> JSONValue {
             let start = index
+            var whole = true
             if bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count else { throw error("invalid number") }
             if bytes[index] == UInt8(ascii: "0") {
@@ -152,11 +154,13 @@ public struct JSONParser {
                 throw error("invalid number")
             }
             if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+                whole = false
                 index += 1
                 guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
                 while index < bytes.count && isDigit(bytes[index]) { index += 1 }
             }
             if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+                whole = false
                 index += 1
                 if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) { index += 1 }
                 guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
@@ -164,7 +168,9 @@ public struct JSONParser {
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
             guard let value = Double(text) else { throw JSONParseError(offset: start, message: "invalid number") }
-            return value
+            // Sixteen digits or more may be beyond what a double holds exactly.
+            if whole, index - start >= 16, let exact = Int64(text), exact.magnitude > 9_007_199_254_740_992 { return .integer(exact) }
+            return .number(value)
         }
 
         func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

@@ -29,6 +29,7 @@ extension JSONValue: Codable {
             } else {
                 try container.encode(n)
             }
+        case .integer(let i): try container.encode(i)
         case .string(let s): try container.encode(s)
         case .array(let a): try container.encode(a)
         case .object(let o): try container.encode(o)

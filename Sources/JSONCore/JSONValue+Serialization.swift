@@ -37,6 +37,7 @@ extension JSONValue {
             } else {
                 out.append(JSONValue.format(number: n))
             }
+        case .integer(let i): JSONValue.writeInteger(i, to: &out)
         case .string(let s): JSONValue.writeEscaped(s, to: &out)
         case .array(let a):
             out.append(0x5B)

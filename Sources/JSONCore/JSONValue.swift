@@ -1,11 +1,16 @@
 /// A JSON value: the currency of records, queries, arguments and webhook payloads.
 ///
 /// Numbers are stored as `Double` (JSON's own model); integral values within ±2^53 are written without a fraction.
+/// A whole number beyond ±2^53 that fits in 64 bits (a large id, 2^63 − 1 at most) is kept exactly as ``integer(_:)``:
+/// the parser makes one for such a literal, serialization writes its digits, and it equals a `.number` of the same
+/// value. Arithmetic on it (``numberValue``) uses the nearest double.
 /// Objects keep their members in a dictionary: equality ignores member order, as JSON does.
 public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case number(Double)
+    /// A whole number too large for a double to hold exactly (|n| > 2^53).
+    case integer(Int64)
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
@@ -20,16 +25,27 @@ extension JSONValue {
 
     /// The number, when this value is a number.
     public var numberValue: Double? {
-        if case .number(let n) = self { return n }
-        return nil
+        switch self {
+        case .number(let n): n
+        case .integer(let i): Double(i)
+        default: nil
+        }
     }
 
     /// The number when it is a whole number exactly representable as a double (|n| ≤ 2^53): what an id or a
     /// timestamp read from someone else's JSON may safely become. `1e300`, `1.5`, NaN and non-numbers give nil, never
     /// a trap.
     public var integerValue: Int64? {
-        guard case .number(let n) = self else { return nil }
-        return Self.exactInteger(n)
+        switch self {
+        case .number(let n): Self.exactInteger(n)
+        case .integer(let i): i
+        default: nil
+        }
+    }
+
+    /// A whole number as JSON keeps it: `.number` within ±2^53, `.integer` beyond.
+    public static func whole(_ i: Int64) -> JSONValue {
+        i.magnitude <= 9_007_199_254_740_992 ? .number(Double(i)) : .integer(i)
     }
 
     /// The Boolean, when this value is a Boolean.
@@ -85,7 +101,7 @@ extension JSONValue {
         switch self {
         case .null: "null"
         case .bool: "boolean"
-        case .number: "number"
+        case .number, .integer: "number"
         case .string: "string"
         case .array: "array"
         case .object: "object"
@@ -117,6 +133,8 @@ extension JSONValue: Hashable {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.number(let a), .number(let b)): return a == b
+        case (.integer(let a), .integer(let b)): return a == b
+        case (.integer(let a), .number(let b)), (.number(let b), .integer(let a)): return Int64(exactly: b) == a
         case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)): return a == b
@@ -128,7 +146,10 @@ extension JSONValue: Hashable {
         switch self {
         case .null: hasher.combine(0)
         case .bool(let b): hasher.combine(b)
-        case .number(let n): hasher.combine(n)
+        // Whole numbers hash as integers, so that a `.number` and an `.integer` that are equal hash alike.
+        case .number(let n):
+            if let i = Int64(exactly: n) { hasher.combine(i) } else { hasher.combine(n) }
+        case .integer(let i): hasher.combine(i)
         case .string(let s): for byte in s.utf8 { hasher.combine(byte) }
         case .array(let a): hasher.combine(a)
         case .object(let o): hasher.combine(o)

@@ -110,6 +110,7 @@ extension ZendeskConnector {
             switch q[key]! {
             case .string(let s): value = s
             case .number(let n): value = JSONValue.format(number: n)
+            case .integer(let i): value = String(i)
             case .bool(let b): value = b ? "true" : "false"
             default: continue
             }

@@ -74,6 +74,7 @@ extension RunExecution {
             switch raw {
             case .string(let s): id = s
             case .number(let n): id = JSONValue.format(number: n)
+            case .integer(let i): id = String(i)
             default: throw ConnectorError(.invalidRequest, message: "id rendered to \(raw.typeName), not a string or number")
             }
         }

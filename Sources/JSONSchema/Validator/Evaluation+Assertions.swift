@@ -21,6 +21,7 @@ extension Evaluation {
         }
         switch instance {
         case .number(let n): numbers(o, n, fail: fail)
+        case .integer(let i): numbers(o, Double(i), fail: fail)
         case .string(let s):
             strings(o, s, fail: fail)
             if c.node.draft == .draft7, let message = Content.check(o, s) { fail("contentMediaType", message) }
@@ -103,7 +104,8 @@ extension Evaluation {
 
     static func isOfType(_ v: JSONValue, _ type: String) -> Bool {
         switch (type, v) {
-        case ("null", .null), ("boolean", .bool), ("number", .number), ("string", .string), ("array", .array), ("object", .object):
+        case ("null", .null), ("boolean", .bool), ("number", .number), ("string", .string), ("array", .array), ("object", .object),
+            ("number", .integer), ("integer", .integer):
             return true
         case ("integer", .number(let n)):
             return n.isFinite && n.rounded(.towardZero) == n
@@ -114,6 +116,7 @@ extension Evaluation {
 
     static func typeName(_ v: JSONValue) -> String {
         if case .number(let n) = v, n.rounded(.towardZero) == n { return "integer" }
+        if case .integer = v { return "integer" }
         return v.typeName
     }
 

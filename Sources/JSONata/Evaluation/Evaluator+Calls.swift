@@ -47,7 +47,7 @@ extension Evaluator {
         case .native(let native):
             depth += 1
             defer { depth -= 1 }
-            return try native.body(validated, CallContext(input: input, environment: env, evaluator: self))
+            return try native.body(validated.map { $0?.forComputing }, CallContext(input: input, environment: env, evaluator: self))
         case .transform(let node, let frame):
             return try transform(node, frame, validated.first ?? nil)
         case .regex(let regex, _):

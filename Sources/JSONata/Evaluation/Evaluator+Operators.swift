@@ -34,6 +34,7 @@ extension Evaluator {
     }
 
     func arithmetic(_ lhs: Value?, _ rhs: Value?, _ op: String) throws(JSONataError) -> Value? {
+        let (lhs, rhs) = (lhs?.forComputing, rhs?.forComputing)
         if let lhs, !(try Semantics.isNumeric(lhs)) { throw JSONataError("T2001") }
         if let rhs, !(try Semantics.isNumeric(rhs)) { throw JSONataError("T2002") }
         guard case .number(let l)? = lhs, case .number(let r)? = rhs else { return nil }
@@ -47,6 +48,7 @@ extension Evaluator {
     }
 
     func compare(_ lhs: Value?, _ rhs: Value?, _ op: String) throws(JSONataError) -> Value? {
+        let (lhs, rhs) = (lhs?.forComputing, rhs?.forComputing)
         func comparable(_ v: Value?) -> Bool {
             switch v {
             case nil, .string?, .number?: true
@@ -76,6 +78,7 @@ extension Evaluator {
     }
 
     func range(_ lhs: Value?, _ rhs: Value?) throws(JSONataError) -> Value? {
+        let (lhs, rhs) = (lhs?.forComputing, rhs?.forComputing)
         func isInteger(_ v: Value) -> Bool { if case .number(let n) = v { n.isFinite && n == n.rounded() } else { false } }
         if let lhs, !isInteger(lhs) { throw JSONataError("T2003") }
         if let rhs, !isInteger(rhs) { throw JSONataError("T2004") }
@@ -89,7 +92,7 @@ extension Evaluator {
     func evaluateUnary(_ expr: Node, _ input: Value?, _ env: Frame) throws(JSONataError) -> Value? {
         switch expr.value {
         case "-":
-            guard let v = try evaluate(expr.expression!, input, env) else { return nil }
+            guard let v = try evaluate(expr.expression!, input, env)?.forComputing else { return nil }
             guard try Semantics.isNumeric(v), case .number(let n) = v else { throw JSONataError("D1002", position: expr.position, token: "-") }
             return .number(-n)
         case "[":

@@ -120,7 +120,7 @@ struct Signature: Sendable {
         case nil: UInt8(ascii: "m")
         case .function?: UInt8(ascii: "f")
         case .string?: UInt8(ascii: "s")
-        case .number?: UInt8(ascii: "n")
+        case .number?, .integer?: UInt8(ascii: "n")
         case .bool?: UInt8(ascii: "b")
         case .null?: UInt8(ascii: "l")
         case .array?: UInt8(ascii: "a")

@@ -12,6 +12,7 @@ public enum JSONText {
             if !n.isFinite { throw JSONataError("D1001") }
             // Like $string: 15 significant digits, so 0.1 + 0.2 prints 0.3; integers stay exact.
             out += numberString(n == n.rounded() && Swift.abs(n) < 1e17 ? n : Double(String(format: "%.14e", n)) ?? n)
+        case .integer(let i): out += String(i)
         case .string(let s): quote(s, into: &out)
         case .function: out += "\"\""
         case .array(let a):

@@ -4,6 +4,7 @@ import Foundation
 enum Semantics {
     /// A finite number; infinite values are an error (D1001) wherever a number is checked.
     static func isNumeric(_ v: Value?) throws(JSONataError) -> Bool {
+        if case .integer? = v { return true }
         guard case .number(let n)? = v else { return false }
         if n.isNaN { return false }
         if !n.isFinite { throw JSONataError("D1001", token: nil) }
@@ -27,6 +28,7 @@ enum Semantics {
             return false
         case .string(let s): return !s.isEmpty
         case .number(let n): return try isNumeric(v) && n != 0
+        case .integer(let i): return i != 0
         case .object(let o): return !o.isEmpty
         case .bool(let b): return b
         case .null, .function: return false
@@ -78,6 +80,8 @@ enum Semantics {
         case (.null?, .null?): return true
         case (.bool(let x)?, .bool(let y)?): return x == y
         case (.number(let x)?, .number(let y)?): return x == y
+        case (.integer(let x)?, .integer(let y)?): return x == y
+        case (.integer(let x)?, .number(let y)?), (.number(let y)?, .integer(let x)?): return Int64(exactly: y) == x
         case (.string(let x)?, .string(let y)?): return x == y
         case (.array(let x)?, .array(let y)?):
             guard x.items.count == y.items.count else { return false }
@@ -100,6 +104,8 @@ enum Semantics {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
+        case (.integer(let x), .integer(let y)): return x == y
+        case (.integer(let x), .number(let y)), (.number(let y), .integer(let x)): return Int64(exactly: y) == x
         case (.string(let x), .string(let y)): return x == y
         case (.object(let x), .object(let y)): return x === y
         case (.function(let f), .function(let g)): return f === g
@@ -112,7 +118,7 @@ enum Semantics {
         switch v {
         case .null: "null"
         case .bool: "boolean"
-        case .number: "number"
+        case .number, .integer: "number"
         case .string: "string"
         case .array: "array"
         case .object: "object"

@@ -9,19 +9,46 @@ public enum Value {
     case null
     case bool(Bool)
     case number(Double)
+    /// A whole number too large for a double to hold exactly (|n| > 2^53), as it came in. Paths, constructors,
+    /// variables, conditions, `=`, `in`, `&` and the result keep it exact; arithmetic, comparisons and every
+    /// function see the nearest double (``forComputing``).
+    case integer(Int64)
     case string(String)
     case array(JArray)
     case object(JObject)
     /// A lambda, a built-in, a partial application, a transform, or a regular expression.
     case function(JFunction)
 
-    public var isNumber: Bool { if case .number = self { true } else { false } }
+    public var isNumber: Bool {
+        switch self {
+        case .number, .integer: true
+        default: false
+        }
+    }
     public var isString: Bool { if case .string = self { true } else { false } }
     public var isArray: Bool { if case .array = self { true } else { false } }
     public var isObject: Bool { if case .object = self { true } else { false } }
     public var isFunction: Bool { if case .function = self { true } else { false } }
 
-    public var number: Double? { if case .number(let n) = self { n } else { nil } }
+    public var number: Double? {
+        switch self {
+        case .number(let n): n
+        case .integer(let i): Double(i)
+        default: nil
+        }
+    }
+
+    /// The value as arithmetic and functions see it: an ``integer(_:)`` becomes the nearest double, in an array's
+    /// items too; anything else is unchanged.
+    var forComputing: Value {
+        switch self {
+        case .integer(let i): return .number(Double(i))
+        case .array(var a) where a.items.contains(where: { if case .integer = $0 { true } else { false } }):
+            a.setItems(a.items.map(\.forComputing))
+            return .array(a)
+        default: return self
+        }
+    }
     public var string: String? { if case .string(let s) = self { s } else { nil } }
     public var arrayValue: JArray? { if case .array(let a) = self { a } else { nil } }
     public var objectValue: JObject? { if case .object(let o) = self { o } else { nil } }

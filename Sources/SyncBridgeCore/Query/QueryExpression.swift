@@ -47,6 +47,7 @@ extension JSONValue {
         case .null: .null
         case .bool(let b): .bool(b)
         case .number(let n): .number(n)
+        case .integer(let i): .integer(i)
         case .string(let s): .string(s)
         case .array(let a): .list(a.map(\.jsonata))
         case .object(let o): .object(JObject(o.keys.sorted().map { ($0, o[$0]!.jsonata) }))
@@ -59,6 +60,7 @@ extension JSONValue {
         case .null, .function: self = .null
         case .bool(let b): self = .bool(b)
         case .number(let n): self = .number(n)
+        case .integer(let i): self = .integer(i)
         case .string(let s): self = .string(s)
         case .array(let a): self = .array(a.items.map(JSONValue.init(jsonata:)))
         case .object(let o):

@@ -52,9 +52,9 @@ enum Pagination {
 
     static func decode(_ cursor: String) -> Int64? {
         guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
-            let json = try? JSONParser.parse(text), let v = json["v"]?.numberValue
+            let json = try? JSONParser.parse(text), let v = json["v"]?.integerValue
         else { return nil }
-        return Int64(v)
+        return v
     }
 
     /// Writes one page of a list whose items are identified by ascending ids.

@@ -36,6 +36,7 @@ struct SandboxRequest: Sendable {
                 switch v {
                 case .string(let s): out[k] = s
                 case .number(let n): out[k] = JSONValue.format(number: n)
+                case .integer(let i): out[k] = String(i)
                 case .array(let items): out[k] = items.compactMap(\.stringValue).joined(separator: " ")
                 default: break
                 }

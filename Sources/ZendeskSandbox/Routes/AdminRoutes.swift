@@ -15,6 +15,9 @@ import Synchronization
 struct AdminRoutes: Sendable {
     let state: SandboxState
 
+    /// A whole number from a control body; nil for anything else (a fraction, 1e300, a string), never a trap.
+    static func int(_ v: JSONValue?) -> Int? { v?.integerValue.flatMap { Int(exactly: $0) } }
+
     func handle(_ r: SandboxRequest, now: Int64) -> SandboxResponse {
         let s = Array(r.segments.dropFirst())
         switch (r.method, s.joined(separator: "/")) {
@@ -57,15 +60,15 @@ struct AdminRoutes: Sendable {
         case ("POST", "settings"):
             guard let o = (try? r.json())?.objectValue else { return SandboxError.invalid("body must be an object").response }
             let settings = state.read { st -> RuntimeSettings in
-                if let v = o["rate_limit"]?.numberValue { st.settings.rateLimit = Int(v) }
-                if let v = o["incremental_rate_limit"]?.numberValue { st.settings.incrementalRateLimit = Int(v) }
-                if let v = o["rate_limit_window"]?.numberValue { st.settings.rateLimitWindow = max(1, Int(v)) }
-                if let v = o["export_overlap"]?.numberValue { st.settings.exportOverlap = max(0, Int(v)) }
-                if let v = o["latency_ms"]?.numberValue { st.settings.latencyMs = Int(v) }
-                if let v = o["jitter_ms"]?.numberValue { st.settings.jitterMs = Int(v) }
+                if let v = Self.int(o["rate_limit"]) { st.settings.rateLimit = v }
+                if let v = Self.int(o["incremental_rate_limit"]) { st.settings.incrementalRateLimit = v }
+                if let v = Self.int(o["rate_limit_window"]) { st.settings.rateLimitWindow = max(1, v) }
+                if let v = Self.int(o["export_overlap"]) { st.settings.exportOverlap = max(0, v) }
+                if let v = Self.int(o["latency_ms"]) { st.settings.latencyMs = v }
+                if let v = Self.int(o["jitter_ms"]) { st.settings.jitterMs = v }
                 if let v = o["error_rate"]?.numberValue { st.settings.errorRate = v }
-                if let v = o["recent_window"]?.numberValue { st.settings.recentWindow = Int(v) }
-                if let v = o["route_latency_ms"]?.objectValue { st.settings.routeLatencyMs = v.compactMapValues { $0.numberValue.map { Int($0) } } }
+                if let v = Self.int(o["recent_window"]) { st.settings.recentWindow = v }
+                if let v = o["route_latency_ms"]?.objectValue { st.settings.routeLatencyMs = v.compactMapValues { Self.int($0) } }
                 st.limiter = RateLimiter()
                 return st.settings
             }
@@ -77,13 +80,13 @@ struct AdminRoutes: Sendable {
                 "route_latency_ms": .object(settings.routeLatencyMs.mapValues { .number(Double($0)) }),
             ])
         case ("POST", "faults"):
-            guard let o = (try? r.json())?.objectValue, let status = o["status"]?.numberValue else {
+            guard let o = (try? r.json())?.objectValue, let status = Self.int(o["status"]) else {
                 return SandboxError.invalid("body must be an object with a status").response
             }
             let fault = FaultQueue.Fault(
-                status: Int(status), remaining: Int(o["count"]?.numberValue ?? 1), pathContains: o["path_contains"]?.stringValue,
-                retryAfter: Int(o["retry_after"]?.numberValue ?? 1), malformed: o["malformed"]?.boolValue ?? false,
-                drop: o["drop"]?.boolValue ?? false, skip: Int(o["skip"]?.numberValue ?? 0)
+                status: status, remaining: Self.int(o["count"]) ?? 1, pathContains: o["path_contains"]?.stringValue,
+                retryAfter: Self.int(o["retry_after"]) ?? 1, malformed: o["malformed"]?.boolValue ?? false,
+                drop: o["drop"]?.boolValue ?? false, skip: Self.int(o["skip"]) ?? 0
             )
             state.read { $0.faults.faults.append(fault) }
             return .json(["queued": .number(Double(fault.remaining))])

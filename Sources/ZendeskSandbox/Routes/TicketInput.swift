@@ -42,32 +42,32 @@ enum TicketInput {
         }
         if let v = o["tags"]?.arrayValue { t.tags = v.compactMap(\.stringValue) }
         if let v = o["external_id"] { t.externalId = v.stringValue }
-        if let v = o["requester_id"]?.numberValue {
-            guard let u = world.user(Int64(v)) else { throw invalid("requester_id", "Requester: is invalid") }
+        if let requester = o["requester_id"] {
+            guard let v = requester.integerValue, let u = world.user(v) else { throw invalid("requester_id", "Requester: is invalid") }
             t.requesterId = u.id
             t.submitterId = u.id
             t.organizationId = u.organizationId
         }
-        if let v = o["submitter_id"]?.numberValue { t.submitterId = Int64(v) }
+        if let v = o["submitter_id"]?.integerValue { t.submitterId = v }
         if let v = o["assignee_id"] {
             if v.isNull {
                 t.assigneeId = nil
-            } else if let id = v.numberValue, let u = world.user(Int64(id)), u.role != "end-user" {
+            } else if let id = v.integerValue, let u = world.user(id), u.role != "end-user" {
                 t.assigneeId = u.id
             } else {
                 throw invalid("assignee_id", "Assignee: is not an agent")
             }
         }
-        if let v = o["group_id"]?.numberValue { t.groupId = Int64(v) }
-        if let v = o["organization_id"]?.numberValue { t.organizationId = Int64(v) }
+        if let v = o["group_id"]?.integerValue { t.groupId = v }
+        if let v = o["organization_id"]?.integerValue { t.organizationId = v }
         if let fields = (o["custom_fields"] ?? o["fields"])?.arrayValue {
             for f in fields {
-                guard let id = f["id"]?.numberValue else { continue }
+                guard let id = f["id"]?.integerValue else { continue }
                 let value = f["value"].flatMap { $0.isNull ? String?.none : ($0.stringValue ?? $0.jsonString()) }
-                if let i = t.customFields.firstIndex(where: { $0.id == Int64(id) }) {
+                if let i = t.customFields.firstIndex(where: { $0.id == id }) {
                     t.customFields[i].value = value
                 } else {
-                    t.customFields.append((Int64(id), value))
+                    t.customFields.append((id, value))
                 }
             }
         }
@@ -105,19 +105,19 @@ extension World {
 
     /// Creates a ticket from a `ticket` object (create or import). Imports may set timestamps and many comments.
     mutating func createTicket(_ o: [String: JSONValue], now: Int64, importing: Bool) throws(SandboxError) -> Ticket {
-        let requesterId = o["requester_id"]?.numberValue.map { Int64($0) } ?? (Generator.userBase)
+        let requesterId = o["requester_id"]?.integerValue ?? (Generator.userBase)
         guard let requester = user(requesterId) else { throw TicketInput.invalid("requester_id", "Requester: is invalid") }
         var t = TicketInput.blank(id: nextTicketId, now: now, requester: requester)
         try TicketInput.apply(o, to: &t, world: self)
         var bodies: [(author: Int64, body: String, isPublic: Bool, at: Int64)] = []
         if let c = o["comment"], let body = TicketInput.commentBody(c) {
-            bodies.append((c["author_id"]?.numberValue.map { Int64($0) } ?? requester.id, body, c["public"]?.boolValue ?? true, now))
+            bodies.append((c["author_id"]?.integerValue ?? requester.id, body, c["public"]?.boolValue ?? true, now))
         }
         if importing, let list = o["comments"]?.arrayValue {
             for c in list {
                 guard let body = TicketInput.commentBody(c) else { continue }
                 let at = c["created_at"]?.stringValue.flatMap(SandboxTime.parse) ?? now
-                bodies.append((c["author_id"]?.numberValue.map { Int64($0) } ?? requester.id, body, c["public"]?.boolValue ?? true, at))
+                bodies.append((c["author_id"]?.integerValue ?? requester.id, body, c["public"]?.boolValue ?? true, at))
             }
         }
         if let d = o["description"]?.stringValue, bodies.isEmpty { bodies.append((requester.id, d, true, now)) }

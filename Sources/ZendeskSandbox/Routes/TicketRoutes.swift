@@ -129,7 +129,7 @@ struct TicketRoutes: Sendable {
             s.world.store(t)
             var comment: Comment?
             if let c = o["comment"], let body = TicketInput.commentBody(c) {
-                let author = c["author_id"]?.numberValue.map { Int64($0) } ?? Generator.userBase
+                let author = c["author_id"]?.integerValue ?? Generator.userBase
                 comment = s.world.addComment(ticket: id, author: author, body: body, isPublic: c["public"]?.boolValue ?? true, at: at)
             }
             return (old, t, comment)

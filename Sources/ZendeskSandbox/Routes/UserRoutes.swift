@@ -113,7 +113,7 @@ struct UserRoutes: Sendable {
         if let v = o["email"]?.stringValue { u.email = v }
         if let v = o["role"]?.stringValue { u.role = v }
         if let v = o["phone"] { u.phone = v.stringValue }
-        if let v = o["organization_id"] { u.organizationId = v.numberValue.map { Int64($0) } }
+        if let v = o["organization_id"] { u.organizationId = v.integerValue }
         if let v = o["tags"]?.arrayValue { u.tags = v.compactMap(\.stringValue) }
         if let v = o["external_id"] { u.externalId = v.stringValue }
     }

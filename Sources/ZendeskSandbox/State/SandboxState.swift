@@ -101,14 +101,14 @@ struct RequestStats: Sendable {
     var byEndpoint: [String: Int] = [:]
     var byStatus: [Int: Int] = [:]
     var rateLimited = 0
-    var log: [(method: String, path: String, status: Int)] = []
+    var log: [(method: String, path: String, query: [String: String], status: Int)] = []
 
     mutating func record(_ r: SandboxRequest, status: Int, path: String) {
         total += 1
         byEndpoint[r.endpoint, default: 0] += 1
         byStatus[status, default: 0] += 1
         if status == 429 { rateLimited += 1 }
-        log.append((r.method, path, status))
+        log.append((r.method, path, r.query, status))
         if log.count > 1000 { log.removeFirst(log.count - 1000) }
     }
 
@@ -118,7 +118,13 @@ struct RequestStats: Sendable {
             "rate_limited": .number(Double(rateLimited)),
             "by_endpoint": .object(byEndpoint.mapValues { .number(Double($0)) }),
             "by_status": .object(Dictionary(uniqueKeysWithValues: byStatus.map { (String($0.key), JSONValue.number(Double($0.value))) })),
-            "log": .array(log.suffix(200).map { ["method": .string($0.method), "path": .string($0.path), "status": .number(Double($0.status))] }),
+            "log": .array(
+                log.suffix(200).map {
+                    [
+                        "method": .string($0.method), "path": .string($0.path), "query": .object($0.query.mapValues(JSONValue.string)),
+                        "status": .number(Double($0.status)),
+                    ]
+                }),
         ]
     }
 }

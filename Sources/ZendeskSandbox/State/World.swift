@@ -182,7 +182,7 @@ struct World: Sendable {
     mutating func createUser(_ o: [String: JSONValue], name: String, at: Int64) -> User {
         let u = User(
             id: Generator.userBase + Int64(nextUserIndex), name: name, email: o["email"]?.stringValue ?? "",
-            role: o["role"]?.stringValue ?? "end-user", organizationId: o["organization_id"]?.numberValue.map { Int64($0) },
+            role: o["role"]?.stringValue ?? "end-user", organizationId: o["organization_id"]?.integerValue,
             phone: o["phone"]?.stringValue, active: true, tags: o["tags"]?.arrayValue?.compactMap(\.stringValue) ?? [],
             externalId: o["external_id"]?.stringValue, createdAt: at, updatedAt: at
         )
