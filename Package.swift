@@ -136,11 +136,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The `syncbridge bench …` measurements, and the reference job the demo runs too.
+        .target(
+            name: "Benchmarks",
+            dependencies: [
+                "JSONCore", "JSONata", "Cron", "SyncBridgeCore", "Storage", "Connectors", "Engine", "Runs", "SyncBridgeServer", "ZendeskSandbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "syncbridge",
             dependencies: [
-                "Delivery", "JSONCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                "Benchmarks", "Delivery", "JSONCore", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "SyncBridgeCore", "Storage", "SyncBridgeServer", "Cron", "JSONSchema", "JSONata", "ZendeskSandbox", "Engine", "Connectors", "Runs",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import Benchmarks
 import Engine
 import Foundation
 import Hummingbird
@@ -76,7 +77,7 @@ struct DemoCommand: AsyncParsableCommand {
                 }
                 let token = try await TokenIssuer(store: store).createToken(name: "demo", environment: "default").token
                 let scenario = DemoScenario(
-                    client: DemoClient(http: http, base: urls["api"]!, token: token), receiver: receiver,
+                    client: APIClient(http: http, base: urls["api"]!, token: token), receiver: receiver,
                     sandboxURL: urls["sandbox"]!, receiverURL: urls["receiver"]! + "/webhook"
                 )
                 try await scenario.run()

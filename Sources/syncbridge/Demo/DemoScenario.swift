@@ -1,3 +1,4 @@
+import Benchmarks
 import Foundation
 import JSONCore
 import NIOHTTP1
@@ -5,24 +6,12 @@ import NIOHTTP1
 /// What the demo does through the API: the seed-000 webhook, account, job and run, then live progress until the run
 /// ends, then a summary.
 struct DemoScenario: Sendable {
-    let client: DemoClient
+    let client: APIClient
     let receiver: DemoReceiver
     let sandboxURL: String
     let receiverURL: String
 
-    static let job: JSONValue = [
-        "integration_name": "zendesk",
-        "label": "Seed 000: users, contacts, tickets and their comments",
-        "resources": [
-            ["resource": "ticketing/users", "method": "list"],
-            ["resource": "ticketing/contacts", "method": "list"],
-            ["resource": "ticketing/tickets", "method": "list"],
-            [
-                "resource": "ticketing/comments", "method": "list", "depends_on": "ticketing/tickets",
-                "query": ["ticket_id": "{{resources.ticketing.tickets.id}}"],
-            ],
-        ],
-    ]
+    static let job = ReferenceJob.job
 
     func run() async throws {
         print("  Zendesk sandbox   \(sandboxURL)")

@@ -12,8 +12,10 @@ import ZendeskSandbox
 
 /// Throughput of 1, 2 and 4 `syncbridge worker` processes sharing one PostgreSQL run queue: the same batch of runs
 /// (users, contacts, tickets and comments per ticket, on many accounts) drained by each pool size, in records per second, with the ratio to one worker.
-struct WorkersBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct WorkersBench: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "workers", abstract: "Run-queue throughput of 1, 2 and 4 worker processes on PostgreSQL.")
 
     @Option(help: "PostgreSQL URL (env SYNCBRIDGE_DATABASE_URL)") var databaseURL: String?
@@ -21,7 +23,7 @@ struct WorkersBench: AsyncParsableCommand {
     @Option(help: "Tickets per account (each with its comments)") var tickets = 40
     @Option(parsing: .upToNextOption, help: "Pool sizes") var workers: [Int] = [1, 2, 4]
 
-    func run() async throws {
+    public func run() async throws {
         guard let base = databaseURL ?? ProcessInfo.processInfo.environment["SYNCBRIDGE_DATABASE_URL"], base.hasPrefix("postgres") else {
             throw ValidationError("bench workers needs --database-url postgres://…")
         }
@@ -84,9 +86,9 @@ struct WorkersBench: AsyncParsableCommand {
             }
             var it = ports.makeAsyncIterator()
             guard let port = await it.next() else { return 0 }
-            let client = DemoClient(http: http, base: "http://127.0.0.1:\(port)", token: token)
+            let client = APIClient(http: http, base: "http://127.0.0.1:\(port)", token: token)
             let webhook = try await client.send(.POST, "/webhook", ["target_url": .string(receiverURL), "event_types": ["sync_job_run:record"]])
-            let job = try await client.send(.POST, "/sync-job", DemoScenario.job)
+            let job = try await client.send(.POST, "/sync-job", ReferenceJob.job)
             var ids: [String] = []
             for i in 0..<runs {
                 let account = try await client.send(

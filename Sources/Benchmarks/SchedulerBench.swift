@@ -13,13 +13,15 @@ import SyncBridgeServer
 
 /// Cron scheduler fire lag for many triggers, and the cost of finding due triggers by the indexed next fire time
 /// beside the baseline a naive scheduler pays: reading every trigger each tick.
-struct SchedulerBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "scheduler", abstract: "Cron scheduler fire lag (p50/p99) for many triggers.")
+public struct SchedulerBench: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(commandName: "scheduler", abstract: "Cron scheduler fire lag (p50/p99) for many triggers.")
 
     @Option(help: "Cron triggers") var triggers = 10_000
     @Option(help: "Seconds over which their fire times are spread") var window: Double = 20
 
-    func run() async throws {
+    public func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("syncbridge-bench-\(UUID().uuidString.prefix(8))")
@@ -48,7 +50,7 @@ struct SchedulerBench: AsyncParsableCommand {
             group.addTask { try await api.makeApplication { found.yield("http://127.0.0.1:\($0)") }.runService(gracefulShutdownSignals: []) }
             var it = urls.makeAsyncIterator()
             guard let base = await it.next() else { return }
-            let client = DemoClient(http: http, base: base, token: token)
+            let client = APIClient(http: http, base: base, token: token)
             let webhook = try await client.send(
                 .POST, "/webhook", ["target_url": "http://127.0.0.1:9/hook", "event_types": ["sync_job_run:completed"]])
             let account = try await client.send(
@@ -63,6 +65,7 @@ struct SchedulerBench: AsyncParsableCommand {
                 "overlap": "queue",
             ]
             let started = ContinuousClock.now
+            let triggers = self.triggers
             try await withThrowingTaskGroup(of: Void.self) { creators in
                 for worker in 0..<8 {
                     creators.addTask {

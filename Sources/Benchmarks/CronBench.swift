@@ -4,8 +4,10 @@ import Foundation
 
 /// Next-fire computations per second for a mix of expressions, against the naive baseline of stepping minute by
 /// minute and testing each minute (what a scheduler without an arithmetic `next` does).
-struct CronBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cron", abstract: "Cron next-fire throughput.")
+public struct CronBench: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(commandName: "cron", abstract: "Cron next-fire throughput.")
 
     @Option(help: "How many next-fire computations per expression")
     var iterations: Int = 20_000
@@ -15,7 +17,7 @@ struct CronBench: ParsableCommand {
         "0 22 * * 1-5", "23 0-20/2 * * *",
     ]
 
-    func run() throws {
+    public func run() throws {
         let parsed = try Self.expressions.map { try CronExpression($0) }
         let start = Date(timeIntervalSince1970: 1_700_000_000)
         let clock = ContinuousClock()

@@ -4,8 +4,10 @@ import JSONata
 
 /// JSONata throughput: compile time and evaluations per second for the seed's query and a representative set of
 /// expressions, each beside the same computation hand-written in Swift over the same values (the baseline).
-struct JSONataBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "jsonata", abstract: "JSONata compile and evaluation speed.")
+public struct JSONataBench: ParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(commandName: "jsonata", abstract: "JSONata compile and evaluation speed.")
 
     @Option(help: "Evaluations per expression") var iterations = 20_000
 
@@ -89,7 +91,7 @@ struct JSONataBench: ParsableCommand {
         ]
     }
 
-    func run() throws {
+    public func run() throws {
         print("JSONata benchmark: \(iterations) evaluations per expression; baseline = the same result hand-written in Swift")
         for c in Self.cases {
             let input = try JSONText.parse(c.input)

@@ -15,8 +15,10 @@ import ZendeskSandbox
 /// End-to-end engine throughput and memory: a run of every ticket (proxy `tickets`, then unified
 /// `ticketing/tickets`) from the sandbox to a receiver, beside the baseline a user would write without SyncBridge —
 /// a loop that fetches each cursor page and posts it to the same receiver — measured in the same run.
-struct EngineBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct EngineBench: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "engine", abstract: "Run engine records/s and peak RSS vs a raw fetch-and-post loop.")
 
     @Option(parsing: .upToNextOption, help: "Sandbox sizes (tickets) to measure") var tickets: [Int] = [10_000, 100_000]
@@ -25,7 +27,7 @@ struct EngineBench: AsyncParsableCommand {
         "tickets", "ticketing/tickets",
     ]
 
-    func run() async throws {
+    public func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("syncbridge-bench-\(UUID().uuidString.prefix(8))")
@@ -71,7 +73,7 @@ struct EngineBench: AsyncParsableCommand {
                 if urls.count == 2 { break }
             }
             let token = try await TokenIssuer(store: store).createToken(name: "bench", environment: "default").token
-            let client = DemoClient(http: http, base: urls["api"]!, token: token)
+            let client = APIClient(http: http, base: urls["api"]!, token: token)
             let webhook = try await client.send(.POST, "/webhook", ["target_url": .string(urls["receiver"]!)])
             print("engine benchmark (SQLite store, sandbox without latency, all on loopback; RSS is the whole process)")
             for n in tickets {
@@ -84,7 +86,7 @@ struct EngineBench: AsyncParsableCommand {
     }
 
     func measure(
-        tickets n: Int, http: HTTPClient, client: DemoClient, webhook: JSONValue, receiverURL: String, receiver: BenchReceiver, logger: Logger
+        tickets n: Int, http: HTTPClient, client: APIClient, webhook: JSONValue, receiverURL: String, receiver: BenchReceiver, logger: Logger
     ) async throws {
         var configuration = SandboxConfiguration()
         configuration.tickets = n
@@ -139,7 +141,7 @@ struct EngineBench: AsyncParsableCommand {
 
     /// Creates a one-resource job and a run; returns the seconds from the run's creation until the receiver has
     /// its `completed` event.
-    static func engineRun(resource: String, client: DemoClient, account: JSONValue, webhook: JSONValue, receiver: BenchReceiver) async throws
+    static func engineRun(resource: String, client: APIClient, account: JSONValue, webhook: JSONValue, receiver: BenchReceiver) async throws
         -> Double
     {
         let job = try await client.send(
@@ -154,7 +156,7 @@ struct EngineBench: AsyncParsableCommand {
             polls += 1
             guard polls % 500 == 0 else { continue }
             let current = try await client.send(.GET, "/sync-job-run/\(id)")
-            if ["failed", "stopped"].contains(current["status"]?.stringValue) { throw DemoError("benchmark run ended \(current.jsonString())") }
+            if ["failed", "stopped"].contains(current["status"]?.stringValue) { throw APIClientError("benchmark run ended \(current.jsonString())") }
         }
         return seconds(ContinuousClock.now - started)
     }

@@ -11,14 +11,16 @@ import ZendeskSandbox
 /// baseline: a plain Hummingbird route answering the same bytes, measured in the same run with the same client.
 /// Over HTTP the client shares the machine; the in-process figures (one task, so one core, no sockets) show what a
 /// page costs the sandbox itself, with tickets rendered afresh and from the render cache.
-struct SandboxBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sandbox", abstract: "Zendesk sandbox throughput.")
+public struct SandboxBench: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(commandName: "sandbox", abstract: "Zendesk sandbox throughput.")
 
     @Option(help: "Tickets in the sandbox") var tickets: Int = 100_000
     @Option(help: "Requests per measurement") var requests: Int = 4000
     @Option(help: "Concurrent client connections") var concurrency: Int = 8
 
-    func run() async throws {
+    public func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         var c = SandboxConfiguration()

@@ -11,13 +11,15 @@ import ZendeskSandbox
 /// JSONCore on the engine's hot path: serializing a `sync_job_run:record` envelope of 100 unified tickets (as the
 /// webhook body) and parsing a provider page of 100 tickets, beside Foundation's `JSONSerialization` doing the same
 /// work on the same documents in the same run.
-struct JSONBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "json", abstract: "JSONCore serialize/parse MB/s vs Foundation JSONSerialization.")
+public struct JSONBench: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(commandName: "json", abstract: "JSONCore serialize/parse MB/s vs Foundation JSONSerialization.")
 
     @Option(help: "Times each document is processed per measurement") var iterations = 300
     @Option(help: "Measurements per contender (the best counts; contenders interleaved)") var rounds = 5
 
-    func run() async throws {
+    public func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         let sandbox = ZendeskSandbox(configuration: SandboxConfiguration(), httpClient: nil, logger: logger)

@@ -1,7 +1,9 @@
 import ArgumentParser
 
-struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+public struct BenchCommand: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print figures and ratios against a baseline measured in the same run (build with -c release).",
         subcommands: [

@@ -9,13 +9,15 @@ import ZendeskSandbox
 /// The Zendesk connector alone: listing every ticket as unified `ticketing/tickets` (and as proxy `tickets`), beside
 /// a raw loop that fetches and parses the same cursor pages from the same sandbox, in the same run. Shows whether
 /// the mapping to the unified schema costs throughput.
-struct ConnectorBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "connector", abstract: "Zendesk connector records/s vs a raw page loop.")
+public struct ConnectorBench: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(commandName: "connector", abstract: "Zendesk connector records/s vs a raw page loop.")
 
     @Option(help: "Tickets in the sandbox") var tickets: Int = 100_000
     @Option(help: "Times each loop runs (the best run counts)") var rounds: Int = 3
 
-    func run() async throws {
+    public func run() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .critical
         var configuration = SandboxConfiguration()
