@@ -14,7 +14,8 @@ import ZendeskSandbox
 public struct JSONBench: AsyncParsableCommand {
     public init() {}
 
-    public static let configuration = CommandConfiguration(commandName: "json", abstract: "JSONCore serialize/parse MB/s vs Foundation JSONSerialization.")
+    public static let configuration = CommandConfiguration(
+        commandName: "json", abstract: "JSONCore serialize/parse MB/s vs Foundation JSONSerialization.")
 
     @Option(help: "Times each document is processed per measurement") var iterations = 300
     @Option(help: "Measurements per contender (the best counts; contenders interleaved)") var rounds = 5
