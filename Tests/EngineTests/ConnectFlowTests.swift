@@ -162,6 +162,32 @@ import ZendeskSandbox
         }
     }
 
+    /// A reconnect keeps the account's other context members by default, and with `persist_previous_context: false`
+    /// the context is what the connect flow brought, and nothing else.
+    @Test(arguments: StoreKind.available)
+    func reconnectPersistsThePreviousContextUnlessToldNot(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 10) { h in
+            let browser = ManualBrowser()
+            defer { _ = browser.client.shutdown() }
+            try await Self.configure(h)
+            let existing = try await h.account()
+            _ = try await h.api.request(.PATCH, "/integrated-account/\(existing)", json: ["context": ["region": "eu"]])
+            func reconnect(_ extra: [String: JSONValue]) async throws -> JSONValue {
+                let (_, url) = try await link(h, extra.merging(["integrated_account_id": .string(existing)]) { a, _ in a })
+                _ = try await browser.go(.GET, try await decide(browser, h, try await toConsent(browser, h, url), allow: true))
+                return try await h.api.request(.GET, "/integrated-account/\(existing)").json["context"] ?? .null
+            }
+            let kept = try await reconnect([:])
+            #expect(kept["region"] == "eu")
+            #expect(kept["email"] == "admin@example.com")
+            let replaced = try await reconnect(["persist_previous_context": false])
+            #expect(replaced["region"] == nil)
+            #expect(replaced["email"] == nil)
+            #expect(replaced["base_url"] == .string(h.sandboxURL), "what the link fixed stays")
+            #expect(replaced["client_id"] == "syncbridge")
+        }
+    }
+
     /// Reconnecting keeps the account's id; an account that needed re-authentication is active again.
     @Test(arguments: StoreKind.available)
     func reconnectKeepsTheAccount(kind: StoreKind) async throws {

@@ -19,6 +19,9 @@ public struct LinkToken: Resource, Equatable {
     /// Where the browser goes at the end (`?integrated_account_id=…` or `?error=…`).
     public var redirectURI: String
     public var scopes: String?
+    /// On a reconnect, whether the account's existing context is kept (merged with what the connect flow brings) or
+    /// replaced by it. Default true.
+    public var persistPreviousContext: Bool
     public var expiresAt: Date
     /// Set when the connect page sends the browser to the provider.
     public var stateNonce: String?
@@ -32,7 +35,8 @@ public struct LinkToken: Resource, Equatable {
     /// Creates a link token.
     public init(
         id: UUID = UUID(), environmentId: UUID, integrationName: String, tenantId: String?, integratedAccountId: UUID?,
-        context: [String: JSONValue], redirectURI: String, scopes: String?, expiresAt: Date, stateNonce: String? = nil,
+        context: [String: JSONValue], redirectURI: String, scopes: String?, persistPreviousContext: Bool = true, expiresAt: Date,
+        stateNonce: String? = nil,
         codeVerifier: String? = nil, baseURL: String? = nil, used: Bool = false, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
@@ -43,6 +47,7 @@ public struct LinkToken: Resource, Equatable {
         self.context = context
         self.redirectURI = redirectURI
         self.scopes = scopes
+        self.persistPreviousContext = persistPreviousContext
         self.expiresAt = expiresAt
         self.stateNonce = stateNonce
         self.codeVerifier = codeVerifier
@@ -58,6 +63,7 @@ public struct LinkToken: Resource, Equatable {
                 "integration_name": .string(integrationName), "tenant_id": tenantId.map(JSONValue.string) ?? .null,
                 "integrated_account_id": integratedAccountId.map { .string($0.lowercased) } ?? .null, "context": .object(context),
                 "redirect_uri": .string(redirectURI), "scopes": scopes.map(JSONValue.string) ?? .null, "expires_at": expiresAt.json,
+                "persist_previous_context": .bool(persistPreviousContext),
                 "used": .bool(used),
                 "state_nonce": stateNonce.map(JSONValue.string) ?? .null, "code_verifier": codeVerifier.map(JSONValue.string) ?? .null,
                 "base_url": baseURL.map(JSONValue.string) ?? .null,
@@ -76,7 +82,8 @@ public struct LinkToken: Resource, Equatable {
             return LinkToken(
                 id: c.id, environmentId: c.environmentId, integrationName: name, tenantId: r.string("tenant_id"),
                 integratedAccountId: r.uuid("integrated_account_id"), context: r.object("context") ?? [:], redirectURI: redirect,
-                scopes: r.string("scopes"), expiresAt: expires, stateNonce: r.string("state_nonce"), codeVerifier: r.string("code_verifier"),
+                scopes: r.string("scopes"), persistPreviousContext: r.bool("persist_previous_context") ?? true, expiresAt: expires,
+                stateNonce: r.string("state_nonce"), codeVerifier: r.string("code_verifier"),
                 baseURL: r.string("base_url"), used: r.bool("used") ?? false, createdAt: c.createdAt, updatedAt: c.updatedAt
             )
         }

@@ -182,8 +182,9 @@ struct ConnectRoutes {
             if let id = link.integratedAccountId,
                 var account = try await s.fetch(IntegratedAccount.self, id: id, environmentId: link.environmentId, forUpdate: true)
             {
-                // Reconnect: the old API token (if any) gives way to the new pair.
-                account.context = account.context.merging(context)
+                // Reconnect: the old API token (if any) gives way to the new pair; the old context stays unless the link
+                // said otherwise (persist_previous_context: false).
+                account.context = link.persistPreviousContext ? account.context.merging(context) : context
                 account.credentials = credentials
                 account.status = .active
                 account.lastError = nil

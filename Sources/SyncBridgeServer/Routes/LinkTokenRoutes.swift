@@ -31,8 +31,8 @@ struct LinkTokenRoutes {
         }
         let given = reader.object("context") ?? [:]
         let scopes = reader.string("scopes")
-        // Accepted for Truto's shape and type-checked; reconnects keep the stored context as they are (issue 20).
-        _ = reader.bool("persist_previous_context")
+        // On a reconnect: keep the account's context (true, the default) or replace it with what the flow brings.
+        let persist = reader.bool("persist_previous_context") ?? true
         let redirectURI = reader.string("redirect_uri", required: true)
         if let redirectURI { EndpointURL.check(redirectURI, at: "redirect_uri", failures: failures) }
         if tenant == nil && accountId == nil { failures.add("tenant_id", "is required (or give integrated_account_id to reconnect an account)") }
@@ -65,7 +65,8 @@ struct LinkTokenRoutes {
             }
             let link = LinkToken(
                 environmentId: env, integrationName: integration, tenantId: tenant, integratedAccountId: accountId, context: given,
-                redirectURI: redirect, scopes: scopes ?? settings.oauthScopes, expiresAt: now.addingTimeInterval(LinkToken.lifetime), createdAt: now,
+                redirectURI: redirect, scopes: scopes ?? settings.oauthScopes, persistPreviousContext: persist,
+                expiresAt: now.addingTimeInterval(LinkToken.lifetime), createdAt: now,
                 updatedAt: now
             )
             try await s.insert(link)

@@ -22,9 +22,11 @@ struct EngineHarness: Sendable {
     let configuration: EngineConfiguration
 
     /// Runs an engine of its own (one "process") for the duration of `body`, then interrupts it as a shutdown would.
-    /// `store` and `clock` default to the harness's store and the real clock.
+    /// `store` and `clock` default to the harness's store and the real clock; `pushClock` (the push scheduler's, which
+    /// decides when a debounce is over) defaults to `clock`.
     func whileEngineRuns<R: Sendable>(
-        store: (any Store)? = nil, clock: any WallClock = SystemWallClock(), workerId: String? = nil, _ body: @Sendable @escaping () async throws -> R
+        store: (any Store)? = nil, clock: any WallClock = SystemWallClock(), pushClock: (any WallClock)? = nil, workerId: String? = nil,
+        _ body: @Sendable @escaping () async throws -> R
     ) async throws -> R {
         let store = store ?? self.store
         var configuration = self.configuration
@@ -35,7 +37,7 @@ struct EngineHarness: Sendable {
         )
         let push = PushScheduler(
             store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)),
-            pollInterval: .milliseconds(50), logger: TestStores.logger)
+            clock: pushClock ?? clock, pollInterval: .milliseconds(50), logger: TestStores.logger)
         return try await whileServing({ (ready: @Sendable @escaping (Bool) -> Void) in
             ready(true)
             try await withThrowingTaskGroup(of: Void.self) { group in
