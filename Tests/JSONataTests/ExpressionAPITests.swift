@@ -79,15 +79,7 @@ import Testing
     /// concurrency thread.
     @Test func depthLimitStopsDeepRecursion() async throws {
         let e = try JSONataExpression("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(100000))")
-        let code: String? = await Task.detached { () -> String? in
-            do throws(JSONataError) {
-                _ = try e.evaluate(nil, limits: .init(maxDepth: 200))
-                return nil
-            } catch {
-                return error.code
-            }
-        }.value
-        #expect(code == "U1001")
+        #expect(await detachedErrorCode(e, limits: .init(maxDepth: 200)) == "U1001")
     }
 
     /// Tail calls run in constant depth.
@@ -131,16 +123,7 @@ import Testing
         #expect(code { () throws(JSONataError) in _ = try e.evaluate(nil, limits: .init(maxDepth: 1000, timeLimit: .milliseconds(100))) } == "U1002")
         // The task is cancelled before the evaluation starts, so only the matcher can notice it: the evaluator
         // itself looks every 256 steps, and this expression takes fewer before the match begins.
-        let stopped = await Task.detached { () -> String? in
-            withUnsafeCurrentTask { $0?.cancel() }
-            do throws(JSONataError) {
-                _ = try e.evaluate(nil, limits: .init(maxDepth: 1000, timeLimit: nil))
-                return nil
-            } catch {
-                return error.code
-            }
-        }.value
-        #expect(stopped == "U1003")
+        #expect(await detachedErrorCode(e, limits: .init(maxDepth: 1000, timeLimit: nil), cancelledFirst: true) == "U1003")
     }
 
     /// Matching through the progress reports keeps the results: successive matches, limits, groups.

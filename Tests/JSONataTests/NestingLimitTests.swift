@@ -68,14 +68,7 @@ import Testing
     /// Recursion 100,000 calls deep with the default limits stops with U1001.
     @Test func deepRecursionStopsAtTheDefaultDepthLimit() async throws {
         let e = try JSONataExpression("($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(\(Self.depth)))")
-        let code: String? = await Task.detached { () -> String? in
-            do throws(JSONataError) {
-                _ = try e.evaluate(nil)
-                return nil
-            } catch {
-                return error.code
-            }
-        }.value
+        let code = await detachedErrorCode(e)
         #expect(code == "U1001")
     }
 
@@ -85,14 +78,7 @@ import Testing
     @Test(arguments: ["function($a, $v){ {'a': $a} }, {}", "function($a, $v){ [[$a]] }, []", "function($a, $v){ $zip($a) }, [1]"])
     func valuesNestedLevelByLevelStopAtTheLimit(step: String) async throws {
         let e = try JSONataExpression("$reduce([1..\(Self.depth)], \(step))")
-        let code: String? = await Task.detached { () -> String? in
-            do throws(JSONataError) {
-                _ = try e.evaluate(nil)
-                return nil
-            } catch {
-                return error.code
-            }
-        }.value
+        let code = await detachedErrorCode(e)
         #expect(code == "U1004")
         let fine = try JSONataExpression("$reduce([1..999], function($a, $v){ {'a': $a} }, {}) ~> $type()")
         #expect(try fine.evaluate(nil)?.string == "object")

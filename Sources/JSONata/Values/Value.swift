@@ -43,7 +43,7 @@ public enum Value {
     var forComputing: Value {
         switch self {
         case .integer(let i): return .number(Double(i))
-        case .array(var a) where a.items.contains(where: { if case .integer = $0 { true } else { false } }):
+        case .array(var a) where a.holdsInteger:
             a.setItems(a.items.map(\.forComputing))
             return .array(a)
         default: return self
@@ -75,6 +75,8 @@ public struct JArray {
     public private(set) var items: [Value]
     /// One more than the deepest item's ``Value/nesting``.
     public private(set) var nesting: Int
+    /// Some item is an ``Value/integer(_:)``: kept as the array is built, so ``Value/forComputing`` need not look.
+    private(set) var holdsInteger: Bool
     /// A result sequence rather than a constructed JSON array.
     var sequence = false
     /// Keep as an array even when it holds one item (`[]` on a path step).
@@ -88,23 +90,28 @@ public struct JArray {
 
     public init(_ items: [Value] = []) {
         self.items = items
-        nesting = Self.nesting(of: items)
+        (nesting, holdsInteger) = Self.measure(items)
     }
     init(_ items: [Value], sequence: Bool) {
         self.init(items)
         self.sequence = sequence
     }
 
-    static func nesting(of items: [Value]) -> Int {
+    /// The nesting of an array of `items`, and whether one of them is an integer, in one pass.
+    static func measure(_ items: [Value]) -> (nesting: Int, holdsInteger: Bool) {
         var deepest = 0
-        for item in items { deepest = max(deepest, item.nesting) }
-        return deepest + 1
+        var integer = false
+        for item in items {
+            deepest = max(deepest, item.nesting)
+            if case .integer = item { integer = true }
+        }
+        return (deepest + 1, integer)
     }
 
     /// Replaces the items, keeping the flags.
     mutating func setItems(_ items: [Value]) {
         self.items = items
-        nesting = Self.nesting(of: items)
+        (nesting, holdsInteger) = Self.measure(items)
     }
 
     public var count: Int { items.count }
@@ -113,6 +120,7 @@ public struct JArray {
     mutating func append(_ v: Value) {
         items.append(v)
         nesting = max(nesting, v.nesting + 1)
+        if case .integer = v { holdsInteger = true }
     }
 }
 

@@ -14,6 +14,8 @@ import Synchronization
 public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
     let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
     let secrets: SecretBox
+    /// Derived from `secrets` once, not per request.
+    public let cursors: CursorSeal
     let logger: Logger
     public let runQueue = RunQueueSignal()
     public let accountLocks = KeyedLock()
@@ -43,6 +45,7 @@ public final class PostgresStore: SQLStoreDriver, @unchecked Sendable {
             on: MultiThreadedEventLoopGroup.singleton
         )
         self.secrets = secrets
+        self.cursors = CursorSeal(secrets: secrets)
         self.logger = logger
     }
 

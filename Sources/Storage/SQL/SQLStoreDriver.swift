@@ -20,8 +20,6 @@ protocol SQLStoreDriver: Store {
 extension SQLStoreDriver {
     public var driverName: String { flavor.rawValue }
 
-    public var cursors: CursorSeal { CursorSeal(secrets: secrets) }
-
     public func transaction<R: Sendable>(_ body: (any StoreSession) async throws -> R) async throws -> R {
         try await withConnection { db in
             try await db.raw(SQLQueryString(beginStatement)).run()

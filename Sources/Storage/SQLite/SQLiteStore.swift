@@ -13,6 +13,8 @@ public final class SQLiteStore: SQLStoreDriver {
     let connection: SQLiteConnection
     let mutex = AsyncMutex()
     let secrets: SecretBox
+    /// Derived from `secrets` once, not per request.
+    public let cursors: CursorSeal
     let logger: Logger
     public let runQueue = RunQueueSignal()
     public let accountLocks = KeyedLock()
@@ -28,6 +30,7 @@ public final class SQLiteStore: SQLStoreDriver {
         self.connection = connection
         self.path = path
         self.secrets = secrets
+        self.cursors = CursorSeal(secrets: secrets)
         self.logger = logger
     }
 
