@@ -5,7 +5,7 @@ answering /health, and log no crash. The worst /health latency is printed as a f
 
 Usage: abuse-check.py SYNCBRIDGE_BINARY
 """
-import json, os, socket, statistics, sys, threading, time, urllib.request
+import http.server, json, os, socket, statistics, sys, threading, time, urllib.request
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from live_server import LiveServer, Sandbox
 
@@ -37,6 +37,23 @@ def raw(port, data, read=True):
         if read:
             s.close()
 
+
+class Receiver(http.server.BaseHTTPRequestHandler):
+    """A webhook receiver that acknowledges everything and keeps the bodies."""
+    bodies = []
+
+    def do_POST(self):
+        Receiver.bodies.append(self.rfile.read(int(self.headers.get("Content-Length", 0))).decode())
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+threading.Thread(target=receiver.serve_forever, daemon=True).start()
 
 with Sandbox(binary) as sandbox, LiveServer(binary) as server:
     port = server.port
@@ -98,6 +115,38 @@ with Sandbox(binary) as sandbox, LiveServer(binary) as server:
     check("a run whose query backtracks catastrophically is created", status, 201)
     time.sleep(1)
     check("and stopped", server.call("PATCH", f"/sync-job-run/{run['id']}", {"status": "stopped"})[0], 200)
+
+    # Queries that ask for huge numbers where an index, a length or a date goes, or that would build gigabytes from a
+    # few characters: each run reports the query's JSONata error as a record_error, and the engine goes on.
+    _, receiving = server.call("POST", "/webhook", {"target_url": f"http://127.0.0.1:{receiver.server_address[1]}/hook"})
+    huge = {
+        "$substring('abc', 1e19)": None, "[1e19..1e19]": None, "$split('a,b', ',', 1e19)": None, "$formatBase(1e300, 2)": None,
+        "$pad('x', 1e19)": "U1005", "$formatInteger(1e19, 'I')": "U1005", "$fromMillis(1e300)": "U1006",
+        "$reduce([1..40], function($a, $v) { $a & $a }, 'x')": "U1005",
+        "$reduce([1..40], function($a, $v) { {'l': $a, 'r': $a} }, 1)": "U1005",
+        "$count([1..1e7].[1..1e7])": "U1005",
+    }
+    runs = {}
+    for expression in huge:
+        _, job = server.call("POST", "/sync-job", {"integration_name": "zendesk", "resources": [{"resource": "ticketing/users",
+                             "method": "list", "query": "{ 'q': $string(" + expression + ") }"}]})
+        status, run = server.call("POST", "/sync-job-run", {"sync_job_id": job["id"], "integrated_account_id": good["id"],
+                                  "webhook_id": receiving["id"]})
+        runs[expression] = run.get("id")
+    deadline = time.monotonic() + 120
+    finished = {}
+    while time.monotonic() < deadline and len(finished) < len(runs):
+        for expression, run_id in runs.items():
+            if expression not in finished:
+                _, row = server.call("GET", f"/sync-job-run/{run_id}")
+                if row.get("status") in ("completed", "failed", "stopped"):
+                    finished[expression] = row["status"]
+        time.sleep(0.5)
+    for expression, code in huge.items():
+        run_id = runs[expression]
+        errors = [b for b in Receiver.bodies if run_id in b and "sync_job_run:record_error" in b]
+        got = (finished.get(expression), [code in b for b in errors] == [True] if code else errors == [])
+        check(f"a run whose query is {expression}", got, ("completed", True))
 
     # Bodies.
     def post_raw(headers, payload):

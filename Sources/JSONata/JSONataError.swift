@@ -134,5 +134,7 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         "U1001": "Stack overflow error: evaluation exceeded the depth limit",
         "U1002": "Expression evaluation timeout: check for infinite loop",
         "U1004": "A value is nested too deeply",
+        "U1005": "A value or string would be too large",
+        "U1006": "The date or time is out of range",
     ]
 }

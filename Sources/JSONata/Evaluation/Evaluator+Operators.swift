@@ -20,6 +20,7 @@ extension Evaluator {
             case "&":
                 let l = try lhs.map { v throws(JSONataError) in try Functions.string(v) } ?? ""
                 let r = try rhs.map { v throws(JSONataError) in try Functions.string(v) } ?? ""
+                try admitString(bytes: l.utf8.count + r.utf8.count, at: expr.position)
                 return .string(l + r)
             case "..": return try range(lhs, rhs)
             case "in":
@@ -85,8 +86,8 @@ extension Evaluator {
         guard case .number(let l)? = lhs, case .number(let r)? = rhs, l <= r else { return nil }
         let size = r - l + 1
         if size > 1e7 { throw JSONataError("D2014") }
-        let start = Int(l)
-        return .sequence((0..<Int(size)).map { .number(Double(start + $0)) })
+        // Doubles, not Ints: the ends may be integers far past Int's range (`[1e19..1e19]` is `[1e19]`).
+        return .sequence((0..<Int(size)).map { .number(l + Double($0)) })
     }
 
     func evaluateUnary(_ expr: Node, _ input: Value?, _ env: Frame) throws(JSONataError) -> Value? {

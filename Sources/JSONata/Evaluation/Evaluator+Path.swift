@@ -69,6 +69,7 @@ extension Evaluator {
             return result
         }
         var results: [Value] = []
+        var tally = WeightTally()
         for item in input {
             var res = try evaluate(expr, item, env)
             if let stages = expr.stages {
@@ -76,7 +77,10 @@ extension Evaluator {
                     if case .filter(let p, _) = stage { res = try evaluateFilter(p, res, env) }
                 }
             }
-            if let res { results.append(res) }
+            if let res {
+                try tally.add(res, at: expr.position)
+                results.append(res)
+            }
         }
         if lastStep, results.count == 1, case .array(let a) = results[0], !a.sequence {
             return results[0]
@@ -192,7 +196,7 @@ extension Evaluator {
             items = [input]
         }
         if predicate.kind == .number, case .number(let n)? = predicate.literal {
-            var index = Int(n.rounded(.down))
+            var index = n.rounded(.down).clampedInt
             if index < 0 { index += items.count }
             if index >= 0 && index < items.count, let item = items[index] {
                 if case .array(let a) = item { return .array(a) }
@@ -211,7 +215,7 @@ extension Evaluator {
             if let r = res, try Semantics.isNumeric(r) { res = .list([r]) }
             if case .array(let a)? = res, try Semantics.isArrayOfNumbers(a) {
                 for case .number(let n) in a.items {
-                    var ii = Int(n.rounded(.down))
+                    var ii = n.rounded(.down).clampedInt
                     if ii < 0 { ii += items.count }
                     if ii == index, let item { results.append(item) }
                 }

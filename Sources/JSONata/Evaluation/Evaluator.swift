@@ -102,11 +102,7 @@ final class Evaluator {
         if expr.kind != .path, let group = expr.group {
             result = try evaluateGroup(group, result, env)
         }
-        // A value built up level by level (`$reduce` wrapping an object 100,000 times) would be converted, printed
-        // and released recursively, deeper than any stack: it is refused while it is still shallow enough.
-        if let result, result.nesting > Self.maxNesting {
-            throw JSONataError("U1004", position: expr.position, message: "A value is nested more than \(Self.maxNesting) levels deep")
-        }
+        try checkSize(result, at: expr.position)
         if case .array(var a)? = result, a.sequence, !a.tupleStream {
             if expr.keepArray { a.keepSingleton = true }
             if a.items.isEmpty { return nil }

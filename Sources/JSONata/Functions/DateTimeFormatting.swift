@@ -2,7 +2,13 @@ import Foundation
 
 /// `$fromMillis`/`$toMillis`/`$now`: ISO 8601 by default, XPath picture strings otherwise.
 enum DateTimeFormatting {
+    /// The milliseconds either side of 1970 that a date may be, as in JavaScript: 100,000,000 days.
+    static let maxMillis = 8.64e15
+
     static func format(millis: Double, picture: String?, timezone: String?) throws(JSONataError) -> String {
+        guard abs(millis) <= maxMillis else {
+            throw JSONataError("U1006", message: "\(JSONText.numberString(millis)) milliseconds is further from 1970 than a date can be (±8.64e15)")
+        }
         if picture == nil && timezone == nil {
             return iso(millis)
         }

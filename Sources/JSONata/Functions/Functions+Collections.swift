@@ -94,12 +94,16 @@ extension Functions {
             define("each", "<o-f:a>") { args, call throws(JSONataError) in
                 guard case .object(let o)? = arg(args, 0), let fn = arg(args, 1) else { return nil }
                 var out: [Value] = []
+                var tally = WeightTally()
                 for (k, v) in o.pairs {
                     let arity = fn.function.map(Evaluator.arity) ?? 1
                     var fargs: [Value?] = [v]
                     if arity >= 2 { fargs.append(.string(k)) }
                     if arity >= 3 { fargs.append(.object(o)) }
-                    if let r = try call.evaluator.apply(fn, fargs, call.input, call.environment) { out.append(r) }
+                    if let r = try call.evaluator.apply(fn, fargs, call.input, call.environment) {
+                        try tally.add(r)
+                        out.append(r)
+                    }
                 }
                 return .sequence(out)
             },
@@ -134,8 +138,12 @@ extension Functions {
             define("map", "<af>") { args, call throws(JSONataError) in
                 guard case .array(let a)? = arg(args, 0), let fn = arg(args, 1) else { return nil }
                 var out: [Value] = []
+                var tally = WeightTally()
                 for (i, item) in a.items.enumerated() {
-                    if let r = try call.evaluator.callback(fn, item, i, .array(a), call) { out.append(r) }
+                    if let r = try call.evaluator.callback(fn, item, i, .array(a), call) {
+                        try tally.add(r)
+                        out.append(r)
+                    }
                 }
                 return .sequence(out)
             },

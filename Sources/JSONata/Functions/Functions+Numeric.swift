@@ -65,7 +65,9 @@ extension Functions {
                 let value = round(n, precision: 0)
                 let radix = int(arg(args, 1)) ?? 10
                 if radix < 2 || radix > 36 { throw JSONataError("D3100") }
-                return .string(String(Int64(value), radix: radix))
+                // As JavaScript prints it: decimal from 1e21 on in exponent form, every other radix in full.
+                if radix == 10 && value.magnitude >= 1e21 { return .string(JSONText.numberString(value)) }
+                return .string(IntegerDigits.string(value, radix: radix))
             },
             define("formatNumber", "<n-so?:s>") { args, _ throws(JSONataError) in
                 guard case .number(let n)? = arg(args, 0), case .string(let picture)? = arg(args, 1) else { return nil }
@@ -88,7 +90,9 @@ extension Functions {
         if precision != 0 {
             let parts = JSONText.numberString(arg).split(separator: "e")
             let exp = parts.count > 1 ? Int(parts[1])! + precision : precision
-            arg = Double(String(parts[0]) + "e" + String(exp))!
+            arg = Double(String(parts[0]) + "e" + String(exp)) ?? .infinity
+            // More decimal places than a double has digits: nothing to round (JavaScript ends in NaN here).
+            if !arg.isFinite { return value }
         }
         var result = (arg + 0.5).rounded(.down)
         let diff = result - arg
@@ -96,7 +100,7 @@ extension Functions {
         if precision != 0 {
             let parts = JSONText.numberString(result).split(separator: "e")
             let exp = parts.count > 1 ? Int(parts[1])! - precision : -precision
-            result = Double(String(parts[0]) + "e" + String(exp))!
+            result = Double(String(parts[0]) + "e" + String(exp)) ?? 0
         }
         return result == 0 ? 0 : result
     }

@@ -10,7 +10,7 @@ extension Functions {
             define("substring", "<s-nn?:s>") { args, _ throws(JSONataError) in
                 guard case .string(let s)? = arg(args, 0), case .number(let startD)? = arg(args, 1) else { return nil }
                 let chars = Array(s.unicodeScalars)
-                var start = Int(startD.rounded(.towardZero))
+                var start = startD.rounded(.towardZero).clampedInt
                 let count = chars.count
                 if count + start < 0 { start = 0 }
                 func slice(_ a: Int, _ b: Int) -> String {
@@ -22,7 +22,7 @@ extension Functions {
                 }
                 if case .number(let lenD)? = arg(args, 2) {
                     if lenD <= 0 { return .string("") }
-                    let length = Int(lenD.rounded(.towardZero))
+                    let length = lenD.rounded(.towardZero).clampedInt
                     let end = start >= 0 ? start + length : count + start + length
                     return .string(slice(start, end))
                 }
@@ -47,15 +47,20 @@ extension Functions {
                 let collapsed = s.replacingOccurrences(of: "[ \t\n\r]+", with: " ", options: .regularExpression)
                 return .string(collapsed.trimmingCharacters(in: CharacterSet(charactersIn: " ")))
             },
-            define("pad", "<s-ns?:s>") { args, _ in
+            define("pad", "<s-ns?:s>") { args, call throws(JSONataError) in
                 guard case .string(let s)? = arg(args, 0), case .number(let w)? = arg(args, 1) else { return nil }
                 var char = arg(args, 2)?.string ?? " "
                 if char.isEmpty { char = " " }
-                let width = Int(w.rounded(.towardZero))
+                let width = w.rounded(.towardZero).clampedInt
                 let padLength = abs(width) - s.unicodeScalars.count
                 guard padLength > 0 else { return .string(s) }
-                var padding = String(repeating: char, count: padLength)
-                if char.unicodeScalars.count > 1 { padding = String(String.UnicodeScalarView(padding.unicodeScalars.prefix(padLength))) }
+                // Whole repetitions of `char` cover the padding; the last one may be cut short.
+                let scalars = char.unicodeScalars.count
+                let repetitions = (padLength + scalars - 1) / scalars
+                let (bytes, overflow) = repetitions.multipliedReportingOverflow(by: char.utf8.count)
+                try call.evaluator.admitString(bytes: overflow ? .max : s.utf8.count.saturatingAdd(bytes))
+                var padding = String(repeating: char, count: repetitions)
+                if scalars > 1 { padding = String(String.UnicodeScalarView(padding.unicodeScalars.prefix(padLength))) }
                 return .string(width > 0 ? s + padding : padding + s)
             },
             define("contains", "<s-(sf):b>") { args, call throws(JSONataError) in
@@ -72,7 +77,7 @@ extension Functions {
                 var limit: Int?
                 if case .number(let l)? = arg(args, 2) {
                     if l < 0 { throw JSONataError("D3020") }
-                    limit = Int(l.rounded(.down))
+                    limit = l.rounded(.down).clampedInt
                 }
                 var parts: [String] = []
                 switch arg(args, 1) {
@@ -97,17 +102,19 @@ extension Functions {
                 if let limit { parts = Array(parts.prefix(limit)) }
                 return .list(parts.map { .string($0) })
             },
-            define("join", "<a<s>s?:s>") { args, _ in
+            define("join", "<a<s>s?:s>") { args, call throws(JSONataError) in
                 guard case .array(let a)? = arg(args, 0) else { return nil }
                 let sep = arg(args, 1)?.string ?? ""
-                return .string(a.items.compactMap(\.string).joined(separator: sep))
+                let parts = a.items.compactMap(\.string)
+                try call.evaluator.admitString(bytes: parts.reduce(sep.utf8.count * parts.count) { $0 + $1.utf8.count })
+                return .string(parts.joined(separator: sep))
             },
             define("match", "<s-f<s:o>n?:a<o>>") { args, call throws(JSONataError) in
                 guard case .string(let s)? = arg(args, 0) else { return nil }
                 var limit: Int?
                 if case .number(let l)? = arg(args, 2) {
                     if l < 0 { throw JSONataError("D3040") }
-                    limit = Int(l.rounded(.down))
+                    limit = l.rounded(.down).clampedInt
                 }
                 let ms = try matches(arg(args, 1), in: s, limit: limit, call)
                 return .sequence(
@@ -169,7 +176,7 @@ extension Functions {
         var limit: Int?
         if case .number(let l)? = arg(args, 3) {
             if l < 0 { throw JSONataError("D3011") }
-            limit = Int(l.rounded(.down))
+            limit = l.rounded(.down).clampedInt
         }
         if limit == 0 { return .string(s) }
         let replacement = arg(args, 2)
@@ -179,6 +186,7 @@ extension Functions {
             var rest = Substring(s)
             var count = 0
             while let range = rest.range(of: p), limit.map({ count < $0 }) ?? true {
+                try call.evaluator.admitString(bytes: out.utf8.count + s.utf8.count + r.utf8.count)
                 out += rest[..<range.lowerBound] + r
                 rest = rest[range.upperBound...]
                 count += 1
@@ -196,10 +204,12 @@ extension Functions {
             out += ns.substring(with: NSRange(location: position, length: start - position))
             switch replacement {
             case .string(let r)?:
+                try call.evaluator.admitString(bytes: out.utf8.count + s.utf8.count + r.utf8.count)
                 out += substitute(r, m)
             case .function?:
                 let replaced = try call.evaluator.apply(replacement, [.object(m)], call.input, call.environment)
                 guard case .string(let r)? = replaced else { throw JSONataError("D3012") }
+                try call.evaluator.admitString(bytes: out.utf8.count + s.utf8.count + r.utf8.count)
                 out += r
             default: break
             }

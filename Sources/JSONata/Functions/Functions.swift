@@ -86,6 +86,6 @@ enum Functions {
 
     static func int(_ v: Value?) -> Int? {
         guard case .number(let n)? = v, n.isFinite else { return nil }
-        return Int(n.rounded(.towardZero))
+        return n.rounded(.towardZero).clampedInt
     }
 }

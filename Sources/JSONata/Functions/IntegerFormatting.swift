@@ -114,15 +114,18 @@ enum IntegerFormatting {
         var out: String
         switch format.kind {
         case .letters:
-            out = letters(Int(value), upper: format.letterCase == .upper)
+            out = letters(value, upper: format.letterCase == .upper)
         case .roman:
-            out = roman(Int(value))
+            out = try roman(value.clampedInt)
             if format.letterCase == .lower { out = out.lowercased() }
         case .words:
             out = words(value, ordinal: format.ordinal)
             if format.letterCase == .upper { out = out.uppercased() } else if format.letterCase == .lower { out = out.lowercased() }
         case .decimal:
             out = JSONText.numberString(value)
+            if format.mandatoryDigits > Evaluator.maxStringBytes {
+                throw JSONataError("U1005", message: "A string would be longer than \(Evaluator.maxStringBytes >> 20) MiB")
+            }
             if out.count < format.mandatoryDigits { out = String(repeating: "0", count: format.mandatoryDigits - out.count) + out }
             if format.zeroCode != 0x30 {
                 out = String(String.UnicodeScalarView(out.unicodeScalars.map { Unicode.Scalar($0.value + format.zeroCode - 0x30)! }))
@@ -155,15 +158,16 @@ enum IntegerFormatting {
         return negative ? "-" + out : out
     }
 
-    static func letters(_ value: Int, upper: Bool) -> String {
+    /// `a`…`z`, `aa`…: in doubles, as JavaScript computes it, so that numbers past Int's range get JSONata's letters.
+    static func letters(_ value: Double, upper: Bool) -> String {
         var v = value
-        var out: [Character] = []
-        let a = upper ? 65 : 97
+        var out: [UInt8] = []
+        let a: UInt8 = upper ? 65 : 97
         while v > 0 {
-            out.insert(Character(Unicode.Scalar(UInt8((v - 1) % 26 + a))), at: 0)
-            v = (v - 1) / 26
+            out.append(a + UInt8((v - 1).truncatingRemainder(dividingBy: 26)))
+            v = ((v - 1) / 26).rounded(.down)
         }
-        return String(out)
+        return String(decoding: out.reversed(), as: UTF8.self)
     }
 
     static let romanNumerals: [(Int, String)] = [
@@ -171,9 +175,14 @@ enum IntegerFormatting {
         (5, "V"), (4, "IV"), (1, "I"),
     ]
 
-    static func roman(_ value: Int) -> String {
-        var v = value
-        var out = ""
+    /// Roman numerals, with as many `M`s as there are thousands: U1005 where that would be a string longer than
+    /// ``Evaluator/maxStringBytes``.
+    static func roman(_ value: Int) throws(JSONataError) -> String {
+        guard value / 1000 <= Evaluator.maxStringBytes else {
+            throw JSONataError("U1005", message: "A string would be longer than \(Evaluator.maxStringBytes >> 20) MiB")
+        }
+        var out = String(repeating: "M", count: value / 1000)
+        var v = value % 1000
         for (n, s) in romanNumerals {
             while v >= n {
                 out += s

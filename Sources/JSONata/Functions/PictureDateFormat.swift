@@ -227,6 +227,9 @@ enum PictureDateFormat {
         var offsetHours = 0
         var offsetMinutes = 0
         if let timezone, let offset = Int(timezone.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "+", with: "")) {
+            guard abs(offset) <= 9999 else {
+                throw JSONataError("U1006", message: "The timezone \(timezone) is not an offset of at most ±99 hours and 99 minutes (±HHMM)")
+            }
             offsetHours = Int((Double(offset) / 100).rounded(.down))
             offsetMinutes = offset % 100
         }
@@ -239,6 +242,9 @@ enum PictureDateFormat {
             case .literal(let s): out += s
             case .marker(let m): out += try formatComponent(fields, m, offsetHours, offsetMinutes)
             }
+            if out.utf8.count > Evaluator.maxStringBytes {
+                throw JSONataError("U1005", message: "A string would be longer than \(Evaluator.maxStringBytes >> 20) MiB")
+            }
         }
         return out
     }
@@ -246,7 +252,7 @@ enum PictureDateFormat {
     static func formatComponent(_ f: Fields, _ m: Marker, _ offsetHours: Int, _ offsetMinutes: Int) throws(JSONataError) -> String {
         let value = fragment(f, m.component)
         if "YMDdFWwXxHhms".contains(m.component), case .number(var n) = value {
-            if m.component == "Y" && m.n != -1 { n = n % Int(pow(10, Double(m.n))) }
+            if m.component == "Y" && m.n != -1 && m.n < 18 { n = n % Int(pow(10, Double(m.n))) }
             if let names = m.names {
                 var text: String
                 if m.component == "M" || m.component == "x" {

@@ -64,6 +64,19 @@ public enum Value {
         }
     }
 
+    /// What the value would cost written out in full, in units of about 16 bytes: one per scalar, array and object, plus
+    /// a string's UTF-8 length over 16. Containers keep it as they are built, counting a shared member once per use,
+    /// so a value made of the same object many times over weighs what converting or printing it would cost (see
+    /// ``Evaluator/maxWeight``). Saturates instead of overflowing.
+    public var weight: Int {
+        switch self {
+        case .array(let a): a.weight
+        case .object(let o): o.weight
+        case .string(let s): 1 + s.utf8.count >> 4
+        default: 1
+        }
+    }
+
     /// A plain JSON array.
     public static func list(_ items: [Value]) -> Value { .array(JArray(items)) }
     /// A result sequence (flattened by paths, unwrapped when it holds one item).
@@ -77,6 +90,8 @@ public struct JArray {
     public private(set) var nesting: Int
     /// Some item is an ``Value/integer(_:)``: kept as the array is built, so ``Value/forComputing`` need not look.
     private(set) var holdsInteger: Bool
+    /// One plus the items' ``Value/weight``.
+    public private(set) var weight: Int
     /// A result sequence rather than a constructed JSON array.
     var sequence = false
     /// Keep as an array even when it holds one item (`[]` on a path step).
@@ -90,28 +105,30 @@ public struct JArray {
 
     public init(_ items: [Value] = []) {
         self.items = items
-        (nesting, holdsInteger) = Self.measure(items)
+        (nesting, holdsInteger, weight) = Self.measure(items)
     }
     init(_ items: [Value], sequence: Bool) {
         self.init(items)
         self.sequence = sequence
     }
 
-    /// The nesting of an array of `items`, and whether one of them is an integer, in one pass.
-    static func measure(_ items: [Value]) -> (nesting: Int, holdsInteger: Bool) {
+    /// The nesting of an array of `items`, whether one of them is an integer, and their weight, in one pass.
+    static func measure(_ items: [Value]) -> (nesting: Int, holdsInteger: Bool, weight: Int) {
         var deepest = 0
         var integer = false
+        var weight = 1
         for item in items {
             deepest = max(deepest, item.nesting)
             if case .integer = item { integer = true }
+            weight = weight.saturatingAdd(item.weight)
         }
-        return (deepest + 1, integer)
+        return (deepest + 1, integer, weight)
     }
 
     /// Replaces the items, keeping the flags.
     mutating func setItems(_ items: [Value]) {
         self.items = items
-        (nesting, holdsInteger) = Self.measure(items)
+        (nesting, holdsInteger, weight) = Self.measure(items)
     }
 
     public var count: Int { items.count }
@@ -121,7 +138,20 @@ public struct JArray {
         items.append(v)
         nesting = max(nesting, v.nesting + 1)
         if case .integer = v { holdsInteger = true }
+        weight = weight.saturatingAdd(v.weight)
     }
+}
+
+extension Int {
+    /// `self + other`, or `Int.max` where that would overflow (weights are never negative).
+    func saturatingAdd(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
+    }
+
+    /// `self - other` for a weight that may have saturated: once at `Int.max` it stays there, since what it held is
+    /// no longer known.
+    func saturatingSubtract(_ other: Int) -> Int { self == .max ? .max : Swift.max(1, self - other) }
 }
 
 /// A JSON object that keeps its keys in insertion order, as JSONata's output does. A reference type, like
@@ -132,6 +162,8 @@ public final class JObject {
     private var storage: [String: Value] = [:]
     /// One more than the deepest member's ``Value/nesting`` (members removed or replaced may leave it higher).
     public private(set) var nesting = 1
+    /// One plus the members' ``Value/weight`` (kept exact as members are added, replaced and removed).
+    public private(set) var weight = 1
 
     public init() {}
     public init(_ pairs: [(String, Value)]) {
@@ -145,10 +177,12 @@ public final class JObject {
         get { storage[key] }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+                if let old = storage.updateValue(newValue, forKey: key) { weight = weight.saturatingSubtract(old.weight) } else { keys.append(key) }
                 nesting = max(nesting, newValue.nesting + 1)
-            } else if storage.removeValue(forKey: key) != nil {
+                weight = weight.saturatingAdd(newValue.weight)
+            } else if let old = storage.removeValue(forKey: key) {
                 keys.removeAll { $0 == key }
+                weight = weight.saturatingSubtract(old.weight)
             }
         }
     }
@@ -162,6 +196,7 @@ public final class JObject {
         o.keys = keys
         o.storage = storage
         o.nesting = nesting
+        o.weight = weight
         return o
     }
 }
