@@ -1,5 +1,6 @@
-import JSONata
 import Testing
+
+@testable import JSONata
 
 /// Numbers far past `Int`'s range where a function wants an index, a length, a count or a date, and expressions that
 /// would build gigabytes from a few characters. Before, `Int(1e19)` trapped and took the process with it, and
@@ -45,7 +46,8 @@ import Testing
         #expect(try result?.jsonText() == expected, "\(expression)")
     }
 
-    /// Each is refused with its code, in an evaluation on a thread of its own, as a server evaluates.
+    /// Each is refused with its code, in an evaluation on a thread of its own, as a server evaluates. Each reaches its
+    /// limit cheaply (shared values, not millions of new ones), so that the suite does not hold the test pool.
     @Test(arguments: [
         ("$pad(\"x\", 1e19)", "U1005"),
         ("$pad(\"x\", -1e10)", "U1005"),
@@ -62,9 +64,10 @@ import Testing
         ("$reduce([1..40], function($a, $v) { {\"l\": $a, \"r\": $a} }, 1)", "U1005"),
         ("$reduce([1..40], function($a, $v) { [$a, $a] }, 1)", "U1005"),
         ("$string($reduce([1..40], function($a, $v) { {\"l\": $a, \"r\": $a} }, 1))", "U1005"),
-        ("$count([1..1e7].[1..1e7])", "U1005"),
-        ("$count($map([1..1e7], function($v) { [1..1e7] }))", "U1005"),
-        ("$count([1..10000].($pad(\"\", 1e6)))", "U1005"),
+        // A path step and `$map` stop collecting at the limit: a thousand uses of one 1 MiB string weigh 1 GiB.
+        ("($s := $pad(\"\", 1048576); $count([1..1000].($s)))", "U1005"),
+        ("($s := $pad(\"\", 1048576); $count($map([1..1000], function($v) { $s })))", "U1005"),
+        ("($s := $pad(\"\", 1048576); $count($each({\"a\": 1, \"b\": 2}, function($v) { [1..400].($s) })))", "U1005"),
         ("$fromMillis(1e300)", "U1006"),
         ("$fromMillis(-8.64e15 - 1)", "U1006"),
         ("$fromMillis(0, \"[Y]\", \"999999999999999999\")", "U1006"),
@@ -86,5 +89,28 @@ import Testing
         } throws: { error in
             (error as? JSONataError)?.message == message
         }
+    }
+}
+
+/// A path step and `$map` stop collecting as soon as what they hold passes the limit, not after building everything:
+/// `$fresh()` counts its calls and returns a new 16 MiB string each time.
+@Suite struct CollectingLoopTests {
+    final class Calls: @unchecked Sendable { var count = 0 }
+
+    @Test(arguments: ["[1..100].($fresh())", "$map([1..100], function($v) { $fresh() })"])
+    func loopsStopAtTheLimit(expression: String) throws {
+        let calls = Calls()
+        let fresh = NativeFunction(name: "fresh", signature: nil, arity: 0) { _, _ in
+            calls.count += 1
+            return .string(String(decoding: [UInt8](repeating: 0x61, count: 16 << 20), as: UTF8.self))
+        }
+        #expect {
+            try JSONataExpression(expression).evaluate(
+                nil, bindings: ["fresh": .function(JFunction(.native(fresh)))], limits: .init(timeLimit: nil))
+        } throws: { error in
+            (error as? JSONataError)?.code == "U1005"
+        }
+        // 16 MiB weighs 1,048,577; the 32nd string takes the total past 2^25 (without the check: 100 calls, 1.6 GiB).
+        #expect(calls.count == 32, "\(expression)")
     }
 }
