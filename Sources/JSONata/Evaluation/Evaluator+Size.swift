@@ -25,10 +25,15 @@ extension Evaluator {
     /// Before a function builds a string of `bytes` (UTF-8) bytes: U1005 when it would be longer than
     /// ``maxStringBytes``, and the time limit and cancellation as for every step, since building it is work.
     func admitString(bytes: Int, at position: Int = 0) throws(JSONataError) {
-        if bytes > Self.maxStringBytes {
-            throw JSONataError("U1005", position: position, message: "A string would be longer than \(Self.maxStringBytes >> 20) MiB")
-        }
+        try Self.checkStringLength(bytes, at: position)
         if bytes > 1 << 16, let error = interruption(at: position) { throw error }
+    }
+
+    /// U1005 where a string of `bytes` (UTF-8) bytes would be longer than ``maxStringBytes``: for the formatters,
+    /// which run without an evaluator.
+    static func checkStringLength(_ bytes: Int, at position: Int = 0) throws(JSONataError) {
+        guard bytes > maxStringBytes else { return }
+        throw JSONataError("U1005", position: position, message: "A string would be longer than \(maxStringBytes >> 20) MiB")
     }
 
     static func tooLarge(at position: Int) -> JSONataError {

@@ -123,9 +123,7 @@ enum IntegerFormatting {
             if format.letterCase == .upper { out = out.uppercased() } else if format.letterCase == .lower { out = out.lowercased() }
         case .decimal:
             out = JSONText.numberString(value)
-            if format.mandatoryDigits > Evaluator.maxStringBytes {
-                throw JSONataError("U1005", message: "A string would be longer than \(Evaluator.maxStringBytes >> 20) MiB")
-            }
+            try Evaluator.checkStringLength(format.mandatoryDigits)
             if out.count < format.mandatoryDigits { out = String(repeating: "0", count: format.mandatoryDigits - out.count) + out }
             if format.zeroCode != 0x30 {
                 out = String(String.UnicodeScalarView(out.unicodeScalars.map { Unicode.Scalar($0.value + format.zeroCode - 0x30)! }))
@@ -178,9 +176,7 @@ enum IntegerFormatting {
     /// Roman numerals, with as many `M`s as there are thousands: U1005 where that would be a string longer than
     /// ``Evaluator/maxStringBytes``.
     static func roman(_ value: Int) throws(JSONataError) -> String {
-        guard value / 1000 <= Evaluator.maxStringBytes else {
-            throw JSONataError("U1005", message: "A string would be longer than \(Evaluator.maxStringBytes >> 20) MiB")
-        }
+        try Evaluator.checkStringLength(value / 1000)
         var out = String(repeating: "M", count: value / 1000)
         var v = value % 1000
         for (n, s) in romanNumerals {

@@ -242,9 +242,7 @@ enum PictureDateFormat {
             case .literal(let s): out += s
             case .marker(let m): out += try formatComponent(fields, m, offsetHours, offsetMinutes)
             }
-            if out.utf8.count > Evaluator.maxStringBytes {
-                throw JSONataError("U1005", message: "A string would be longer than \(Evaluator.maxStringBytes >> 20) MiB")
-            }
+            try Evaluator.checkStringLength(out.utf8.count)
         }
         return out
     }
