@@ -10,7 +10,7 @@ extension Ticket {
             .utf8
     )
     static let constantTailMembers = Array(
-        #""satisfaction_rating":null,"sharing_agreement_ids":[],"followup_ids":[],"ticket_form_id":1,"brand_id":1,"allow_channelback":false,"allow_attachments":true,"from_messaging_channel":false"#
+        #""satisfaction_rating":null,"sharing_agreement_ids":[],"followup_ids":[],"ticket_form_id":360000201,"brand_id":360000301,"allow_channelback":false,"allow_attachments":true,"from_messaging_channel":false"#
             .utf8
     )
 
@@ -124,6 +124,7 @@ extension User {
         w.field("report_csv", false)
         w.key("user_fields")
         w.beginObject()
+        for (key, value) in AccountCatalog.userFieldValues(id: id, role: role) { w.field(key, value) }
         w.endObject()
         w.endObject()
     }
@@ -160,6 +161,7 @@ extension Organization {
         w.endArray()
         w.key("organization_fields")
         w.beginObject()
+        for (key, value) in AccountCatalog.organizationFieldValues(id: id) { w.field(key, value) }
         w.endObject()
         w.endObject()
     }

@@ -5,7 +5,8 @@ import JSONCore
 ///
 /// Cursor pagination (`page[size]` ≤ 100, `page[after]`/`page[before]`; `meta` + `links`) when `page[size]` or a
 /// cursor is given, else offset pagination (`page`, `per_page` ≤ 100; `next_page`, `previous_page`, `count`), which
-/// Zendesk refuses past the first 10,000 records.
+/// Zendesk refuses past the first 10,000 records. A size above the maximum is served at the maximum, as Zendesk does
+/// (tap-zendesk sends `page[size]` up to 1000 for every list).
 enum Pagination {
     enum Mode {
         case cursor(size: Int, after: Int64?, before: Int64?)
@@ -14,9 +15,9 @@ enum Pagination {
 
     static func mode(_ r: SandboxRequest) throws(SandboxError) -> Mode {
         if r.query["page[size]"] != nil || r.query["page[after]"] != nil || r.query["page[before]"] != nil {
-            let size = r.int("page[size]") ?? 100
-            guard (1...100).contains(size) else {
-                throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[size] must be between 1 and 100")
+            let size = min(r.int("page[size]") ?? 100, 100)
+            guard size >= 1 else {
+                throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[size] must be a positive integer")
             }
             var after: Int64? = nil
             var before: Int64? = nil

@@ -143,6 +143,7 @@ struct SandboxAPI: Sendable {
         case ("GET", "ticket_audits"): return try ActivityRoutes(context: context).allAudits()
         case ("GET", "ticket_metrics"): return try ActivityRoutes(context: context).metrics()
         case ("GET", "groups"), ("GET", "ticket_fields"): return try ConfigurationRoutes(context: context).handle()
+        case ("GET", let first) where AccountRoutes.collections.contains(first): return try AccountRoutes(context: context).handle()
         case (_, "oauth"): return try OAuthAdminRoutes(context: context).handle()
         default: throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
         }

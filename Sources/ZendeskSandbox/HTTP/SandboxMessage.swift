@@ -20,11 +20,36 @@ struct SandboxRequest: Sendable {
 
     func int(_ name: String) -> Int? { query[name].flatMap { Int($0) } }
 
-    /// `start_time` may come as an integer or a float (`1700000000.0`).
+    /// An epoch parameter (`start_time`), `nil` when absent. Zendesk reads it as Ruby's `String#to_i` does (see
+    /// ``leadingInteger(_:)``): `1700000000.0` is 1700000000, and tap-zendesk's ISO `2026-12-01T17:58:21Z` is 2026.
     func epoch(_ name: String) -> Int64? {
-        guard let raw = query[name] else { return nil }
-        if let i = Int64(raw) { return i }
-        return Double(raw).map { Int64($0) }
+        query[name].map(Self.leadingInteger)
+    }
+
+    /// Ruby's `String#to_i`: leading whitespace, an optional sign, then the leading decimal digits (underscores
+    /// between digits allowed); 0 when there are none. Saturates at Int64's range.
+    static func leadingInteger(_ raw: String) -> Int64 {
+        var bytes = Substring(raw).utf8.drop { $0 == UInt8(ascii: " ") || ($0 >= 9 && $0 <= 13) }
+        var negative = false
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
+        }
+        var value: Int64 = 0
+        var previousDigit = false
+        for b in bytes {
+            if b == UInt8(ascii: "_") && previousDigit {
+                previousDigit = false
+                continue
+            }
+            guard b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") else { break }
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(Int64(b - UInt8(ascii: "0")))
+            if o1 || o2 { return negative ? .min : .max }
+            value = sum
+            previousDigit = true
+        }
+        return negative ? -value : value
     }
 
     /// Query parameters and the body's: a JSON object's string and number members, or form fields

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import JSONCore
 import Logging
 import NIOCore
@@ -15,16 +17,22 @@ public struct ZendeskSandbox: Sendable {
     let api: SandboxAPI
     let host: String
     let port: Int
+    let tls: SandboxTLS?
     let logger: Logger
 
     /// Creates a sandbox.
     /// - Parameters:
+    ///   - tls: serve HTTPS with this certificate (HTTP/1.1 with keep-alive either way); `nil` serves plain HTTP.
     ///   - httpClient: used to deliver webhook notifications; `nil` disables them.
-    public init(configuration: SandboxConfiguration, host: String = "127.0.0.1", port: Int = 0, httpClient: HTTPClient?, logger: Logger) {
+    public init(
+        configuration: SandboxConfiguration, host: String = "127.0.0.1", port: Int = 0, tls: SandboxTLS? = nil, httpClient: HTTPClient?,
+        logger: Logger
+    ) {
         let state = SandboxState(configuration: configuration, now: Date())
         api = SandboxAPI(state: state, notifier: WebhookNotifier(client: httpClient, logger: logger))
         self.host = host
         self.port = port
+        self.tls = tls
         self.logger = logger
     }
 
@@ -77,22 +85,34 @@ public struct ZendeskSandbox: Sendable {
         return query
     }
 
-    /// Serves until the task is cancelled. `onListening` gets the listening address (`http://127.0.0.1:<port>`), which
-    /// is where to connect even when responses carry another public base URL.
+    /// Serves until the task is cancelled. `onListening` gets the listening address (`http://127.0.0.1:<port>`, or
+    /// `https://…` with TLS), which is where to connect even when responses carry another public base URL.
     public func run(onListening: @escaping @Sendable (String) async -> Void = { _ in }) async throws {
         let router = Router()
         let api = self.api
         let configured = api.configuration.publicBaseURL
         let host = self.host
+        let scheme = tls == nil ? "http" : "https"
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let listening = ListeningPort()
-        router.on("/**", method: .get) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
-        router.on("/**", method: .post) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
-        router.on("/**", method: .put) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
-        router.on("/**", method: .patch) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
-        router.on("/**", method: .delete) { request, context in await Self.serve(request, api: api, base: configured, listening: listening) }
+        router.on("/**", method: .get) { request, context in
+            await Self.serve(request, api: api, base: configured, listening: listening, scheme: scheme)
+        }
+        router.on("/**", method: .post) { request, context in
+            await Self.serve(request, api: api, base: configured, listening: listening, scheme: scheme)
+        }
+        router.on("/**", method: .put) { request, context in
+            await Self.serve(request, api: api, base: configured, listening: listening, scheme: scheme)
+        }
+        router.on("/**", method: .patch) { request, context in
+            await Self.serve(request, api: api, base: configured, listening: listening, scheme: scheme)
+        }
+        router.on("/**", method: .delete) { request, context in
+            await Self.serve(request, api: api, base: configured, listening: listening, scheme: scheme)
+        }
+        let server: HTTPServerBuilder = try tls.map { try .tls(.http1(), tlsConfiguration: $0.serverConfiguration()) } ?? .http1()
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "zendesk-sandbox"),
+            router: router, server: server, configuration: .init(address: .hostname(host, port: port), serverName: "zendesk-sandbox"),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger
         )
         let state = api.state
@@ -104,16 +124,16 @@ public struct ZendeskSandbox: Sendable {
             var iterator = ports.makeAsyncIterator()
             if let port = await iterator.next() {
                 listening.port.withLock { $0 = port }
-                await onListening("http://\(host):\(port)")
+                await onListening("\(scheme)://\(host):\(port)")
             }
             try await group.next()
         }
     }
 
-    static func serve(_ request: Request, api: SandboxAPI, base configured: String?, listening: ListeningPort) async -> Response {
+    static func serve(_ request: Request, api: SandboxAPI, base configured: String?, listening: ListeningPort, scheme: String) async -> Response {
         var request = request
         let path = request.uri.path
-        let base = configured ?? "http://\(request.head.authority ?? "127.0.0.1:\(listening.port.withLock { $0 })")"
+        let base = configured ?? "\(scheme)://\(request.head.authority ?? "127.0.0.1:\(listening.port.withLock { $0 })")"
         let body = (try? await request.collectBody(upTo: 16 * 1024 * 1024)).map { Array($0.readableBytesView) } ?? []
         let sandboxRequest = Self.parse(
             method: request.method.rawValue, path: path, query: request.uri.query, authorization: request.headers[.authorization], body: body

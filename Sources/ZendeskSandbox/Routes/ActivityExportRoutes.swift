@@ -29,15 +29,15 @@ struct ActivityExportRoutes: Sendable {
             world.metricEvents(ofTicket: ticketId).first { $0.id == entry.id }?.write(to: &w)
         }
         guard r.query["page[size]"] != nil || r.query["page[after]"] != nil else {
-            let start = try incremental.startTime(cutoff: cutoff)
+            let start = try incremental.startTime(cutoff: cutoff, refuseRecent: false)
             let limit = try incremental.perPage()
             let entries = context.state.timeline.after(.metricEvents, .init(ts: start - 1, id: .max), limit: limit, cutoff: cutoff, world: world)
             return timePage(
                 key: "ticket_metric_events", path: "incremental/ticket_metric_events.json", start: start, limit: limit, entries: entries, write)
         }
-        let size = r.int("page[size]") ?? 100
-        guard (1...100).contains(size) else {
-            throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[size] must be between 1 and 100")
+        let size = min(r.int("page[size]") ?? 100, 100)
+        guard size >= 1 else {
+            throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[size] must be a positive integer")
         }
         let position: TimelineIndex.Entry
         if let after = r.query["page[after]"] {
@@ -46,7 +46,7 @@ struct ActivityExportRoutes: Sendable {
             }
             position = decoded.entry
         } else {
-            position = .init(ts: try incremental.startTime(cutoff: cutoff) - 1, id: .max)
+            position = .init(ts: try incremental.startTime(cutoff: cutoff, refuseRecent: false) - 1, id: .max)
         }
         var entries = context.state.timeline.after(.metricEvents, position, limit: size + 1, cutoff: cutoff, world: world)
         let more = entries.count > size

@@ -21,8 +21,8 @@ struct ActivityRoutes: Sendable {
     /// `GET /ticket_audits?limit=&cursor=`: every ticket's audits, newest first. `before_url` leads to older audits
     /// (null once a page comes back empty), `after_url` to newer ones.
     func allAudits() throws(SandboxError) -> SandboxResponse {
-        let limit = r.int("limit") ?? 1000
-        guard (1...1000).contains(limit) else { throw SandboxError.invalid("limit must be between 1 and 1000") }
+        let limit = min(r.int("limit") ?? 1000, 1000)
+        guard limit >= 1 else { throw SandboxError.invalid("limit must be a positive integer") }
         var position = TimelineIndex.Entry(ts: Int64.max, id: Int64.max)
         var newer = false
         if let cursor = r.query["cursor"] {

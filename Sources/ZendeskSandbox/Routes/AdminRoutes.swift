@@ -6,6 +6,7 @@ import Synchronization
 /// `/__sandbox/…`: statistics and runtime controls for tests (no authentication).
 ///
 /// - `GET /__sandbox/stats`, `POST /__sandbox/stats/reset`
+/// - `GET /__sandbox/counts`: how many records each collection holds (what clients should read)
 /// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "rate_limit_window", "export_overlap", "latency_ms", "jitter_ms", "error_rate", "recent_window", "route_latency_ms": {"incremental": 500}}`
 /// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false, "drop": false, "skip": 0}`:
 ///   `skip` matching requests pass first, then `count` fail
@@ -28,6 +29,8 @@ struct AdminRoutes: Sendable {
                     s.stats.json.setting(["oauth"], to: s.oauth.statsJSON).setting(["render_cache"], to: cache)
                         .setting(["tickets_generated"], to: .number(Double(s.world.generator.ticketsGenerated.value)))
                 })
+        case ("GET", "counts"):
+            return .json(state.read { $0.world }.counts(base: ""))
         case ("POST", "stats/reset"):
             state.read { s in
                 s.stats = RequestStats()

@@ -128,12 +128,16 @@ struct IncrementalRoutes: Sendable {
         throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
     }
 
-    func startTime(cutoff: Int64) throws(SandboxError) -> Int64 {
+    /// The request's `start_time`, read as Zendesk reads it (``SandboxRequest/leadingInteger(_:)``). One later than
+    /// the recent window's start is refused with 422 by the ticket, user, organization and ticket-event exports;
+    /// the metric-event export (`refuseRecent: false`) answers it with what it has, which is how tap-zendesk's
+    /// discovery probes it (`start_time` = now).
+    func startTime(cutoff: Int64, refuseRecent: Bool = true) throws(SandboxError) -> Int64 {
         guard let start = r.epoch("start_time") else { throw SandboxError.invalid("start_time is required") }
         if start > context.now {
             throw SandboxError(status: 400, error: "InvalidValue", description: "start_time cannot be in the future")
         }
-        if start > cutoff {
+        if refuseRecent && start > cutoff {
             throw SandboxError(
                 status: 422, error: "InvalidValue", description: "Too recent start_time. Use a start_time older than \(context.now - cutoff) seconds")
         }
@@ -141,8 +145,8 @@ struct IncrementalRoutes: Sendable {
     }
 
     func perPage() throws(SandboxError) -> Int {
-        let n = r.int("per_page") ?? 1000
-        guard (1...1000).contains(n) else { throw SandboxError.invalid("per_page must be between 1 and 1000") }
+        let n = min(r.int("per_page") ?? 1000, 1000)
+        guard n >= 1 else { throw SandboxError.invalid("per_page must be a positive integer") }
         return n
     }
 

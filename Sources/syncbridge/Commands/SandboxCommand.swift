@@ -8,7 +8,36 @@ import ZendeskSandbox
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Run a local emulator of the Zendesk Support API with seeded data, rate limits and fault injection."
+        abstract: "Run a local emulator of the Zendesk Support API with seeded data, rate limits and fault injection.",
+        discussion: """
+            Third-party Zendesk clients run against it unchanged. tap-zendesk and \
+            airbyte-source-zendesk-support hard-code https://{subdomain}.zendesk.com, so \
+            serve HTTPS on port 443 (--tls) in a network namespace whose hosts file maps \
+            acme.zendesk.com to 127.0.0.1, and trust the generated authority there:
+
+              ip netns add zd
+              ip netns exec zd ip link set lo up
+              mkdir -p /etc/netns/zd
+              echo '127.0.0.1 localhost acme.zendesk.com' > /etc/netns/zd/hosts
+              ip netns exec zd syncbridge sandbox --port 443 \\
+                --tls --tls-ca-out /tmp/zd-ca.pem &
+              export REQUESTS_CA_BUNDLE=/tmp/zd-ca.pem SSL_CERT_FILE=/tmp/zd-ca.pem
+
+            Then run each client with `ip netns exec zd …`:
+            - tap-zendesk 2.8.2: config {"subdomain": "acme", "access_token": \
+            "sandbox-oauth-token", "start_date": "2020-01-01T00:00:00Z"}; --discover, \
+            then --catalog with the streams selected.
+            - airbyte-source-zendesk-support 4.9.1 (airbyte-cdk 6.59.2): config \
+            {"subdomain": "acme", "start_date": "2020-01-01T00:00:00Z", "credentials": \
+            {"credentials": "oauth2.0", "access_token": "sandbox-oauth-token"}}; check, \
+            discover, read. Its CDK ignores REQUESTS_CA_BUNDLE: append the authority to \
+            its venv's certifi bundle.
+            - zenpy 2.0.57: Zenpy(subdomain="acme", email="admin@example.com", \
+            token="sandbox-token"); or, with plain HTTP and no namespace, \
+            ZENPY_FORCE_SCHEME=http ZENPY_FORCE_NETLOC=127.0.0.1:<port>.
+
+            scripts/client-check.py does all of this and checks every record count.
+            """
     )
 
     @Option(help: "Port to listen on (0 = any free port)") var port: Int = 8090
@@ -37,6 +66,38 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("public-base-url"), help: "Base of absolute URLs in responses (default: the listening address)") var publicBaseURL:
         String?
 
+    @Flag(help: "Serve HTTPS with a certificate generated at start, for *.zendesk.com, localhost and 127.0.0.1") var tls = false
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (with --tls-key)") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert") var tlsKey: String?
+    @Option(
+        name: .customLong("tls-name"),
+        help: "A name the generated certificate covers (repeatable; default *.zendesk.com, zendesk.com, localhost, 127.0.0.1)")
+    var tlsNames: [String] = []
+    @Option(name: .customLong("tls-ca-out"), help: "Where to write the generated authority's certificate, for clients to trust") var tlsAuthorityOut:
+        String?
+
+    func validate() throws {
+        if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("--tls-cert and --tls-key go together") }
+        if tls && tlsCert != nil { throw ValidationError("--tls generates a certificate; give either --tls or --tls-cert/--tls-key") }
+        if !tls && (!tlsNames.isEmpty || tlsAuthorityOut != nil) { throw ValidationError("--tls-name and --tls-ca-out need --tls") }
+    }
+
+    /// The certificate to serve with, if any; a generated authority is written where clients can trust it.
+    func makeTLS() throws -> (SandboxTLS, authorityPath: String?)? {
+        if let tlsCert, let tlsKey {
+            return (
+                try SandboxTLS(
+                    certificateChainPEM: String(contentsOfFile: tlsCert, encoding: .utf8),
+                    privateKeyPEM: String(contentsOfFile: tlsKey, encoding: .utf8)), nil
+            )
+        }
+        guard tls else { return nil }
+        let generated = try SandboxTLS.generate(names: tlsNames.isEmpty ? SandboxTLS.defaultNames : tlsNames)
+        let path = tlsAuthorityOut ?? FileManager.default.temporaryDirectory.appendingPathComponent("syncbridge-sandbox-ca-\(getpid()).pem").path
+        try Data((generated.authorityPEM ?? "").utf8).write(to: URL(fileURLWithPath: path))
+        return (generated, path)
+    }
+
     func run() async throws {
         var c = SandboxConfiguration()
         c.seed = seed
@@ -63,8 +124,9 @@ struct SandboxCommand: AsyncParsableCommand {
         c.publicBaseURL = publicBaseURL
         var logger = Logger(label: "zendesk-sandbox") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
+        let tls = try makeTLS()
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
-        let sandbox = ZendeskSandbox(configuration: c, host: host, port: port, httpClient: client, logger: logger)
+        let sandbox = ZendeskSandbox(configuration: c, host: host, port: port, tls: tls?.0, httpClient: client, logger: logger)
         let config = c
         do {
             if let fixtures {
@@ -81,7 +143,7 @@ struct SandboxCommand: AsyncParsableCommand {
                       OAuth:     Bearer \(config.oauthToken); clients: \(config.oauthClients.map(\.identifier).joined(separator: ", ")) (POST \(url)/oauth/tokens)
                       data:      \(config.tickets) tickets, \(config.userCount) users, seed \(config.seed)
                       admin:     \(url)/__sandbox/stats
-
+                    \(tls.map { "  TLS:       HTTP/1.1; " + ($0.authorityPath.map { "trust \($0) (REQUESTS_CA_BUNDLE, SSL_CERT_FILE)" } ?? "certificate from --tls-cert") + "\n" } ?? "")
                     """
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
