@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import JSONCore
+import NIOCore
 import NIOSSL
 import SyncBridgeTestSupport
 import Testing
@@ -106,7 +107,7 @@ import ZendeskSandbox
         var trusting = TLSConfiguration.makeClientConfiguration()
         trusting.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(authority.utf8)))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: trusting))
-        let stranger = HTTPClient(eventLoopGroupProvider: .singleton)
+        let stranger = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(3))))
         var configuration = SandboxConfiguration()
         configuration.tickets = 20
         let sandbox = ZendeskSandbox(configuration: configuration, tls: tls, httpClient: nil, logger: TestStores.logger)
