@@ -89,6 +89,7 @@ def outside(args):
     if shutil.which("ip") is None:
         sys.exit("client-check needs iproute2's `ip` (apt-get install iproute2)")
     names = args.only.split(",") if args.only else list(CLIENTS)
+    began = time.time()
     root = args.keep or tempfile.mkdtemp(prefix="syncbridge-clients.")
     os.makedirs(root, exist_ok=True)
     try:
@@ -112,7 +113,7 @@ def outside(args):
             shutil.rmtree(root, ignore_errors=True)
     if failed:
         sys.exit(f"client check failed: {', '.join(failed)}")
-    log(f"client check: {', '.join(CLIENTS[n][0] for n in names)} passed")
+    log(f"client check: {', '.join(CLIENTS[n][0] for n in names)} passed in {time.time() - began:.0f} s (installs included)")
 
 
 # ----------------------------------------------------------------------------------------------------------- inside

@@ -65,7 +65,9 @@ cron_fields = {**run_settings, "cron_expression": {"type": "string", "minLength"
 job_fields = {
     "label": {"type": ["string", "null"]}, "integration_name": {"type": "string", "enum": ["zendesk"]},
     "resources": {"type": "array", "minItems": 1, "items": ref("SyncJobResource")},
-    "args_schema": {"type": ["object", "null"], "description": "A JSON Schema, or a map of argument name to schema; null removes it."}}
+    "args_schema": {"type": ["object", "null"], "description": "A JSON Schema, or a map of argument name to schema; null removes it."},
+    "concurrency": {"type": ["integer", "null"], "minimum": 1, "maximum": 64,
+                    "description": "Provider requests a run keeps in flight ahead of its walk (the first pages of the dependents it enters next), at most the engine's setting (default 8); null: the engine's setting. An extension of Truto's shape."}}
 schemas = {
     "Error": {"type": "object", "required": ["statusCode", "error", "message", "code"], "properties": {
         "statusCode": {"type": "integer"}, "error": {"type": "string"}, "message": {"type": "string"},
@@ -101,7 +103,8 @@ schemas = {
         "body": {}, "loop_on": {"type": "string", "minLength": 1, "example": "{{args.ticket_ids}}"}, "depends_on": {"type": "string", "minLength": 1},
         "persist": {"type": "boolean", "default": True}}},
     "SyncJob": {"type": "object", "properties": {**common, "label": nullable({"type": "string"}), "integration_name": {"type": "string"},
-        "resources": {"type": "array", "items": ref("SyncJobResource")}, "args_schema": nullable({"type": "object"})}},
+        "resources": {"type": "array", "items": ref("SyncJobResource")}, "args_schema": nullable({"type": "object"}),
+        "concurrency": {"type": "integer", "minimum": 1, "maximum": 64}}},
     "SyncJobInput": {"type": "object", "additionalProperties": False, "required": ["integration_name", "resources"], "properties": job_fields},
     "SyncJobPatch": {"type": "object", "additionalProperties": False, "properties": job_fields},
     "SyncJobRun": {"type": "object", "properties": {**common, **run_settings,

@@ -25,6 +25,9 @@ public struct EngineConfiguration: Sendable {
     /// A delivery whose next attempt is further off than this parks its run (`waiting_for_webhook`, no lease, no
     /// worker slot) until the attempt is due; shorter waits are slept through.
     public var parkAfter: TimeInterval = 60
+    /// Provider requests a run keeps in flight ahead of its walk: the first pages of the dependents (and `loop_on`
+    /// elements) it enters next, answered in walk order. A job's `concurrency` may lower it; 1 asks one at a time.
+    public var dependentConcurrency = 8
     /// Retries of provider requests that failed transiently (5xx, network).
     public var fetch = RetryPolicy.fetch
     /// Longest single wait the engine accepts from a provider's `Retry-After` (longer waits are capped).

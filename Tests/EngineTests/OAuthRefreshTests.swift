@@ -24,7 +24,8 @@ final class SharedTestClock: WallClock, Sendable {
 
     /// Runs the engine harness over a sandbox that knows the OAuth client.
     func withOAuthEngine<R: Sendable>(
-        _ kind: StoreKind, tickets: Int, location: TestStores.Location? = nil, _ body: @Sendable @escaping (EngineHarness) async throws -> R
+        _ kind: StoreKind, tickets: Int, location: TestStores.Location? = nil, configuration base: EngineConfiguration = testEngineConfiguration,
+        _ body: @Sendable @escaping (EngineHarness) async throws -> R
     ) async throws -> R {
         var sandbox = SandboxConfiguration()
         sandbox.tickets = tickets
@@ -38,7 +39,7 @@ final class SharedTestClock: WallClock, Sendable {
             let result: R
             do {
                 // Virtual time jumps far past any lease: a lease as long as a day keeps one executor per run here.
-                var configuration = testEngineConfiguration
+                var configuration = base
                 configuration.leaseDuration = 86_400
                 result = try await withEngine(
                     store: store, client: client, sandboxConfiguration: sandbox, configuration: configuration, engineRunning: false, body

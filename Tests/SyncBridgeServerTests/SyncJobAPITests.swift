@@ -43,6 +43,34 @@ import Testing
         }
     }
 
+    /// `concurrency` (requests in flight ahead of a run's walk): 1 to 64, kept, changed, cleared with null.
+    @Test(arguments: StoreKind.available)
+    func concurrencyIsBoundedAndClearable(kind: StoreKind) async throws {
+        try await withAPI(kind) { api in
+            let resources: JSONValue = [["resource": "ticketing/tickets", "method": "list"]]
+            for bad: JSONValue in [0, 65, 2.5, "8", true] {
+                let r = try await api.request(.POST, "/sync-job", json: ["integration_name": "zendesk", "resources": resources, "concurrency": bad])
+                #expect(r.status == 422, "\(bad.jsonString())")
+                let message = Fixtures.failures(r)["concurrency"]
+                #expect(
+                    message == "must be an integer from 1 to 64 (requests in flight at once; the engine's setting is the ceiling)"
+                        || message == "must be an integer", "\(bad.jsonString()): \(message ?? "none")")
+            }
+            let plain = try await api.request(.POST, "/sync-job", json: ["integration_name": "zendesk", "resources": resources])
+            #expect(plain.json.objectValue?.keys.contains("concurrency") == false, "absent unless set")
+            let created = try await api.request(.POST, "/sync-job", json: ["integration_name": "zendesk", "resources": resources, "concurrency": 64])
+            #expect(created.status == 201)
+            #expect(created.json["concurrency"] == 64)
+            let id = try #require(created.string("id"))
+            let changed = try await api.request(.PATCH, "/sync-job/\(id)", json: ["concurrency": 2])
+            #expect(changed.json["concurrency"] == 2)
+            #expect(try await api.request(.GET, "/sync-job/\(id)").json["concurrency"] == 2)
+            let cleared = try await api.request(.PATCH, "/sync-job/\(id)", json: ["concurrency": .null])
+            #expect(cleared.status == 200)
+            #expect(cleared.json.objectValue?.keys.contains("concurrency") == false)
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func validationNamesTheOffendingPath(kind: StoreKind) async throws {
         try await withAPI(kind) { api in

@@ -56,7 +56,7 @@ public struct ConnectorAccount: Sendable {
 }
 
 /// One request to a connector.
-public struct ConnectorRequest: Sendable, Equatable {
+public struct ConnectorRequest: Sendable, Hashable {
     /// `ticketing/tickets` or `tickets`.
     public var resource: String
     /// `list`, `get`, or a custom method name.

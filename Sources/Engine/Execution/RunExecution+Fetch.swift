@@ -134,6 +134,7 @@ extension RunExecution {
             payload(["resource": .string(step.resource), "retry_after": .number(wait), "resume_at": resumeAt.json]), createdAt: sentAt
         )
         try await services.clock.sleep(for: .seconds(max(0, resumeAt.timeIntervalSince(now))))
+        rateLimitWaits += 1
         run.status = .running
         try await save()
     }

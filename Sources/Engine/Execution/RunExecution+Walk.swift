@@ -11,40 +11,85 @@ extension RunExecution {
             resources: prepared.job.resources, graph: prepared.graph, base: base, dates: position,
             continuous: run.settings.mode == .continuous, resume: position.frames
         )
-        // The first attempt at the next fetch, made early (beside a delivery or a save).
-        var early: PageAhead?
-        while true {
-            let step = try walker.next()
-            position.frames = walker.frames
-            switch step {
-            case .finished:
-                return
-            case .pause:
-                try await pollingPause()
-            case .checkpoint:
-                walker.acknowledged()
-                try await save()
-            case .deliver(let page):
-                let resource = prepared.job.resources[page.resource]
-                count(resource.resource, "delivered", page.records.count)
-                early = try await write(page, payload: recordPayload(page), fetchingAhead: page.ahead)
-                walker.acknowledged()
-            case .fetch(let fetch):
-                let resource = prepared.job.resources[fetch.resource]
-                if fetch.purpose == .page, services.configuration.crashBeforeFetching == resource.resource {
-                    // Test-only (see EngineConfiguration.crashBeforeFetching): what a crash in a run looks like.
-                    fatalError("SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING: \(resource.resource)")
-                }
-                var first = early?.result(for: fetch)
-                early = nil
-                if first == nil { first = try await attemptWhileSaving(fetch)?.outcome }
-                let page = try await fetchPage(resource, scope: fetch.scope, cursor: fetch.cursor, early: first)
-                walker.received(page)
+        let source = self.source
+        try await withThrowingTaskGroup(of: (Int, Result<ConnectorPage, ConnectorError>).self) { group in
+            // The first attempts at the dependents' requests the walk makes next, in flight while it goes on.
+            var ahead = DependentPrefetch(limit: dependentConcurrency)
+            // The first attempt at the next fetch, made early (beside a delivery or a save).
+            var early: PageAhead?
+            while true {
+                let step = try walker.next()
                 position.frames = walker.frames
-                if let page, fetch.purpose == .page {
-                    count(resource.resource, "pages")
-                    count(resource.resource, "fetched", page.records.count)
+                var madeAhead: Result<ConnectorPage, ConnectorError>?
+                if case .fetch(let fetch) = step, !ahead.isEmpty,
+                    let request = try? connectorRequest(prepared.job.resources[fetch.resource], scope: fetch.scope, cursor: fetch.cursor)
+                {
+                    madeAhead = try await take(request, from: &ahead, group: &group)
                 }
+                for launch in ahead.plan(upcomingRequests(walker, limit: ahead.limit), waits: rateLimitWaits) {
+                    group.addTask { (launch.serial, await source.attempt(launch.request)) }
+                }
+                switch step {
+                case .finished:
+                    group.cancelAll()
+                    return
+                case .pause:
+                    try await pollingPause()
+                case .checkpoint:
+                    walker.acknowledged()
+                    try await save()
+                case .deliver(let page):
+                    let resource = prepared.job.resources[page.resource]
+                    count(resource.resource, "delivered", page.records.count)
+                    early = try await write(page, payload: recordPayload(page), fetchingAhead: page.ahead)
+                    walker.acknowledged()
+                case .fetch(let fetch):
+                    let resource = prepared.job.resources[fetch.resource]
+                    if fetch.purpose == .page, services.configuration.crashBeforeFetching == resource.resource {
+                        // Test-only (see EngineConfiguration.crashBeforeFetching): what a crash in a run looks like.
+                        fatalError("SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING: \(resource.resource)")
+                    }
+                    var first = madeAhead ?? early?.result(for: fetch)
+                    early = nil
+                    if first == nil { first = try await attemptWhileSaving(fetch)?.outcome }
+                    let page = try await fetchPage(resource, scope: fetch.scope, cursor: fetch.cursor, early: first)
+                    walker.received(page)
+                    position.frames = walker.frames
+                    if let page, fetch.purpose == .page {
+                        count(resource.resource, "pages")
+                        count(resource.resource, "fetched", page.records.count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Requests in flight ahead of the walk: the engine's setting, lowered by the job's `concurrency`.
+    var dependentConcurrency: Int {
+        min(services.configuration.dependentConcurrency, prepared.job.concurrency ?? .max)
+    }
+
+    /// The requests of ``RunWalker/upcomingFetches(limit:)``, rendered; one that cannot be rendered is left for the walk
+    /// to report in its turn.
+    func upcomingRequests(_ walker: RunWalker, limit: Int) -> [ConnectorRequest] {
+        guard limit > 1 else { return [] }
+        return walker.upcomingFetches(limit: limit).compactMap {
+            try? connectorRequest(prepared.job.resources[$0.resource], scope: $0.scope, cursor: $0.cursor)
+        }
+    }
+
+    /// The answer to `request` if it was made ahead, waiting for it when it is still in flight.
+    func take(
+        _ request: ConnectorRequest, from ahead: inout DependentPrefetch,
+        group: inout ThrowingTaskGroup<(Int, Result<ConnectorPage, ConnectorError>), any Error>
+    ) async throws -> Result<ConnectorPage, ConnectorError>? {
+        while true {
+            switch ahead.take(request, waits: rateLimitWaits) {
+            case .none: return nil
+            case .ready(let answer): return answer
+            case .pending:
+                guard let (serial, answer) = try await group.next() else { return nil }
+                ahead.finished(serial, answer)
             }
         }
     }

@@ -22,6 +22,8 @@ final class RunExecution {
     /// The save of the last acknowledged page's checkpoint, not made yet: it runs beside the next provider request,
     /// and always before the next event goes out (``flushSave()``).
     var unsaved: (@Sendable () async throws -> Void)?
+    /// Rate limits waited out so far: a throttled answer to a request made ahead of an earlier wait is stale.
+    var rateLimitWaits = 0
 
     init(run: SyncJobRun, prepared: PreparedRun, services: EngineServices, logger: Logger) {
         self.run = run

@@ -199,6 +199,25 @@ struct RunWalker: Sendable {
         return out
     }
 
+    /// The first-page requests the walk will make later, up to `limit`: first the dependents under the deepest page it
+    /// holds (``upcomingDependentFetches(limit:)``), then, deepest level first, the first pages of the `loop_on`
+    /// elements after the current one. Each is asked for once the walk gets there, whatever comes between.
+    func upcomingFetches(limit: Int) -> [Fetch] {
+        var out = upcomingDependentFetches(limit: limit)
+        for level in levels.reversed() where out.count < limit {
+            guard let loop = level.loop else { continue }
+            var element = level.frame.loop + 1
+            while element < loop.elements.count && out.count < limit {
+                out.append(
+                    Fetch(
+                        resource: level.frame.resource, scope: Self.iterationScope(level.scope, loop: loop, at: element), cursor: nil, purpose: .page)
+                )
+                element += 1
+            }
+        }
+        return out
+    }
+
     // MARK: Moves
 
     private mutating func hand(_ step: Step) -> Step {

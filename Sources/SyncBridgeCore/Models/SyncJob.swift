@@ -14,13 +14,16 @@ public struct SyncJob: Resource, Equatable {
     public var resources: [SyncJobResource]
     /// The schema run `args` must satisfy: a full JSON Schema or the shorthand map of property → schema.
     public var argsSchema: JSONValue?
+    /// Provider requests a run of this job may have in flight at once ahead of its walk (1…64; an extension of
+    /// Truto's shape); the engine's setting (default 8) is the ceiling. `nil`: the engine's setting.
+    public var concurrency: Int?
     public var createdAt: Date
     public var updatedAt: Date
 
     /// Creates a job.
     public init(
         id: UUID = UUID(), environmentId: UUID, label: String?, integrationName: String, resources: [SyncJobResource],
-        argsSchema: JSONValue?, createdAt: Date, updatedAt: Date
+        argsSchema: JSONValue?, concurrency: Int? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.environmentId = environmentId
@@ -28,19 +31,23 @@ public struct SyncJob: Resource, Equatable {
         self.integrationName = integrationName
         self.resources = resources
         self.argsSchema = argsSchema
+        self.concurrency = concurrency
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
 
+    /// The accepted range of ``concurrency``.
+    public static let concurrencyRange = 1...64
+
     public var stored: JSONValue {
-        .object(
-            commonMembers.merging([
-                "label": label.json,
-                "integration_name": .string(integrationName),
-                "resources": .array(resources.map(\.json)),
-                "args_schema": argsSchema ?? .null,
-            ])
-        )
+        var members: [String: JSONValue] = [
+            "label": label.json,
+            "integration_name": .string(integrationName),
+            "resources": .array(resources.map(\.json)),
+            "args_schema": argsSchema ?? .null,
+        ]
+        if let concurrency { members["concurrency"] = .number(Double(concurrency)) }
+        return .object(commonMembers.merging(members))
     }
 
     public var apiJSON: JSONValue { stored }
@@ -60,7 +67,7 @@ public struct SyncJob: Resource, Equatable {
             let schema = r.present("args_schema")
             return SyncJob(
                 id: c.id, environmentId: c.environmentId, label: r.string("label", nonEmpty: false), integrationName: name,
-                resources: resources, argsSchema: schema, createdAt: c.createdAt, updatedAt: c.updatedAt
+                resources: resources, argsSchema: schema, concurrency: r.int("concurrency"), createdAt: c.createdAt, updatedAt: c.updatedAt
             )
         }
     }

@@ -8,7 +8,7 @@ import SyncBridgeCore
 struct SyncJobRoutes {
     let api: APIServices
 
-    static let fields: Set<String> = ["label", "integration_name", "resources", "args_schema"]
+    static let fields: Set<String> = ["label", "integration_name", "resources", "args_schema", "concurrency"]
 
     func register(_ r: RouteRegistrar) {
         r.add(.post, "/sync-job") { request, context in try await create(request, context) }
@@ -24,13 +24,14 @@ struct SyncJobRoutes {
         var integrationName: String?
         var resources: [SyncJobResource]?
         var argsSchema: JSONValue??
+        var concurrency: Int??
     }
 
     func read(_ body: JSONValue, creating: Bool) throws -> Input {
         let failures = FailureCollector()
         let reader = FieldReader(body, failures: failures)
         reader.rejectUnknown(Self.fields)
-        reader.refuseNulls(except: ["label", "args_schema"])
+        reader.refuseNulls(except: ["label", "args_schema", "concurrency"])
         var input = Input()
         if reader.has("label") { input.label = .some(reader.string("label", nonEmpty: false)) }
         input.integrationName = reader.string("integration_name", required: creating)
@@ -52,6 +53,17 @@ struct SyncJobRoutes {
             if complete {
                 SyncJobValidator().validate(resources, failures: failures)
                 input.resources = resources
+            }
+        }
+        if let value = reader.value("concurrency") {
+            if value.isNull {
+                input.concurrency = .some(nil)
+            } else if let n = reader.int("concurrency") {
+                if SyncJob.concurrencyRange.contains(n) {
+                    input.concurrency = .some(n)
+                } else {
+                    failures.add("concurrency", "must be an integer from 1 to 64 (requests in flight at once; the engine's setting is the ceiling)")
+                }
             }
         }
         if let schema = reader.value("args_schema") {
@@ -94,7 +106,7 @@ struct SyncJobRoutes {
         let now = api.now
         let job = SyncJob(
             environmentId: env, label: input.label ?? nil, integrationName: name, resources: resources,
-            argsSchema: input.argsSchema ?? nil, createdAt: now, updatedAt: now
+            argsSchema: input.argsSchema ?? nil, concurrency: input.concurrency ?? nil, createdAt: now, updatedAt: now
         )
         try await api.store.transaction { try await $0.insert(job) }
         return JSONResponse.make(job.apiJSON, status: .created)
@@ -114,6 +126,7 @@ struct SyncJobRoutes {
             if let name = input.integrationName { job.integrationName = name }
             if let resources = input.resources { job.resources = resources }
             if let schema = input.argsSchema { job.argsSchema = schema }
+            if let concurrency = input.concurrency { job.concurrency = concurrency }
             job.updatedAt = now
             try await session.update(job)
             return job

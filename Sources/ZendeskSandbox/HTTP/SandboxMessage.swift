@@ -94,8 +94,9 @@ struct SandboxResponse: Sendable {
         SandboxResponse(status: status, body: w.bytes)
     }
 
+    /// A JSON value's answer, with object members in sorted order: the same request always gets the same bytes.
     static func json(_ v: JSONValue, status: Int = 200) -> SandboxResponse {
-        SandboxResponse(status: status, body: Array(v.jsonString().utf8))
+        SandboxResponse(status: status, body: v.jsonBytes(sortedKeys: true))
     }
 }
 
