@@ -8,6 +8,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Storage
+import SyncBridgeCore
 import SyncBridgeServer
 import Synchronization
 import ZendeskSandbox
@@ -25,6 +26,9 @@ public struct EngineBench: AsyncParsableCommand {
     @Option(help: "Rounds per size; each round measures the raw loop and an engine run per resource") var rounds = 3
     @Option(help: "Tickets of the reference job's sandbox (users, contacts, tickets, 3 comments per ticket); 0 skips it")
     var referenceTickets = 2_000
+    @Option(name: .customLong("latency-ms"), help: "Latency the reference job's sandbox adds to every answer") var latencyMs = 0
+    @Option(name: .customLong("jitter-ms"), help: "Random extra latency of the reference job's sandbox, up to this") var jitterMs = 0
+    @Flag(help: "Measure only the reference job (no flat lists)") var referenceOnly = false
     @Option(parsing: .upToNextOption, help: "The resources the engine runs sync (a run each, one resource per job)") var resources = [
         "tickets", "ticketing/tickets",
     ]
@@ -78,18 +82,26 @@ public struct EngineBench: AsyncParsableCommand {
             let client = APIClient(http: http, base: urls["api"]!, token: token)
             let webhook = try await client.send(.POST, "/webhook", ["target_url": .string(urls["receiver"]!)])
             print(
-                "engine benchmark (SQLite store; the sandbox in its own process, render cache on, no latency; all on loopback; RSS is this process)")
-            for n in tickets {
+                "engine benchmark (SQLite store; the sandbox in its own process, render cache on, no latency but the reference job's --latency-ms; all on loopback; RSS is this process)"
+            )
+            for n in referenceOnly ? [] : tickets {
                 try await measure(
                     tickets: n, http: http, client: client, webhook: webhook["id"]!, receiverURL: urls["receiver"]!, receiver: receiver,
                     logger: logger)
             }
             if referenceTickets > 0 {
+                let oneAtATime = ReferenceJob.job.setting(["concurrency"], to: 1)
                 try await compare(
-                    "reference job (users, contacts, tickets, comments of each ticket; \(referenceTickets) tickets)",
-                    sandbox: ["--tickets", "\(referenceTickets)", "--recent-window", "0", "--comments-per-ticket", "3"], records: nil,
-                    raw: { try await $0.referenceJob() }, engine: [("reference job", ReferenceJob.job)], http: http, client: client,
-                    webhook: webhook["id"]!, receiverURL: urls["receiver"]!, receiver: receiver)
+                    "reference job (users, contacts, tickets, comments of each ticket; \(referenceTickets) tickets; latency \(latencyMs) ms + up to \(jitterMs) ms)",
+                    sandbox: [
+                        "--tickets", "\(referenceTickets)", "--recent-window", "0", "--comments-per-ticket", "3", "--latency-ms", "\(latencyMs)",
+                        "--jitter-ms", "\(jitterMs)",
+                    ], records: nil,
+                    raw: { try await $0.referenceJob() },
+                    engine: [
+                        ("reference job, 8 dependents in flight", ReferenceJob.job), ("reference job, one at a time (concurrency 1)", oneAtATime),
+                    ],
+                    http: http, client: client, webhook: webhook["id"]!, receiverURL: urls["receiver"]!, receiver: receiver)
             }
             group.cancelAll()
         }
@@ -244,17 +256,29 @@ struct RawLoop: Sendable {
     }
 
     /// The reference job by hand: agents and admins (users), end-users (contacts), tickets, and after each page of
-    /// tickets the comments of each of its tickets, one ticket after another (as the engine walks dependents today).
-    func referenceJob() async throws {
+    /// tickets the comments of each of its tickets, posted in ticket order with up to `concurrency` tickets' first
+    /// comment pages fetched at once (as the engine walks dependents).
+    func referenceJob(concurrency: Int = 8) async throws {
         try await list("/api/v2/users.json?role%5B%5D=agent&role%5B%5D=admin&page%5Bsize%5D=100", key: "users")
         try await list("/api/v2/users.json?role=end-user&page%5Bsize%5D=100", key: "users")
         try await list("/api/v2/tickets.json?page%5Bsize%5D=100", key: "tickets") { tickets in
-            for ticket in tickets {
-                guard let id = ticket["id"]?.integerValue else { continue }
-                var page = try await fetch(sandboxURL + "/api/v2/tickets/\(id)/comments.json?page%5Bsize%5D=100", key: "comments")
-                while let current = page {
-                    try await post(current.records)
-                    page = try await fetch(current.next, key: "comments")
+            let urls = tickets.compactMap { $0["id"]?.integerValue }.map { sandboxURL + "/api/v2/tickets/\($0)/comments.json?page%5Bsize%5D=100" }
+            try await withThrowingTaskGroup(of: (Int, (records: [JSONValue], next: String?)?).self) { group in
+                var (started, posted) = (0, 0)
+                var answers: [Int: (records: [JSONValue], next: String?)?] = [:]
+                while posted < urls.count {
+                    while started < urls.count && started - posted < max(1, concurrency) {
+                        let (i, url) = (started, urls[started])
+                        group.addTask { (i, try await fetch(url, key: "comments")) }
+                        started += 1
+                    }
+                    while answers[posted] == nil, let (i, answer) = try await group.next() { answers[i] = .some(answer) }
+                    var page = answers.removeValue(forKey: posted) ?? nil
+                    while let current = page {
+                        try await post(current.records)
+                        page = try await fetch(current.next, key: "comments")
+                    }
+                    posted += 1
                 }
             }
         }
