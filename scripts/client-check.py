@@ -157,6 +157,22 @@ class Inside:
         os.environ["SSL_CERT_FILE"] = self.ca
         self.tls = ssl.create_default_context(cafile=self.ca)
 
+    def keep_alive(self):
+        """Two requests on one HTTPS connection at the real name, as Zendesk serves HTTP/1.1 with keep-alive."""
+        import http.client
+        conn = http.client.HTTPSConnection(HOST, 443, context=self.tls, timeout=30)
+        statuses, sockets = [], []
+        for path in ("/api/v2/groups.json", "/api/v2/brands.json"):
+            conn.request("GET", path, headers={"Authorization": f"Bearer {TOKEN}"})
+            answer = conn.getresponse()
+            answer.read()
+            statuses.append(answer.status)
+            sockets.append(conn.sock.getsockname()[1] if conn.sock else None)
+            if answer.getheader("Connection", "").lower() == "close":
+                self.fail(f"{path} answered Connection: close")
+        conn.close()
+        self.check("two requests on one kept-alive HTTPS connection", (statuses, sockets[0] is not None and sockets[0] == sockets[1]), ([200, 200], True))
+
     def admin(self, path):
         with urllib.request.urlopen(f"https://{HOST}/__sandbox/{path}", context=self.tls, timeout=60) as r:
             return json.load(r)
@@ -359,6 +375,7 @@ def inside(args):
     run = Inside(args.inside, args.venv, args.binary, args.workdir)
     run.start_sandbox()
     try:
+        run.keep_alive()
         counts = run.admin("counts")
         log(f"     sandbox world: {json.dumps(counts, sort_keys=True)}")
         {"tap-zendesk": run.tap, "airbyte": run.airbyte, "zenpy": run.zenpy}[args.inside](counts)
