@@ -12,11 +12,14 @@ import ZendeskSandbox
     static let job: JSONValue = [["resource": "ticketing/tickets", "method": "list"]]
 
     /// Runs `body` with a second, empty sandbox (the destination) with the same users as the source.
-    static func withDestination<R: Sendable>(users: Int, _ body: @Sendable @escaping (SandboxReader, String) async throws -> R) async throws -> R {
+    static func withDestination<R: Sendable>(
+        users: Int, oauthClients: [SandboxOAuthClient] = [], _ body: @Sendable @escaping (SandboxReader, String) async throws -> R
+    ) async throws -> R {
         var configuration = SandboxConfiguration()
         configuration.tickets = 0
         configuration.users = users
         configuration.recentWindow = 0
+        configuration.oauthClients = oauthClients
         let sandbox = ZendeskSandbox(configuration: configuration, httpClient: nil, logger: TestStores.logger)
         return try await whileServing({ (address: @Sendable @escaping (String) -> Void) in try await sandbox.run { address($0) } }) { url in
             try await body(SandboxReader(client: HTTPClientForTests.shared, baseURL: url), url)
@@ -74,6 +77,45 @@ import ZendeskSandbox
 
     /// More 429s than `max_retries`: the run fails saying so, the throttled page is not acknowledged, and a resume
     /// finishes the copy with every ticket exactly once.
+    /// An OAuth destination whose access token ran out at Zendesk (the destination's clock moved past its 60 s) while
+    /// SyncBridge still thinks it current: the first import call gets a 401, the token is renewed once (rotating the
+    /// refresh token), and every ticket is copied with the new one.
+    @Test(arguments: StoreKind.available)
+    func anOAuthDestinationsTokenIsRenewedAfterItRunsOut(kind: StoreKind) async throws {
+        try await withEngine(kind, tickets: 120) { h in
+            try await Self.withDestination(users: 30, oauthClients: [OAuthRefreshTests.client]) { destination, url in
+                let webhook = try await h.webhook(eventTypes: ["sync_job_run:completed"])
+                let tokens = try await sandboxOAuthGrant(url, lifetime: 60)
+                let now = Date()
+                let created = try await h.api.request(
+                    .POST, "/integrated-account",
+                    json: [
+                        "integration_name": "zendesk", "tenant_id": "copy",
+                        "context": [
+                            "base_url": .string(url), "client_id": "syncbridge", "client_secret": "s3cret", "scope": "read write",
+                            "access_token": tokens["access_token"]!, "refresh_token": tokens["refresh_token"]!,
+                            "token_issued_at": .string(Timestamp.format(now)),
+                            "token_expires_at": .string(Timestamp.format(now.addingTimeInterval(60))), "token_lifetime_seconds": 60,
+                        ],
+                    ])
+                #expect(created.status == 201, "\(created.json.jsonString())")
+                let target = try #require(created.string("id"))
+                _ = try await destination.call(.POST, "/__sandbox/clock", ["advance_seconds": 120])
+                let run = try await h.run(
+                    job: try await h.job(Self.job), account: try await h.account(), webhook: webhook.id,
+                    ["destination": ["type": "zendesk_ticket_import", "integrated_account_id": .string(target), "buffer_size": 50]]
+                )
+                #expect(run["status"] == "completed", "\(run.jsonString())")
+                #expect(Set(try await Self.copied(destination)) == Set((1...120).map { "syncbridge:\($0)" }))
+                let stats = try await destination.call(.GET, "/__sandbox/stats")
+                #expect(stats["oauth"]?["refreshes"]?["syncbridge"] == 1, "\(stats["oauth"] ?? .null)")
+                #expect(stats["by_status"]?["401"] == 1, "one 401: the first call, with the token that ran out")
+                let account = try await h.api.request(.GET, "/integrated-account/\(target)")
+                #expect(account.json["status"] == "active")
+            }
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func tooManyRetriesFailTheRunAndResumeCompletesIt(kind: StoreKind) async throws {
         try await withEngine(kind, tickets: 250) { h in

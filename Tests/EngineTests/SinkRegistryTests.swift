@@ -74,7 +74,8 @@ import Testing
                     == [FieldFailure(path: "destination.type", message: "'nope' is not a destination type (known: collect, zendesk_ticket_import)")]
             )
             let context = SinkRegistry.Context(
-                destination: RunDestination(kind: "collect", integratedAccountId: account.id), account: ConnectorAccount(account),
+                destination: RunDestination(kind: "collect", integratedAccountId: account.id),
+                credentials: FixedCredentials(ConnectorAccount(account)),
                 client: ProviderClient(http: HTTPClientForTests.shared)
             )
             let sink = try #require(registry.sinks.sink(for: context))

@@ -3,16 +3,17 @@ import SyncBridgeCore
 /// The sinks a run's `destination` can name, by `type`. Adding a sink is one file with its type and its ``Entry``,
 /// plus that entry in ``standard``.
 public struct SinkRegistry: Sendable {
-    /// What a sink is made from: the run's destination, the destination account's credentials and the HTTP client.
+    /// What a sink is made from: the run's destination, the destination account's credentials (current at each
+    /// call: an OAuth token is renewed as it expires) and the HTTP client.
     public struct Context: Sendable {
         public var destination: RunDestination
-        public var account: ConnectorAccount
+        public var credentials: any AccountCredentials
         public var client: ProviderClient
 
         /// Creates a context.
-        public init(destination: RunDestination, account: ConnectorAccount, client: ProviderClient) {
+        public init(destination: RunDestination, credentials: any AccountCredentials, client: ProviderClient) {
             self.destination = destination
-            self.account = account
+            self.credentials = credentials
             self.client = client
         }
     }

@@ -16,7 +16,7 @@ extension ZendeskTicketImport {
         make: { context in
             let options = context.destination.options
             return ZendeskTicketImport(
-                client: context.client, account: context.account,
+                client: context.client, credentials: context.credentials,
                 bufferSize: options["buffer_size"]?.numberValue.map { Int($0) } ?? 100,
                 maxRetries: options["max_retries"]?.numberValue.map { Int($0) } ?? 3
             )

@@ -11,18 +11,19 @@ import SyncBridgeCore
 /// can be checked: with `skipExisting`, tickets already in the destination are left out.
 public struct ZendeskTicketImport: Sendable {
     let client: ProviderClient
-    let account: ConnectorAccount
+    /// The destination account's credentials, asked for at each call (an OAuth token renewed as it expires).
+    let credentials: any AccountCredentials
     let bufferSize: Int
     let maxRetries: Int
     let sleep: @Sendable (Double) async throws -> Void
 
-    /// Creates a writer for `account` (admin credentials).
+    /// Creates a writer for the account of `credentials` (admin credentials).
     public init(
-        client: ProviderClient, account: ConnectorAccount, bufferSize: Int = 100, maxRetries: Int = 3,
+        client: ProviderClient, credentials: any AccountCredentials, bufferSize: Int = 100, maxRetries: Int = 3,
         sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(for: .milliseconds(Int64($0 * 1000))) }
     ) {
         self.client = client
-        self.account = account
+        self.credentials = credentials
         self.bufferSize = min(100, max(1, bufferSize))
         self.maxRetries = maxRetries
         self.sleep = sleep
@@ -37,7 +38,6 @@ public struct ZendeskTicketImport: Sendable {
 
     /// Writes a page of tickets (raw Zendesk tickets or unified ones with `remote_data`).
     public func write(_ records: [JSONValue], skipExisting: Bool, logger: Logger) async throws(ConnectorError) -> Outcome {
-        let zendesk = try ZendeskAccount(account)
         var tickets = records.compactMap(Self.importTicket)
         var outcome = Outcome()
         if skipExisting {
@@ -46,10 +46,12 @@ public struct ZendeskTicketImport: Sendable {
                 let external = t["external_id"]?.stringValue ?? ""
                 let query = external.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? external
                 let found = try await retrying("GET /api/v2/tickets.json?external_id=…", logger: logger) { () throws(ConnectorError) in
-                    try await client.json(
-                        url: zendesk.baseURL + "/api/v2/tickets.json?external_id=\(query)", headers: zendesk.headers,
-                        display: "GET /api/v2/tickets.json?external_id=\(external)", logger: logger
-                    )
+                    try await call(logger: logger) { zendesk throws(ConnectorError) in
+                        try await client.json(
+                            url: zendesk.baseURL + "/api/v2/tickets.json?external_id=\(query)", headers: zendesk.headers,
+                            display: "GET /api/v2/tickets.json?external_id=\(external)", logger: logger
+                        )
+                    }
                 }
                 if found["tickets"]?.arrayValue?.isEmpty ?? true { fresh.append(t) } else { outcome.skipped += 1 }
             }
@@ -59,19 +61,26 @@ public struct ZendeskTicketImport: Sendable {
         while start < tickets.count {
             let chunk = Array(tickets[start..<min(start + bufferSize, tickets.count)])
             start += bufferSize
-            try await importChunk(chunk, zendesk: zendesk, logger: logger)
+            try await importChunk(chunk, logger: logger)
             outcome.written += chunk.count
         }
         return outcome
     }
 
-    func importChunk(_ chunk: [JSONValue], zendesk: ZendeskAccount, logger: Logger) async throws(ConnectorError) {
+    /// One call with the credentials current now.
+    func call(logger: Logger, _ body: (ZendeskAccount) async throws(ConnectorError) -> JSONValue) async throws(ConnectorError) -> JSONValue {
+        try await credentials.withAccount(logger: logger) { view throws(ConnectorError) in try await body(try ZendeskAccount(view)) }
+    }
+
+    func importChunk(_ chunk: [JSONValue], logger: Logger) async throws(ConnectorError) {
         let display = "POST /api/v2/imports/tickets/create_many.json"
         let answer = try await retrying(display, logger: logger) { () throws(ConnectorError) in
-            try await client.json(
-                .POST, url: zendesk.baseURL + "/api/v2/imports/tickets/create_many.json", headers: zendesk.headers,
-                body: ["tickets": .array(chunk)], display: display, logger: logger
-            )
+            try await call(logger: logger) { zendesk throws(ConnectorError) in
+                try await client.json(
+                    .POST, url: zendesk.baseURL + "/api/v2/imports/tickets/create_many.json", headers: zendesk.headers,
+                    body: ["tickets": .array(chunk)], display: display, logger: logger
+                )
+            }
         }
         guard let id = answer["job_status"]?["id"]?.stringValue else {
             throw ConnectorError(.badResponse, message: "import answer has no job_status id", request: display)
@@ -81,7 +90,9 @@ public struct ZendeskTicketImport: Sendable {
             let path = "/api/v2/job_statuses/\(id).json"
             let status =
                 try await retrying("GET \(path)", logger: logger) { () throws(ConnectorError) in
-                    try await client.json(url: zendesk.baseURL + path, headers: zendesk.headers, display: "GET \(path)", logger: logger)
+                    try await call(logger: logger) { zendesk throws(ConnectorError) in
+                        try await client.json(url: zendesk.baseURL + path, headers: zendesk.headers, display: "GET \(path)", logger: logger)
+                    }
                 }["job_status"] ?? .null
             switch status["status"]?.stringValue {
             case "completed":

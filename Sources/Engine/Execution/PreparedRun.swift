@@ -1,3 +1,4 @@
+import Accounts
 import Connectors
 import Foundation
 import Storage
@@ -45,7 +46,8 @@ struct PreparedRun: Sendable {
             guard let destination, destination.status == .active else {
                 throw RunInterruption.failed("destination account \(target.integratedAccountId.lowercased) is missing or not active")
             }
-            let context = SinkRegistry.Context(destination: target, account: ConnectorAccount(destination), client: services.providerClient)
+            let context = SinkRegistry.Context(
+                destination: target, credentials: RenewingCredentials(tokens: services.tokens, account: destination), client: services.providerClient)
             guard let chosen = services.connectors.sinks.sink(for: context) else {
                 throw RunInterruption.failed("this build has no sink for destinations of type '\(target.kind)'")
             }
