@@ -99,7 +99,7 @@ public struct EngineBench: AsyncParsableCommand {
                     ], records: nil,
                     raw: { try await $0.referenceJob() },
                     engine: [
-                        ("reference job, 8 dependents in flight", ReferenceJob.job), ("reference job, one at a time (concurrency 1)", oneAtATime),
+                        ("reference, 8 ahead", ReferenceJob.job), ("reference, 1 at a time", oneAtATime),
                     ],
                     http: http, client: client, webhook: webhook["id"]!, receiverURL: urls["receiver"]!, receiver: receiver)
             }

@@ -26,8 +26,12 @@ extension RunExecution {
                 {
                     madeAhead = try await take(request, from: &ahead, group: &group)
                 }
-                for launch in ahead.plan(upcomingRequests(walker, limit: ahead.limit), waits: rateLimitWaits) {
-                    group.addTask { (launch.serial, await source.attempt(launch.request)) }
+                // What the walk makes next changes only when it fetches, or delivers a page whose records have
+                // dependents: plan then, and spare the other steps the rendering.
+                if planWorthwhile(step) {
+                    for launch in ahead.plan(upcomingRequests(walker, limit: ahead.limit), waits: rateLimitWaits) {
+                        group.addTask { (launch.serial, await source.attempt(launch.request)) }
+                    }
                 }
                 switch step {
                 case .finished:
@@ -61,6 +65,16 @@ extension RunExecution {
                     }
                 }
             }
+        }
+    }
+
+    /// Whether `step` may change the requests the walk makes next: a fetch, or the delivery of a page with dependents.
+    func planWorthwhile(_ step: RunWalker.Step) -> Bool {
+        guard dependentConcurrency > 1 else { return false }
+        switch step {
+        case .fetch: return true
+        case .deliver(let page): return !prepared.graph.children(of: page.resource).isEmpty
+        default: return false
         }
     }
 
