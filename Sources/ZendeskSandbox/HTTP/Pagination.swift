@@ -15,10 +15,7 @@ enum Pagination {
 
     static func mode(_ r: SandboxRequest) throws(SandboxError) -> Mode {
         if r.query["page[size]"] != nil || r.query["page[after]"] != nil || r.query["page[before]"] != nil {
-            let size = min(r.int("page[size]") ?? 100, 100)
-            guard size >= 1 else {
-                throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[size] must be a positive integer")
-            }
+            let size = try pageSize(r)
             var after: Int64? = nil
             var before: Int64? = nil
             if let a = r.query["page[after]"] {
@@ -45,6 +42,15 @@ enum Pagination {
             )
         }
         return .offset(page: page, perPage: perPage)
+    }
+
+    /// A cursor page's `page[size]`: 100 when absent, served at 100 when larger, 400 when below 1.
+    static func pageSize(_ r: SandboxRequest) throws(SandboxError) -> Int {
+        let size = min(r.int("page[size]") ?? 100, 100)
+        guard size >= 1 else {
+            throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[size] must be a positive integer")
+        }
+        return size
     }
 
     static func encode(_ id: Int64) -> String {

@@ -20,43 +20,66 @@ struct AccountRoutes: Sendable {
         "business_hours", "account", "satisfaction_ratings", "channels",
     ]
 
+    /// How Zendesk pages a list.
+    enum Paging {
+        /// Both paginations.
+        case both
+        /// Whole, with `next_page`/`previous_page` (null) and `count`.
+        case whole
+        /// Whole, with nothing else.
+        case bare
+    }
+
+    /// One list: its path under `/api/v2`, its key, the key of one record shown by id, its records and its paging.
+    struct Collection {
+        let path: String
+        let key: String
+        let singular: String
+        let items: [JSONValue]
+        let paging: Paging
+    }
+
+    /// Every list this type answers (satisfaction ratings and settings aside).
+    static func lists(_ c: AccountCatalog) -> [Collection] {
+        [
+            Collection(path: "user_fields", key: "user_fields", singular: "user_field", items: c.userFields, paging: .both),
+            Collection(
+                path: "organization_fields", key: "organization_fields", singular: "organization_field", items: c.organizationFields, paging: .both),
+            Collection(path: "group_memberships", key: "group_memberships", singular: "group_membership", items: c.groupMemberships, paging: .both),
+            Collection(path: "brands", key: "brands", singular: "brand", items: c.brands, paging: .both),
+            Collection(path: "macros", key: "macros", singular: "macro", items: c.macros, paging: .both),
+            Collection(path: "ticket_forms", key: "ticket_forms", singular: "ticket_form", items: c.ticketForms, paging: .whole),
+            Collection(path: "custom_roles", key: "custom_roles", singular: "custom_role", items: c.customRoles, paging: .whole),
+            Collection(path: "slas/policies", key: "sla_policies", singular: "sla_policy", items: c.slaPolicies, paging: .whole),
+            Collection(path: "channels/voice/phone_numbers", key: "phone_numbers", singular: "phone_number", items: [], paging: .whole),
+            Collection(path: "business_hours/schedules", key: "schedules", singular: "schedule", items: c.schedules, paging: .bare),
+        ]
+    }
+
     func handle() throws(SandboxError) -> SandboxResponse {
         let s = context.segments
-        let c = catalog
-        switch s.joined(separator: "/") {
-        case "user_fields": return try paged("user_fields", c.userFields)
-        case "organization_fields": return try paged("organization_fields", c.organizationFields)
-        case "group_memberships": return try paged("group_memberships", c.groupMemberships)
-        case "brands": return try paged("brands", c.brands)
-        case "macros": return try paged("macros", c.macros)
-        case "ticket_forms": return unpaged("ticket_forms", c.ticketForms, offsetFields: true)
-        case "custom_roles": return unpaged("custom_roles", c.customRoles, offsetFields: true)
-        case "slas/policies": return unpaged("sla_policies", c.slaPolicies, offsetFields: true)
-        case "channels/voice/phone_numbers": return unpaged("phone_numbers", [], offsetFields: true)
-        case "business_hours/schedules": return unpaged("schedules", c.schedules, offsetFields: false)
-        case "account/settings": return .json(c.settings)
+        let path = s.joined(separator: "/")
+        switch path {
+        case "account/settings": return .json(catalog.settings)
         case "satisfaction_ratings": return try SatisfactionRatings(context: context).list()
         default: break
         }
+        let lists = Self.lists(catalog)
+        if let list = lists.first(where: { $0.path == path }) {
+            switch list.paging {
+            case .both: return try paged(list.key, list.items)
+            case .whole: return unpaged(list.key, list.items, offsetFields: true)
+            case .bare: return unpaged(list.key, list.items, offsetFields: false)
+            }
+        }
         guard let id = s.last.flatMap({ Int64($0) }) else { throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found") }
         let parent = s.dropLast().joined(separator: "/")
-        let shown: (String, [JSONValue])? =
-            switch parent {
-            case "user_fields": ("user_field", c.userFields)
-            case "organization_fields": ("organization_field", c.organizationFields)
-            case "group_memberships": ("group_membership", c.groupMemberships)
-            case "ticket_forms": ("ticket_form", c.ticketForms)
-            case "brands": ("brand", c.brands)
-            case "macros": ("macro", c.macros)
-            case "custom_roles": ("custom_role", c.customRoles)
-            case "slas/policies": ("sla_policy", c.slaPolicies)
-            case "business_hours/schedules": ("schedule", c.schedules)
-            default: nil
-            }
         if parent == "satisfaction_ratings" { return try SatisfactionRatings(context: context).show(id) }
-        guard let (key, items) = shown else { throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found") }
-        guard let item = items.first(where: { $0["id"]?.integerValue == id }) else { throw SandboxError.notFound() }
-        return .json(.object([key: item]))
+        guard let list = lists.first(where: { $0.path == parent }) else {
+            throw SandboxError(status: 404, error: "InvalidEndpoint", description: "Not found")
+        }
+        guard let item = list.items.first(where: { $0["id"]?.integerValue == id }) else { throw SandboxError.notFound() }
+        return .json(.object([list.singular: item]))
     }
 
     /// A list in both paginations, by position.

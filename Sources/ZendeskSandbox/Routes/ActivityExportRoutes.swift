@@ -35,10 +35,7 @@ struct ActivityExportRoutes: Sendable {
             return timePage(
                 key: "ticket_metric_events", path: "incremental/ticket_metric_events.json", start: start, limit: limit, entries: entries, write)
         }
-        let size = min(r.int("page[size]") ?? 100, 100)
-        guard size >= 1 else {
-            throw SandboxError(status: 400, error: "InvalidPaginationParameter", description: "page[size] must be a positive integer")
-        }
+        let size = try Pagination.pageSize(r)
         let position: TimelineIndex.Entry
         if let after = r.query["page[after]"] {
             guard let decoded = ActivityCursor.decode(after), decoded.newer else {

@@ -19,15 +19,12 @@ extension World {
         let users = userIdRange.filter { user($0) != nil }.count
         let organizations = organizationIdRange.filter { organization($0) != nil }.count
         let catalog = AccountCatalog(base: base, agentCount: generator.agentCount)
-        let fixed: [(String, Int)] = [
+        let generated: [(String, Int)] = [
             ("tickets", tickets), ("ticket_comments", comments), ("ticket_audits", comments), ("ticket_metrics", tickets),
             ("ticket_metric_events", metricEvents), ("satisfaction_ratings", ratings), ("users", users), ("organizations", organizations),
             ("groups", Generator.groupIds.count), ("ticket_fields", ConfigurationRoutes.ticketFields.count), ("tags", Generator.tagPool.count),
-            ("user_fields", catalog.userFields.count), ("organization_fields", catalog.organizationFields.count),
-            ("group_memberships", catalog.groupMemberships.count), ("ticket_forms", catalog.ticketForms.count), ("brands", catalog.brands.count),
-            ("macros", catalog.macros.count), ("custom_roles", catalog.customRoles.count), ("schedules", catalog.schedules.count),
-            ("sla_policies", catalog.slaPolicies.count),
         ]
-        return .object(Dictionary(uniqueKeysWithValues: fixed.map { ($0.0, JSONValue.integer(Int64($0.1))) }))
+        let all = generated + AccountRoutes.lists(catalog).map { ($0.key, $0.items.count) }
+        return .object(Dictionary(uniqueKeysWithValues: all.map { ($0.0, JSONValue.integer(Int64($0.1))) }))
     }
 }
