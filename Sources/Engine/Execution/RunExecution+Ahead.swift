@@ -33,10 +33,11 @@ extension RunExecution {
 
     /// The first attempt at `fetch`, made while the checkpoint of the last acknowledged page is saved (the two are
     /// independent: the page is not part of any checkpoint until it is delivered). The save's failure is rethrown.
-    func attemptWhileSaving(_ fetch: RunWalker.Fetch) async throws -> PageAhead? {
+    /// `request` is the fetch's request, rendered (nil when it could not be: only the save is made).
+    func attemptWhileSaving(_ fetch: RunWalker.Fetch, request: ConnectorRequest?) async throws -> PageAhead? {
         guard let save = unsaved else { return nil }
         unsaved = nil
-        guard let request = try? connectorRequest(prepared.job.resources[fetch.resource], scope: fetch.scope, cursor: fetch.cursor) else {
+        guard let request else {
             try await save()
             return nil
         }

@@ -11,11 +11,15 @@ extension RunExecution {
     /// One page, or nil when the request failed and the run ignores errors (a `record_error` was sent).
     /// `early` is the outcome of a first attempt already made (see ``PageAhead``); failures are handled here exactly
     /// as if the attempt had been made now.
-    func fetchPage(_ step: SyncJobResource, scope: RunScope, cursor: String?, early: Result<ConnectorPage, ConnectorError>? = nil) async throws
-        -> ConnectorPage?
+    /// `request` is the step's request as rendered (``connectorRequest(_:scope:cursor:)``); a failure to render it is
+    /// the request's failure.
+    func fetchPage(
+        _ step: SyncJobResource, request rendered: Result<ConnectorRequest, ConnectorError>, early: Result<ConnectorPage, ConnectorError>? = nil
+    )
+        async throws -> ConnectorPage?
     {
         let request: ConnectorRequest
-        switch Result(catching: { () throws(ConnectorError) in try connectorRequest(step, scope: scope, cursor: cursor) }) {
+        switch rendered {
         case .success(let r): request = r
         case .failure(let error):
             // A stopped run's evaluation was cancelled (U1003): that is no failure of the request to report.

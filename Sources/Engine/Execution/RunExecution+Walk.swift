@@ -20,19 +20,6 @@ extension RunExecution {
             while true {
                 let step = try walker.next()
                 position.frames = walker.frames
-                var madeAhead: Result<ConnectorPage, ConnectorError>?
-                if case .fetch(let fetch) = step, !ahead.isEmpty,
-                    let request = try? connectorRequest(prepared.job.resources[fetch.resource], scope: fetch.scope, cursor: fetch.cursor)
-                {
-                    madeAhead = try await take(request, from: &ahead, group: &group)
-                }
-                // What the walk makes next changes only when it fetches, or delivers a page whose records have
-                // dependents: plan then, and spare the other steps the rendering.
-                if planWorthwhile(step) {
-                    for launch in ahead.plan(upcomingRequests(walker, limit: ahead.limit), waits: rateLimitWaits) {
-                        group.addTask { (launch.serial, await source.attempt(launch.request)) }
-                    }
-                }
                 switch step {
                 case .finished:
                     group.cancelAll()
@@ -43,6 +30,8 @@ extension RunExecution {
                     walker.acknowledged()
                     try await save()
                 case .deliver(let page):
+                    // A page whose records have dependents puts new requests ahead of the walk.
+                    if !prepared.graph.children(of: page.resource).isEmpty { launchAhead(walker, &ahead, &group, source) }
                     let resource = prepared.job.resources[page.resource]
                     count(resource.resource, "delivered", page.records.count)
                     early = try await write(page, payload: recordPayload(page), fetchingAhead: page.ahead)
@@ -53,10 +42,16 @@ extension RunExecution {
                         // Test-only (see EngineConfiguration.crashBeforeFetching): what a crash in a run looks like.
                         fatalError("SYNCBRIDGE_TEST_CRASH_BEFORE_FETCHING: \(resource.resource)")
                     }
-                    var first = madeAhead ?? early?.result(for: fetch)
+                    // The request, rendered once for everything below.
+                    let request = Result { () throws(ConnectorError) in try connectorRequest(resource, scope: fetch.scope, cursor: fetch.cursor) }
+                    // Taken before planning, which drops what is no longer ahead of the walk.
+                    var first: Result<ConnectorPage, ConnectorError>?
+                    if case .success(let r) = request, !ahead.isEmpty { first = try await take(r, from: &ahead, group: &group) }
+                    launchAhead(walker, &ahead, &group, source)
+                    if first == nil { first = early?.result(for: fetch) }
                     early = nil
-                    if first == nil { first = try await attemptWhileSaving(fetch)?.outcome }
-                    let page = try await fetchPage(resource, scope: fetch.scope, cursor: fetch.cursor, early: first)
+                    if first == nil { first = try await attemptWhileSaving(fetch, request: try? request.get())?.outcome }
+                    let page = try await fetchPage(resource, request: request, early: first)
                     walker.received(page)
                     position.frames = walker.frames
                     if let page, fetch.purpose == .page {
@@ -68,13 +63,16 @@ extension RunExecution {
         }
     }
 
-    /// Whether `step` may change the requests the walk makes next: a fetch, or the delivery of a page with dependents.
-    func planWorthwhile(_ step: RunWalker.Step) -> Bool {
-        guard dependentConcurrency > 1 else { return false }
-        switch step {
-        case .fetch: return true
-        case .deliver(let page): return !prepared.graph.children(of: page.resource).isEmpty
-        default: return false
+    /// Starts the attempts at the requests the walk makes next that are not in flight yet (while fewer than the
+    /// limit are). Called only where that set can change: at a fetch, or delivering a page with dependents.
+    func launchAhead(
+        _ walker: RunWalker, _ ahead: inout DependentPrefetch,
+        _ group: inout ThrowingTaskGroup<(Int, Result<ConnectorPage, ConnectorError>), any Error>,
+        _ source: any PageSource
+    ) {
+        guard ahead.limit > 1 else { return }
+        for launch in ahead.plan(upcomingRequests(walker, limit: ahead.limit), waits: rateLimitWaits) {
+            group.addTask { (launch.serial, await source.attempt(launch.request)) }
         }
     }
 
@@ -86,8 +84,7 @@ extension RunExecution {
     /// The requests of ``RunWalker/upcomingFetches(limit:)``, rendered; one that cannot be rendered is left for the walk
     /// to report in its turn.
     func upcomingRequests(_ walker: RunWalker, limit: Int) -> [ConnectorRequest] {
-        guard limit > 1 else { return [] }
-        return walker.upcomingFetches(limit: limit).compactMap {
+        walker.upcomingFetches(limit: limit).compactMap {
             try? connectorRequest(prepared.job.resources[$0.resource], scope: $0.scope, cursor: $0.cursor)
         }
     }
