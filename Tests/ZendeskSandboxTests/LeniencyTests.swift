@@ -32,6 +32,14 @@ import ZendeskSandbox
             let zero = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=0&per_page=3")
             #expect(text.status == 200)
             #expect(Self.ids(text, "tickets") == Self.ids(zero, "tickets"))
+            // Before 1970 is 1970, however far before (the lowest Int64 once saturated).
+            for far in ["-5", "-99999999999999999999"] {
+                let early = try await zd.get("/api/v2/incremental/tickets/cursor.json?start_time=\(far)&per_page=3")
+                #expect(early.status == 200, "\(far)")
+                #expect(Self.ids(early, "tickets") == Self.ids(zero, "tickets"), "\(far)")
+                let time = try await zd.get("/api/v2/incremental/ticket_metric_events.json?start_time=\(far)&page[size]=2")
+                #expect(time.status == 200, "\(far)")
+            }
             let missing = try await zd.get("/api/v2/incremental/tickets.json")
             #expect(missing.status == 400)
             #expect(missing.json["description"] == "start_time is required")

@@ -35,7 +35,8 @@ enum Pagination {
         let page = r.int("page") ?? 1
         let perPage = min(r.int("per_page") ?? 100, 100)
         guard page >= 1, perPage >= 1 else { throw SandboxError.invalid("page and per_page must be positive integers") }
-        if (page - 1) * perPage >= 10_000 {
+        let (skip, overflow) = (page - 1).multipliedReportingOverflow(by: perPage)
+        if overflow || skip >= 10_000 {
             throw SandboxError(
                 status: 400, error: "invalid_pagination",
                 description: "Offset pagination is limited to the first 100 pages (10,000 records). Use cursor pagination instead."
@@ -57,9 +58,14 @@ enum Pagination {
         Data("{\"o\":\"id\",\"v\":\(id)}".utf8).base64EncodedString()
     }
 
+    /// Positions a cursor can name: record ids and 1-based positions, never negative, far below Int64's edge, so
+    /// the arithmetic of a page around them cannot overflow.
+    static let cursorPositions: ClosedRange<Int64> = 0...(1 << 62)
+
+    /// The position a cursor names; nil for anything else, forged ones past ``cursorPositions`` included.
     static func decode(_ cursor: String) -> Int64? {
         guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
-            let json = try? JSONParser.parse(text), let v = json["v"]?.integerValue
+            let json = try? JSONParser.parse(text), let v = json["v"]?.integerValue, cursorPositions.contains(v)
         else { return nil }
         return v
     }

@@ -131,7 +131,8 @@ struct IncrementalRoutes: Sendable {
     /// The request's `start_time`, read as Zendesk reads it (``SandboxRequest/leadingInteger(_:)``). One later than
     /// the recent window's start is refused with 422 by the ticket, user, organization and ticket-event exports;
     /// the metric-event export (`refuseRecent: false`) answers it with what it has, which is how tap-zendesk's
-    /// discovery probes it (`start_time` = now).
+    /// discovery probes it (`start_time` = now). One before 1970 is 1970: nothing is older, and the exports count back
+    /// from it (`start - 1`), which must not overflow.
     func startTime(cutoff: Int64, refuseRecent: Bool = true) throws(SandboxError) -> Int64 {
         guard let start = r.epoch("start_time") else { throw SandboxError.invalid("start_time is required") }
         if start > context.now {
@@ -141,7 +142,7 @@ struct IncrementalRoutes: Sendable {
             throw SandboxError(
                 status: 422, error: "InvalidValue", description: "Too recent start_time. Use a start_time older than \(context.now - cutoff) seconds")
         }
-        return start
+        return max(0, start)
     }
 
     func perPage() throws(SandboxError) -> Int {
@@ -154,13 +155,16 @@ struct IncrementalRoutes: Sendable {
         Data("\(k.ts).0||\(k.id)|".utf8).base64EncodedString()
     }
 
+    /// The position an export cursor names; nil for anything else, a time past Int64's range (`1e300`) included.
     static func decodeCursor(_ s: String) -> (ts: Int64, id: Int64)? {
         guard let data = Data(base64Encoded: s), let text = String(data: data, encoding: .utf8) else { return nil }
         let parts = text.components(separatedBy: "||")
-        guard parts.count == 2, let ts = Double(parts[0]), let id = Int64(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "|"))) else {
+        guard parts.count == 2, let seconds = Double(parts[0]), seconds.isFinite, let ts = Int64(exactly: seconds.rounded(.down)),
+            let id = Int64(parts[1].trimmingCharacters(in: CharacterSet(charactersIn: "|")))
+        else {
             return nil
         }
-        return (Int64(ts), id)
+        return (ts, id)
     }
 
     func cursorExport(_ source: Source, path: String, cutoff: Int64) throws(SandboxError) -> SandboxResponse {

@@ -61,7 +61,7 @@ struct SatisfactionRatings: Sendable {
 
     func show(_ id: Int64) throws(SandboxError) -> SandboxResponse {
         let world = context.state.read { $0.world }
-        guard let t = world.ticket(id - Self.base), let rating = Self.rating(of: t, random: world.generator.random) else {
+        guard id > Self.base, let t = world.ticket(id - Self.base), let rating = Self.rating(of: t, random: world.generator.random) else {
             throw SandboxError.notFound()
         }
         return .json(.object(["satisfaction_rating": write(rating)]))

@@ -103,11 +103,14 @@ struct SearchRoutes: Sendable {
         let page = r.int("page") ?? 1
         let perPage = min(r.int("per_page") ?? 100, 100)
         guard page >= 1 && perPage >= 1 else { throw SandboxError.invalid("page and per_page must be positive") }
-        guard page * perPage <= 1000 || (page - 1) * perPage >= ids.count else {
+        // The last position the page reaches; a page past Int's range reaches past everything.
+        let (reach, overflow) = page.multipliedReportingOverflow(by: perPage)
+        let skip = overflow ? Int.max : reach - perPage
+        guard !overflow && reach <= 1000 || skip >= ids.count else {
             throw SandboxError(
                 status: 422, error: "InvalidValue", description: "Invalid search: Requested response size was greater than Search Response Limits")
         }
-        let slice = Array(ids.dropFirst((page - 1) * perPage).prefix(perPage))
+        let slice = Array(ids.dropFirst(skip).prefix(perPage))
         var w = JSONWriter(capacity: 128 * 1024)
         w.beginObject()
         w.key("results")
@@ -117,7 +120,7 @@ struct SearchRoutes: Sendable {
         w.key("facets")
         w.null()
         let path = "\(context.base)/api/v2/search.json?query=\(Pagination.escape(text))&per_page=\(perPage)"
-        let hasNext = page * perPage < min(ids.count, 1000)
+        let hasNext = !overflow && reach < min(ids.count, 1000)
         w.field("next_page", hasNext ? "\(path)&page=\(page + 1)" : nil)
         w.field("previous_page", page > 1 ? "\(path)&page=\(page - 1)" : nil)
         w.field("count", Int64(ids.count))

@@ -119,8 +119,9 @@ struct World: Sendable {
 
     func user(_ id: Int64) -> User? {
         if let u = users[id] { return u }
+        // Compared before subtracting: an id from a request may be anything, Int64.min included.
+        guard id >= Generator.userBase, id - Generator.userBase < Int64(generator.userCount) else { return nil }
         let index = Int(id - Generator.userBase)
-        guard index >= 0, index < generator.userCount else { return nil }
         return generator.user(index: index, adminEmail: adminEmail)
     }
 
@@ -146,8 +147,8 @@ struct World: Sendable {
     func organization(_ id: Int64) -> Organization? {
         if deletedOrganizations.contains(id) { return nil }
         if let o = organizations[id] { return o }
+        guard id >= Generator.organizationBase, id - Generator.organizationBase < Int64(generator.organizationCount) else { return nil }
         let index = Int(id - Generator.organizationBase)
-        guard index >= 0, index < generator.organizationCount else { return nil }
         return generator.organization(index: index)
     }
 
