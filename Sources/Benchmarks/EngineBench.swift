@@ -56,8 +56,7 @@ public struct EngineBench: AsyncParsableCommand {
     func measureAll(http: HTTPClient, store: any Store, logger: Logger) async throws {
         let receiver = BenchReceiver()
         let api = APIServer(store: store, httpClient: http, configuration: .init(host: "127.0.0.1", port: 0), logger: logger)
-        var engineConfiguration = EngineConfiguration(workerId: "bench")
-        engineConfiguration.accountBudget = nil
+        let engineConfiguration = EngineConfiguration(workerId: "bench")
         let engine = Engine(
             store: store, connectors: Engine.standardConnectors(httpClient: http), httpClient: http, configuration: engineConfiguration,
             logger: logger

@@ -32,10 +32,6 @@ public struct EngineConfiguration: Sendable {
     public var fetch = RetryPolicy.fetch
     /// Longest single wait the engine accepts from a provider's `Retry-After` (longer waits are capped).
     public var maxRateLimitWait: TimeInterval = 900
-    /// Provider requests per account, shared by every run of the account in this process (a token bucket), so
-    /// concurrent runs do not set off a 429 storm; `nil` means no budget. Default: 600 a minute, bursts of 60 — under
-    /// Zendesk's 700 a minute.
-    public var accountBudget: RequestBudget? = RequestBudget(perMinute: 600, burst: 60)
     /// A run claimed more often than this in a row without its checkpoint moving (every process that took it died)
     /// is quarantined: it fails with an error saying so, and the engine goes on with other runs.
     public var maxClaimsWithoutProgress = 5

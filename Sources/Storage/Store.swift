@@ -153,6 +153,16 @@ public protocol StoreSession: Sendable {
     /// Active push triggers due by `now`, earliest first, across environments; locked and skipped by others on
     /// PostgreSQL.
     func duePushTriggers(now: Date, limit: Int) async throws -> [SyncJobPushTrigger]
+
+    // MARK: Request budgets
+
+    /// The pacer of an account's endpoint class, locked until the transaction ends; a missing row is created from
+    /// `initial` first, so the lock holds even for the first request of an account.
+    func lockRequestPacer(account: UUID, endpointClass: EndpointClass, initial: RequestPacer) async throws -> RequestPacer
+    /// Stores the pacer locked by ``lockRequestPacer(account:endpointClass:initial:)``.
+    func saveRequestPacer(account: UUID, endpointClass: EndpointClass, _ pacer: RequestPacer, now: Date) async throws
+    /// The pacer of an account's endpoint class, unlocked (nil: never used).
+    func requestPacer(account: UUID, endpointClass: EndpointClass) async throws -> RequestPacer?
 }
 
 extension StoreSession {

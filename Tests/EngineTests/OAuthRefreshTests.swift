@@ -11,10 +11,20 @@ import Synchronization
 import Testing
 import ZendeskSandbox
 
-/// The sandbox's clock and the engine's, moved together: `now` is the real clock plus an offset the test advances.
+/// The sandbox's clock and the engine's, moved together: `now` is the real clock plus an offset the test advances,
+/// and a wait ends when that now has moved by its duration (so moving the clock ends waits early).
 final class SharedTestClock: WallClock, Sendable {
     let offset = Mutex<TimeInterval>(0)
     func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+
+    func sleep(for duration: Duration) async throws {
+        let until = now().addingTimeInterval(duration.milliseconds / 1000)
+        while true {
+            let left = until.timeIntervalSince(now())
+            if left <= 0 { return }
+            try await Task.sleep(for: .milliseconds(min(5, Int64(left * 1000) + 1)))
+        }
+    }
 }
 
 /// OAuth accounts through expiring tokens: renewed before they expire (rotating the refresh token) and once after a

@@ -41,11 +41,11 @@ import Testing
                     .map { try $0.decode(column: "version", as: Int.self) }
             }
             #expect(versions == Migrations.all.map(\.version))
-            #expect(versions.last == 7)
+            #expect(versions.last == 8)
             for table in [
                 "environments", "api_tokens", "webhooks", "integrated_accounts", "sync_jobs", "sync_job_runs", "outbox_events",
                 "sync_job_cron_triggers", "cron_fires", "sync_job_event_triggers", "sync_job_push_triggers", "resource_watermarks",
-                "environment_integrations", "link_tokens",
+                "environment_integrations", "link_tokens", "request_budgets",
             ] {
                 let count = try await store.transaction { session in
                     try await #require(session as? SQLSession).db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)

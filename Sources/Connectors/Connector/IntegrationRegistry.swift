@@ -8,18 +8,21 @@ public struct IntegrationRegistry: Sendable {
     let connectors: [String: any Connector]
     /// The sinks a run's `destination` can name.
     public let sinks: SinkRegistry
+    /// The provider client the connectors share (with its request budget), for destination writes (nil: none given).
+    public let providerClient: ProviderClient?
 
     /// Creates a registry from connectors (the last one wins when two share a name) and sinks.
-    public init(_ connectors: [any Connector], sinks: SinkRegistry = .standard) {
+    public init(_ connectors: [any Connector], sinks: SinkRegistry = .standard, providerClient: ProviderClient? = nil) {
         var byName: [String: any Connector] = [:]
         for c in connectors { byName[c.integrationName] = c }
         self.connectors = byName
         self.sinks = sinks
+        self.providerClient = providerClient
     }
 
     /// The integrations this build ships, sharing one provider client.
     public static func standard(client: ProviderClient) -> IntegrationRegistry {
-        IntegrationRegistry([ZendeskConnector(client: client)])
+        IntegrationRegistry([ZendeskConnector(client: client)], providerClient: client)
     }
 
     /// The connector for an integration.

@@ -8,29 +8,59 @@ import SyncBridgeCore
 /// JSON over HTTP to a provider, with the provider's answers mapped to ``ConnectorError``s: 429 → rate limited (with
 /// `Retry-After`), 401/403 → unauthorized, 404 → not found, 5xx and network failures → transient, other 4xx →
 /// invalid request, unparseable bodies → bad response.
+///
+/// Every request for an account waits for the account's ``RequestBudget`` first and reports the answer's rate-limit
+/// headers to it after, so runs, live API calls, push registration and destination writes share one budget.
 public struct ProviderClient: Sendable {
     let http: HTTPClient
     let timeout: TimeAmount
     /// Responses larger than this are refused (a page of a thousand tickets is a few megabytes).
     let maxBodyBytes: Int
+    /// The accounts' request budget (nil: requests are not paced).
+    public let budget: (any RequestBudget)?
+    /// The longest a request waits for the budget before it fails as rate limited (nil: as long as it takes).
+    public let budgetMaxWait: Double?
 
     /// Creates a client on a shared `HTTPClient`.
-    public init(http: HTTPClient, timeout: TimeAmount = .seconds(60), maxBodyBytes: Int = 64 * 1024 * 1024) {
+    public init(
+        http: HTTPClient, timeout: TimeAmount = .seconds(60), maxBodyBytes: Int = 64 * 1024 * 1024, budget: (any RequestBudget)? = nil,
+        budgetMaxWait: Double? = nil
+    ) {
         self.http = http
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
+        self.budget = budget
+        self.budgetMaxWait = budgetMaxWait
+    }
+
+    /// The same client, waiting at most `seconds` for the budget (live API calls answer 429 rather than queue).
+    public func waitingForBudget(atMost seconds: Double?) -> ProviderClient {
+        ProviderClient(http: http, timeout: timeout, maxBodyBytes: maxBodyBytes, budget: budget, budgetMaxWait: seconds)
     }
 
     /// Sends a request and parses the JSON answer.
     /// - Parameters:
     ///   - url: the absolute URL.
     ///   - display: the request as reported in errors (method and path, never credentials).
+    ///   - budget: what the request spends of the account's request budget (nil: nothing, for calls that are not an
+    ///     account's API requests).
     public func json(
         _ method: HTTPMethod = .GET, url: String, headers: [(String, String)], body: JSONValue? = nil, display: String,
-        logger: Logger
+        budget key: RequestBudgetKey?, logger: Logger
     ) async throws(ConnectorError) -> JSONValue {
         if let problem = EndpointURL.problem(url) {
             throw ConnectorError(.invalidRequest, message: "the request URL must be \(problem); check the account's base_url", request: display)
+        }
+        if let budget, let key {
+            do {
+                try await budget.acquire(key, maxWait: budgetMaxWait)
+            } catch let exceeded as RequestBudgetExceeded {
+                throw ConnectorError(
+                    .rateLimited, message: "the account's \(exceeded.endpointClass) request budget is spent", retryAfter: exceeded.retryAfter,
+                    request: display)
+            } catch {
+                throw ConnectorError(.transient, message: "interrupted while waiting for the account's request budget", request: display)
+            }
         }
         var request = HTTPClientRequest(url: url)
         request.method = method
@@ -52,6 +82,7 @@ public struct ProviderClient: Sendable {
         } catch {
             throw ConnectorError(.transient, message: "request failed: \(error)", request: display)
         }
+        if let budget, let key { await budget.observe(key, RateLimitHeaders.observation(status: status, headers: responseHeaders)) }
         guard (200..<300).contains(status) else {
             throw Self.error(status: status, headers: responseHeaders, body: bytes, display: display)
         }

@@ -4,10 +4,13 @@ import SyncBridgeCore
 /// Where and how to call one Zendesk account: `https://<subdomain>.zendesk.com` (or `base_url`), with Basic
 /// `email/token:api_token` or an OAuth bearer `access_token`.
 struct ZendeskAccount: Sendable {
+    /// The integrated account's id, which its request budget is kept under.
+    let id: UUID
     let baseURL: String
     let authorization: String
 
     init(_ account: ConnectorAccount) throws(ConnectorError) {
+        id = account.id
         baseURL = try Self.baseURL(of: account.context)
         let c = account.context
         if let token = c["access_token"]?.stringValue, !token.isEmpty {

@@ -26,7 +26,7 @@ extension ZendeskConnector: ChangeNotifications {
                     "status": "active", "subscriptions": ["conditional_ticket_events"],
                 ]
             ],
-            display: "POST /api/v2/webhooks", logger: logger
+            display: "POST /api/v2/webhooks", budget: zendesk.budget("/api/v2/webhooks"), logger: logger
         )
         guard let hookId = hook["webhook"]?["id"]?.stringValue else {
             throw ConnectorError(.badResponse, message: "webhook answer has no id", request: "POST /api/v2/webhooks")
@@ -34,7 +34,7 @@ extension ZendeskConnector: ChangeNotifications {
         do throws(ConnectorError) {
             let secret = try await client.json(
                 url: zendesk.baseURL + "/api/v2/webhooks/\(hookId)/signing_secret", headers: zendesk.headers,
-                display: "GET /api/v2/webhooks/\(hookId)/signing_secret", logger: logger
+                display: "GET /api/v2/webhooks/\(hookId)/signing_secret", budget: zendesk.budget("/api/v2/webhooks"), logger: logger
             )
             guard let signingSecret = secret["signing_secret"]?["secret"]?.stringValue else {
                 throw ConnectorError(
@@ -56,7 +56,7 @@ extension ZendeskConnector: ChangeNotifications {
                         "actions": [["field": "notification_webhook", "value": [.string(hookId), .string(body)]]],
                     ]
                 ],
-                display: "POST /api/v2/triggers", logger: logger
+                display: "POST /api/v2/triggers", budget: zendesk.budget("/api/v2/triggers"), logger: logger
             )
             guard let triggerId = trigger["trigger"]?["id"] else {
                 throw ConnectorError(.badResponse, message: "trigger answer has no id", request: "POST /api/v2/triggers")
@@ -76,7 +76,9 @@ extension ZendeskConnector: ChangeNotifications {
         if let hook = ids["webhook_id"]?.stringValue { paths.append("/api/v2/webhooks/\(hook)") }
         for path in paths {
             do {
-                _ = try await client.json(.DELETE, url: zendesk.baseURL + path, headers: zendesk.headers, display: "DELETE \(path)", logger: logger)
+                _ = try await client.json(
+                    .DELETE, url: zendesk.baseURL + path, headers: zendesk.headers, display: "DELETE \(path)", budget: zendesk.budget(path),
+                    logger: logger)
             } catch  where error.code == .notFound {
                 continue
             }

@@ -35,7 +35,8 @@ extension ZendeskConnector: TokenRefreshing, OAuthConnecting {
         let answer: JSONValue
         do {
             answer = try await client.json(
-                .POST, url: baseURL + "/oauth/tokens", headers: [], body: .object(body), display: "POST /oauth/tokens", logger: logger)
+                .POST, url: baseURL + "/oauth/tokens", headers: [], body: .object(body), display: "POST /oauth/tokens", budget: nil,
+                logger: logger)
         } catch {
             // 400 invalid_grant and 401 invalid_client are final: the grant is gone. Rate limits and 5xx are not.
             if error.code == .invalidRequest || error.code == .unauthorized {

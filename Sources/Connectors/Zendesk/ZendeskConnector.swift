@@ -42,7 +42,8 @@ public struct ZendeskConnector: Connector {
         let cursor = try request.cursor.map { c throws(ConnectorError) in try ZendeskCursor.decode(c) }
         let path = cursor?.path ?? plan.path
         let display = "GET \(path)"
-        let answer = try await client.json(url: zendesk.baseURL + path, headers: zendesk.headers, display: display, logger: logger)
+        let answer = try await client.json(
+            url: zendesk.baseURL + path, headers: zendesk.headers, display: display, budget: zendesk.budget(path), logger: logger)
         let dropRemote = request.query["truto_ignore_remote_data"].map { $0 == .bool(true) || $0 == .string("true") } ?? false
         func shape(_ raw: JSONValue) -> JSONValue {
             var mapped = plan.map(raw)

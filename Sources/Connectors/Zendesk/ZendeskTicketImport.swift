@@ -49,7 +49,8 @@ public struct ZendeskTicketImport: Sendable {
                     try await call(logger: logger) { zendesk throws(ConnectorError) in
                         try await client.json(
                             url: zendesk.baseURL + "/api/v2/tickets.json?external_id=\(query)", headers: zendesk.headers,
-                            display: "GET /api/v2/tickets.json?external_id=\(external)", logger: logger
+                            display: "GET /api/v2/tickets.json?external_id=\(external)", budget: zendesk.budget("/api/v2/tickets.json"),
+                            logger: logger
                         )
                     }
                 }
@@ -78,7 +79,8 @@ public struct ZendeskTicketImport: Sendable {
             try await call(logger: logger) { zendesk throws(ConnectorError) in
                 try await client.json(
                     .POST, url: zendesk.baseURL + "/api/v2/imports/tickets/create_many.json", headers: zendesk.headers,
-                    body: ["tickets": .array(chunk)], display: display, logger: logger
+                    body: ["tickets": .array(chunk)], display: display, budget: zendesk.budget("/api/v2/imports/tickets/create_many.json"),
+                    logger: logger
                 )
             }
         }
@@ -91,7 +93,9 @@ public struct ZendeskTicketImport: Sendable {
             let status =
                 try await retrying("GET \(path)", logger: logger) { () throws(ConnectorError) in
                     try await call(logger: logger) { zendesk throws(ConnectorError) in
-                        try await client.json(url: zendesk.baseURL + path, headers: zendesk.headers, display: "GET \(path)", logger: logger)
+                        try await client.json(
+                            url: zendesk.baseURL + path, headers: zendesk.headers, display: "GET \(path)", budget: zendesk.budget(path),
+                            logger: logger)
                     }
                 }["job_status"] ?? .null
             switch status["status"]?.stringValue {

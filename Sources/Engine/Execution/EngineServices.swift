@@ -13,9 +13,8 @@ struct EngineServices: Sendable {
     let sender: WebhookSender
     let configuration: EngineConfiguration
     let clock: any WallClock
-    /// Shared by every executor of the process (nil: no budget).
-    let budget: AccountRequestBudget?
-    /// For destinations (runs that write records into a provider instead of the webhook).
+    /// For destinations (runs that write records into a provider instead of the webhook): the connectors' own, so
+    /// destination writes spend from the same request budget as runs.
     let providerClient: ProviderClient
     /// Accounts' credentials with their OAuth tokens kept alive.
     let tokens: AccountTokens

@@ -45,11 +45,11 @@ extension RunExecution {
         }
     }
 
-    /// One attempt at a page through the account's budget, needing nothing of the executor, so it can run beside it
-    /// (a page fetched ahead, or while a checkpoint is saved).
+    /// One attempt at a page (through the account's request budget, which the connector's provider client waits
+    /// for), needing nothing of the executor, so it can run beside it (a page fetched ahead, or while a checkpoint is
+    /// saved).
     var source: any PageSource {
-        let connector = ConnectorPageSource(connector: prepared.connector, account: prepared.account, tokens: services.tokens, logger: logger)
-        return BudgetedPageSource(inner: connector, budget: services.budget, account: prepared.account)
+        ConnectorPageSource(connector: prepared.connector, account: prepared.account, tokens: services.tokens, logger: logger)
     }
 
     /// Attempts with the fetch policy's retries.

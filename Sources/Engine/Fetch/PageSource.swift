@@ -3,8 +3,8 @@ import Connectors
 import Logging
 import SyncBridgeCore
 
-/// One attempt at a page, as a layer: the connector call (``ConnectorPageSource``), the account's request budget
-/// around it (``BudgetedPageSource``). Attempts are independent of the executor, so one can run early — beside a
+/// One attempt at a page, as a layer: the connector call (``ConnectorPageSource``), whose provider client waits for
+/// the account's request budget. Attempts are independent of the executor, so one can run early — beside a
 /// delivery or a checkpoint save (see `PageAhead`). Retries and what a failure means are ``RetryingPageSource``'s.
 protocol PageSource: Sendable {
     /// Makes one attempt; never throws (a cancelled wait is a transient failure).
@@ -30,21 +30,5 @@ struct ConnectorPageSource: PageSource {
         } catch {
             return .failure(error)
         }
-    }
-}
-
-/// Waits for the account's request budget (shared by every run of the process on the account) before each attempt.
-struct BudgetedPageSource<Inner: PageSource>: PageSource {
-    let inner: Inner
-    let budget: AccountRequestBudget?
-    let account: IntegratedAccount
-
-    func attempt(_ request: ConnectorRequest) async -> Result<ConnectorPage, ConnectorError> {
-        do {
-            try await budget?.acquire(account.id)
-        } catch {
-            return .failure(ConnectorError(.transient, message: "interrupted while waiting for the account's request budget"))
-        }
-        return await inner.attempt(request)
     }
 }

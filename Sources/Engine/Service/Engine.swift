@@ -24,16 +24,19 @@ public struct Engine: Service {
     ) {
         services = EngineServices(
             store: store, connectors: connectors, sender: WebhookSender(client: httpClient, timeout: .seconds(30), clock: clock),
-            configuration: configuration, clock: clock, budget: configuration.accountBudget.map { AccountRequestBudget($0, clock: clock) },
-            providerClient: ProviderClient(http: httpClient), tokens: AccountTokens(store: store, connectors: connectors, clock: clock),
+            configuration: configuration, clock: clock, providerClient: connectors.providerClient ?? ProviderClient(http: httpClient),
+            tokens: AccountTokens(store: store, connectors: connectors, clock: clock),
             health: WebhookHealth(store: store, clock: clock, disableAfter: configuration.disableWebhookAfter)
         )
         self.logger = logger
     }
 
-    /// The connectors this build ships, on one HTTP client.
-    public static func standardConnectors(httpClient: HTTPClient) -> IntegrationRegistry {
-        IntegrationRegistry.standard(client: ProviderClient(http: httpClient))
+    /// The connectors this build ships, on one HTTP client, spending from `budget` (nil: requests are not paced).
+    /// `budgetMaxWait` bounds a request's wait for the budget (the live API's; runs wait as long as it takes).
+    public static func standardConnectors(
+        httpClient: HTTPClient, budget: (any RequestBudget)? = nil, budgetMaxWait: Double? = nil
+    ) -> IntegrationRegistry {
+        IntegrationRegistry.standard(client: ProviderClient(http: httpClient, budget: budget, budgetMaxWait: budgetMaxWait))
     }
 
     public func run() async throws {

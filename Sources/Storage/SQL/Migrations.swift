@@ -109,6 +109,19 @@ enum Migrations {
                 "ALTER TABLE webhooks ADD COLUMN failing_since TEXT",
             ]
         ),
+        Migration(
+            version: 8, name: "request budgets",
+            statements: [
+                // One pacer per integrated account and endpoint class, shared by every process (see RequestPacer):
+                // the limit per minute (NULL: none known) and whether the provider taught it, the earliest instant
+                // of the next request and the end of a block, as seconds since 1970 on the engine's clock.
+                """
+                CREATE TABLE request_budgets (integrated_account_id TEXT NOT NULL, endpoint_class TEXT NOT NULL,
+                  per_minute DOUBLE PRECISION, learned BIGINT NOT NULL DEFAULT 0, next_slot DOUBLE PRECISION NOT NULL,
+                  blocked_until DOUBLE PRECISION, updated_at TEXT NOT NULL, PRIMARY KEY (integrated_account_id, endpoint_class))
+                """
+            ]
+        ),
     ]
 
     /// A resource table: id, environment, timestamps, the JSON document, and indexed columns.

@@ -37,7 +37,8 @@ struct SandboxAPI: Sendable {
             let remaining = s.settings.rateLimit > 0 ? max(0, s.settings.rateLimit - s.limiter.used) : nil
             return (s.settings, remaining, s.limiter.reset(now: now, window: Int64(s.settings.rateLimitWindow)), s.requestCount)
         }
-        let limit = settings.rateLimit > 0 ? settings.rateLimit : 700
+        // Zendesk's limits are per minute: a shortened window advertises its limit as the rate per minute it allows.
+        let limit = settings.rateLimit > 0 ? settings.rateLimit * 60 / max(1, settings.rateLimitWindow) : 700
         if !response.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
             response.headers.append(("Content-Type", "application/json; charset=utf-8"))
         }
@@ -115,6 +116,7 @@ struct SandboxAPI: Sendable {
                 now: now, incremental: incremental, limit: s.settings.rateLimit, incrementalLimit: s.settings.incrementalRateLimit,
                 window: Int64(s.settings.rateLimitWindow)
             )
+            s.stats.arrived(at: state.preciseNow(), path: path, admitted: retry == nil)
             if let retry {
                 throw SandboxError(
                     status: 429, error: "TooManyRequests", description: "Rate limit exceeded", headers: [("Retry-After", String(retry))])

@@ -6,6 +6,8 @@ import Synchronization
 /// `/__sandbox/…`: statistics and runtime controls for tests (no authentication).
 ///
 /// - `GET /__sandbox/stats`, `POST /__sandbox/stats/reset`
+/// - `GET /__sandbox/arrivals`: when each rate-limited request arrived (virtual clock, with fractions) and whether it
+///   was let through, since the last stats reset
 /// - `GET /__sandbox/counts`: how many records each collection holds (what clients should read)
 /// - `POST /__sandbox/settings {"rate_limit", "incremental_rate_limit", "rate_limit_window", "export_overlap", "latency_ms", "jitter_ms", "error_rate", "recent_window", "route_latency_ms": {"incremental": 500}}`
 /// - `POST /__sandbox/faults {"status": 429, "count": 3, "path_contains": "incremental", "retry_after": 2, "malformed": false, "drop": false, "skip": 0}`:
@@ -29,6 +31,8 @@ struct AdminRoutes: Sendable {
                     s.stats.json.setting(["oauth"], to: s.oauth.statsJSON).setting(["render_cache"], to: cache)
                         .setting(["tickets_generated"], to: .number(Double(s.world.generator.ticketsGenerated.value)))
                 })
+        case ("GET", "arrivals"):
+            return .json(state.read { $0.stats.arrivalsJSON })
         case ("GET", "counts"):
             return .json(state.read { $0.world }.counts(base: ""))
         case ("POST", "stats/reset"):

@@ -55,6 +55,8 @@ final class SandboxState: Sendable {
 
     /// The sandbox's now in epoch seconds: the real clock moved by the virtual-clock offset.
     func now() -> Int64 { Int64(Date().timeIntervalSince1970) + clockOffset.load(ordering: .relaxed) }
+    /// The same instant with its fraction of a second.
+    func preciseNow() -> Double { Date().timeIntervalSince1970 + Double(clockOffset.load(ordering: .relaxed)) }
 }
 
 extension SandboxState.Inner {
@@ -102,6 +104,21 @@ struct RequestStats: Sendable {
     var byStatus: [Int: Int] = [:]
     var rateLimited = 0
     var log: [(method: String, path: String, query: [String: String], status: Int)] = []
+    /// When each request the rate limiter looked at arrived (epoch seconds with fractions on the virtual clock), and
+    /// whether it was let through: the record a test checks any 60-second window against. The last 200,000.
+    var arrivals: [(at: Double, path: String, admitted: Bool)] = []
+
+    mutating func arrived(at: Double, path: String, admitted: Bool) {
+        arrivals.append((at, path, admitted))
+        if arrivals.count > 200_000 { arrivals.removeFirst(arrivals.count - 200_000) }
+    }
+
+    var arrivalsJSON: JSONValue {
+        [
+            "arrivals": .array(
+                arrivals.map { ["at": .number($0.at), "path": .string($0.path), "admitted": .bool($0.admitted)] })
+        ]
+    }
 
     mutating func record(_ r: SandboxRequest, status: Int, path: String) {
         total += 1

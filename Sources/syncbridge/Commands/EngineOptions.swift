@@ -1,6 +1,9 @@
 import ArgumentParser
 import Engine
 import Foundation
+import Logging
+import Storage
+import SyncBridgeCore
 
 /// Options of the commands that run the engine.
 struct EngineOptions: ParsableArguments {
@@ -20,11 +23,22 @@ struct EngineOptions: ParsableArguments {
     var workerId: String?
 
     @Option(
-        help: "Provider requests per minute per account, shared by its runs; 0 = no budget (env SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE, default 600)")
+        help:
+            "Provider requests per minute per account to start from, until the provider's headers give its limit; shared by every process on PostgreSQL; 0 = no budget (env SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE, default 600)"
+    )
     var accountRequestsPerMinute: Double?
 
-    @Option(help: "Burst of requests an account may make at once (env SYNCBRIDGE_ACCOUNT_BURST, default 60)")
-    var accountBurst: Double?
+    @Option(
+        help:
+            "Incremental-export requests per minute per account to start from, on top of the account's limit (env SYNCBRIDGE_EXPORT_REQUESTS_PER_MINUTE, default 10, Zendesk's)"
+    )
+    var exportRequestsPerMinute: Double?
+
+    @Option(
+        help:
+            "Seconds added to each minute when spacing an account's requests, absorbing latency jitter (env SYNCBRIDGE_ACCOUNT_BUDGET_MARGIN_SECONDS, default 1)"
+    )
+    var accountBudgetMarginSeconds: Double?
 
     @Option(
         help:
@@ -52,15 +66,27 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
+    /// The accounts' request budget to start from (nil: requests are not paced).
+    var requestBudget: RequestBudgetConfiguration? {
+        let env = ProcessInfo.processInfo.environment
+        let perMinute = accountRequestsPerMinute ?? env["SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE"].flatMap(Double.init) ?? 600
+        guard perMinute > 0 else { return nil }
+        let exports = exportRequestsPerMinute ?? env["SYNCBRIDGE_EXPORT_REQUESTS_PER_MINUTE"].flatMap(Double.init) ?? 10
+        let margin = accountBudgetMarginSeconds ?? env["SYNCBRIDGE_ACCOUNT_BUDGET_MARGIN_SECONDS"].flatMap(Double.init) ?? 1
+        return RequestBudgetConfiguration(perMinute: [.general: perMinute, .incrementalExports: exports], margin: margin)
+    }
+
+    /// The request budget of a process on `store`: the database's on PostgreSQL, the process's own on SQLite.
+    func budget(store: any Store, clock: any WallClock, logger: Logger) -> (any RequestBudget)? {
+        requestBudget.map { store.requestBudget($0, clock: clock, logger: logger) }
+    }
+
     var configuration: EngineConfiguration {
         let env = ProcessInfo.processInfo.environment
         var c = EngineConfiguration(workerId: workerId ?? env["SYNCBRIDGE_WORKER_ID"] ?? EngineConfiguration.defaultWorkerId)
         if let n = maxConcurrentRuns ?? env["SYNCBRIDGE_MAX_CONCURRENT_RUNS"].flatMap(Int.init) { c.maxConcurrentRuns = max(1, n) }
         if let n = maxRunsPerEnvironment ?? env["SYNCBRIDGE_MAX_RUNS_PER_ENVIRONMENT"].flatMap(Int.init) { c.maxRunsPerEnvironment = n > 0 ? n : nil }
         if let s = leaseSeconds ?? env["SYNCBRIDGE_LEASE_SECONDS"].flatMap(Double.init) { c.leaseDuration = max(1, s) }
-        let perMinute = accountRequestsPerMinute ?? env["SYNCBRIDGE_ACCOUNT_REQUESTS_PER_MINUTE"].flatMap(Double.init) ?? 600
-        let burst = accountBurst ?? env["SYNCBRIDGE_ACCOUNT_BURST"].flatMap(Double.init) ?? 60
-        c.accountBudget = perMinute > 0 ? RequestBudget(perMinute: perMinute, burst: burst) : nil
         if let n = maxClaimsWithoutProgress ?? env["SYNCBRIDGE_MAX_CLAIMS_WITHOUT_PROGRESS"].flatMap(Int.init) {
             c.maxClaimsWithoutProgress = max(1, n)
         }

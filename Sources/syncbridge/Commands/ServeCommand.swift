@@ -38,12 +38,16 @@ struct ServeCommand: AsyncParsableCommand {
         )
         settings.publicURL = publicURL ?? env["SYNCBRIDGE_PUBLIC_URL"]
         let configuration = settings
-        let connectors = Engine.standardConnectors(httpClient: httpClient)
-        let runs = RunFactory(connectors: connectors)
         let testClock = try await SharedTestClock.fromEnvironment(client: httpClient, logger: logger)
         let clock: any WallClock = testClock ?? SystemWallClock()
+        // One budget for every provider request of the process (and, on PostgreSQL, of every process).
+        let budget = engine.budget(store: database, clock: clock, logger: logger)
+        let connectors = Engine.standardConnectors(httpClient: httpClient, budget: budget)
+        let runs = RunFactory(connectors: connectors)
         let api = APIServer(
-            store: database, httpClient: httpClient, configuration: configuration, clock: clock, integrations: connectors, logger: logger)
+            store: database, httpClient: httpClient, configuration: configuration, clock: clock,
+            // A live API call waits at most 30 s for the budget, then answers 429 with the wait.
+            integrations: Engine.standardConnectors(httpClient: httpClient, budget: budget, budgetMaxWait: 30), logger: logger)
         let app = api.makeApplication { port in
             logger.notice(
                 "SyncBridge API listening", metadata: ["url": "http://\(configuration.host):\(port)", "database": "\(database.driverName)"])

@@ -18,10 +18,12 @@ struct WorkerCommand: AsyncParsableCommand {
         let logger = store.logger("syncbridge")
         let database = try await store.openStore(logger: logger, ownsQueue: true)
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
-        let connectors = Engine.standardConnectors(httpClient: httpClient)
-        let runs = RunFactory(connectors: connectors)
         let testClock = try await SharedTestClock.fromEnvironment(client: httpClient, logger: logger)
         let clock: any WallClock = testClock ?? SystemWallClock()
+        // One budget for every provider request of the process (and, on PostgreSQL, of every process).
+        let budget = engine.budget(store: database, clock: clock, logger: logger)
+        let connectors = Engine.standardConnectors(httpClient: httpClient, budget: budget)
+        let runs = RunFactory(connectors: connectors)
         let service = Engine(
             store: database, connectors: connectors, httpClient: httpClient,
             configuration: engine.configuration, clock: clock, logger: logger

@@ -47,9 +47,8 @@ struct DemoCommand: AsyncParsableCommand {
         let sandbox = ZendeskSandbox(configuration: sandboxConfiguration, httpClient: http, logger: serverLogger)
         let receiver = DemoReceiver()
         let api = APIServer(store: store, httpClient: http, configuration: .init(host: "127.0.0.1", port: 0), logger: serverLogger)
-        // The sandbox has no rate limit: no per-account budget either.
-        var engineConfiguration = EngineConfiguration(workerId: "demo")
-        engineConfiguration.accountBudget = nil
+        // The sandbox has no rate limit: the connectors have no request budget either.
+        let engineConfiguration = EngineConfiguration(workerId: "demo")
         let engine = Engine(
             store: store, connectors: Engine.standardConnectors(httpClient: http), httpClient: http, configuration: engineConfiguration,
             logger: logger

@@ -20,6 +20,8 @@ struct EngineHarness: Sendable {
     let store: any Store
     let client: HTTPClient
     let configuration: EngineConfiguration
+    /// The request budget each engine's connectors spend from (nil: none); on PostgreSQL engines share it.
+    var budget: RequestBudgetConfiguration? = nil
 
     /// Runs an engine of its own (one "process") for the duration of `body`, then interrupts it as a shutdown would.
     /// `store` and `clock` default to the harness's store and the real clock; `pushClock` (the push scheduler's, which
@@ -31,9 +33,10 @@ struct EngineHarness: Sendable {
         let store = store ?? self.store
         var configuration = self.configuration
         if let workerId { configuration.workerId = workerId }
+        let budget = self.budget.map { store.requestBudget($0, clock: clock, logger: TestStores.logger) }
         let engine = Engine(
-            store: store, connectors: Engine.standardConnectors(httpClient: client), httpClient: client, configuration: configuration,
-            clock: clock, logger: TestStores.logger
+            store: store, connectors: Engine.standardConnectors(httpClient: client, budget: budget), httpClient: client,
+            configuration: configuration, clock: clock, logger: TestStores.logger
         )
         let push = PushScheduler(
             store: store, runs: RunFactory(connectors: Engine.standardConnectors(httpClient: HTTPClientForTests.shared)),
@@ -132,24 +135,23 @@ let testEngineConfiguration: EngineConfiguration = {
     c.pollInterval = .milliseconds(20)
     c.delivery = RetryPolicy(quickRetries: 2, quickDelay: 0.02, baseDelay: 0.05, maxDelay: 0.2, maxAttempts: 6, jitter: 0)
     c.fetch = RetryPolicy(quickRetries: 1, quickDelay: 0.02, baseDelay: 0.05, maxDelay: 0.1, maxAttempts: 2, jitter: 0)
-    c.accountBudget = nil
     return c
 }()
 
 /// Runs the sandbox, the receiver, the API and the engine over a fresh store of `kind` for the duration of `body`.
 func withEngine<R: Sendable>(
     _ kind: StoreKind, tickets: Int = 120, configuration: EngineConfiguration = testEngineConfiguration, engineRunning: Bool = true,
-    _ body: @Sendable @escaping (EngineHarness) async throws -> R
+    budget: RequestBudgetConfiguration? = nil, _ body: @Sendable @escaping (EngineHarness) async throws -> R
 ) async throws -> R {
     try await withStore(kind) { store in
-        try await withEngine(store: store, tickets: tickets, configuration: configuration, engineRunning: engineRunning, body)
+        try await withEngine(store: store, tickets: tickets, configuration: configuration, engineRunning: engineRunning, budget: budget, body)
     }
 }
 
 /// As above, over a given store.
 func withEngine<R: Sendable>(
     store: any Store, tickets: Int = 120, configuration: EngineConfiguration = testEngineConfiguration, engineRunning: Bool = true,
-    _ body: @Sendable @escaping (EngineHarness) async throws -> R
+    budget: RequestBudgetConfiguration? = nil, _ body: @Sendable @escaping (EngineHarness) async throws -> R
 ) async throws -> R {
     var sandboxConfiguration = SandboxConfiguration()
     sandboxConfiguration.tickets = tickets
@@ -157,7 +159,8 @@ func withEngine<R: Sendable>(
     let client = HTTPClient(eventLoopGroupProvider: .singleton)
     do {
         let result = try await withEngine(
-            store: store, client: client, sandboxConfiguration: sandboxConfiguration, configuration: configuration, engineRunning: engineRunning, body
+            store: store, client: client, sandboxConfiguration: sandboxConfiguration, configuration: configuration, engineRunning: engineRunning,
+            budget: budget, body
         )
         try await client.shutdown()
         return result
@@ -169,7 +172,7 @@ func withEngine<R: Sendable>(
 
 func withEngine<R: Sendable>(
     store: any Store, client: HTTPClient, sandboxConfiguration: SandboxConfiguration, configuration: EngineConfiguration,
-    engineRunning: Bool, _ body: @Sendable @escaping (EngineHarness) async throws -> R
+    engineRunning: Bool, budget: RequestBudgetConfiguration? = nil, _ body: @Sendable @escaping (EngineHarness) async throws -> R
 ) async throws -> R {
     let sandbox = ZendeskSandbox(configuration: sandboxConfiguration, httpClient: client, logger: TestStores.logger)
     let receiver = WebhookReceiver()
@@ -178,7 +181,7 @@ func withEngine<R: Sendable>(
             try await withAPI(store: store) { api in
                 let harness = EngineHarness(
                     api: api, sandboxURL: sandboxURL, receiver: receiver, receiverURL: receiverURL + "/hook", store: store, client: client,
-                    configuration: configuration
+                    configuration: configuration, budget: budget
                 )
                 return engineRunning ? try await harness.whileEngineRuns { try await body(harness) } : try await body(harness)
             }
