@@ -157,9 +157,9 @@ public protocol StoreSession: Sendable {
     // MARK: Request budgets
 
     /// The pacer of an account's endpoint class, locked until the transaction ends; a missing row is created from
-    /// `initial` first, so the lock holds even for the first request of an account.
-    func lockRequestPacer(account: UUID, endpointClass: EndpointClass, initial: RequestPacer) async throws -> RequestPacer
-    /// Stores the pacer locked by ``lockRequestPacer(account:endpointClass:initial:)``.
+    /// `initial` first (stamped `now`), so the lock holds even for the first request of an account.
+    func lockRequestPacer(account: UUID, endpointClass: EndpointClass, initial: RequestPacer, now: Date) async throws -> RequestPacer
+    /// Stores the pacer locked by ``lockRequestPacer(account:endpointClass:initial:now:)``.
     func saveRequestPacer(account: UUID, endpointClass: EndpointClass, _ pacer: RequestPacer, now: Date) async throws
     /// The pacer of an account's endpoint class, unlocked (nil: never used).
     func requestPacer(account: UUID, endpointClass: EndpointClass) async throws -> RequestPacer?

@@ -28,9 +28,9 @@ public final class StoreRequestBudget: RequestBudget {
     public func reserve(account: UUID, endpointClass: EndpointClass, maxWait: Double?) async throws -> (slot: Date?, wait: Double) {
         let (configuration, clock) = (self.configuration, self.clock)
         let (pacer, slot, wait) = try await store.transaction { session in
-            var pacer = try await session.lockRequestPacer(
-                account: account, endpointClass: endpointClass, initial: configuration.initialPacer(endpointClass))
             let now = clock.now()
+            var pacer = try await session.lockRequestPacer(
+                account: account, endpointClass: endpointClass, initial: configuration.initialPacer(endpointClass), now: now)
             let slot = pacer.reserve(now: now, margin: configuration.margin, maxWait: maxWait)
             if slot != nil { try await session.saveRequestPacer(account: account, endpointClass: endpointClass, pacer, now: now) }
             return (pacer, slot, slot.map { $0.timeIntervalSince(now) } ?? pacer.wait(now: now))
@@ -48,13 +48,10 @@ public final class StoreRequestBudget: RequestBudget {
             do {
                 let (configuration, clock) = (self.configuration, self.clock)
                 let pacer = try await store.transaction { session in
-                    var pacer = try await session.lockRequestPacer(
-                        account: key.account, endpointClass: endpointClass, initial: configuration.initialPacer(endpointClass))
                     let now = clock.now()
-                    if let reading = observation.readings[endpointClass] { pacer.learn(reading, now: now) }
-                    if throttled.contains(endpointClass) {
-                        pacer.block(until: now.addingTimeInterval(observation.blockSeconds(for: endpointClass)))
-                    }
+                    var pacer = try await session.lockRequestPacer(
+                        account: key.account, endpointClass: endpointClass, initial: configuration.initialPacer(endpointClass), now: now)
+                    pacer.follow(observation, as: endpointClass, throttled: throttled.contains(endpointClass), now: now)
                     try await session.saveRequestPacer(account: key.account, endpointClass: endpointClass, pacer, now: now)
                     return pacer
                 }

@@ -6,11 +6,11 @@ import SyncBridgeCore
 extension SQLSession {
     static let requestBudgetTable = "request_budgets"
 
-    func lockRequestPacer(account: UUID, endpointClass: EndpointClass, initial: RequestPacer) async throws -> RequestPacer {
+    func lockRequestPacer(account: UUID, endpointClass: EndpointClass, initial: RequestPacer, now: Date) async throws -> RequestPacer {
         // Created first (a no-op when it exists), so the row lock below holds even for an account's first request.
         try await db.insert(into: Self.requestBudgetTable)
             .columns("integrated_account_id", "endpoint_class", "per_minute", "learned", "next_slot", "blocked_until", "updated_at")
-            .values(Self.values(account: account, endpointClass: endpointClass, initial, now: initial.nextSlot))
+            .values(Self.values(account: account, endpointClass: endpointClass, initial, now: now))
             .ignoringConflicts(with: ["integrated_account_id", "endpoint_class"])
             .run()
         return try await pacer(account: account, endpointClass: endpointClass, forUpdate: true) ?? initial
@@ -49,7 +49,7 @@ extension SQLSession {
             SQLBind(account.lowercased), SQLBind(endpointClass.rawValue),
             pacer.perMinute.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null, SQLBind(pacer.learned ? 1 : 0),
             SQLBind(seconds(pacer.nextSlot)), pacer.blockedUntil.map { SQLBind(seconds($0)) as any SQLExpression } ?? SQLLiteral.null,
-            SQLBind(Timestamp.format(now == .distantPast ? Date(timeIntervalSince1970: 0) : now)),
+            SQLBind(Timestamp.format(now)),
         ]
     }
 

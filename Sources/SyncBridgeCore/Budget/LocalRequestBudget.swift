@@ -34,10 +34,7 @@ public actor LocalRequestBudget: RequestBudget {
         for endpointClass in observation.classes(of: key) {
             let bucket = Bucket(account: key.account, endpointClass: endpointClass)
             var pacer = pacers[bucket] ?? configuration.initialPacer(endpointClass)
-            if let reading = observation.readings[endpointClass] { pacer.learn(reading, now: now) }
-            if throttled.contains(endpointClass) {
-                pacer.block(until: now.addingTimeInterval(observation.blockSeconds(for: endpointClass)))
-            }
+            pacer.follow(observation, as: endpointClass, throttled: throttled.contains(endpointClass), now: now)
             pacers[bucket] = pacer
         }
     }

@@ -60,6 +60,13 @@ public struct RequestPacer: Sendable, Equatable {
         return changed
     }
 
+    /// Follows one answer's observation as this bucket (`endpointClass`): its reading, and a block for its
+    /// `Retry-After` when the 429 is blamed on this class (see ``RateLimitObservation/throttledClasses(of:)``).
+    public mutating func follow(_ observation: RateLimitObservation, as endpointClass: EndpointClass, throttled: Bool, now: Date) {
+        if let reading = observation.readings[endpointClass] { learn(reading, now: now) }
+        if throttled { block(until: now.addingTimeInterval(observation.blockSeconds(for: endpointClass))) }
+    }
+
     /// No request before `until`; returns whether that moved the block.
     @discardableResult
     public mutating func block(until: Date) -> Bool {
